@@ -1,0 +1,40 @@
+"""DynamoDB Design Workbench engine: headless rules, models and simulations.
+
+Public names are imported lazily so the CLI starts light (no numpy/pydantic import for --help).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+ENGINE_VERSION = "0.1.0"
+
+# name -> module that defines it; resolved on first access (PEP 562).
+_EXPORTS = {
+    "WorkbenchError": "engine.errors",
+    "DesignFileError": "engine.errors",
+    "DesignValidationError": "engine.errors",
+    "ItemError": "engine.errors",
+    "DataModel": "engine.model",
+    "load_model": "engine.io",
+    "dump_model": "engine.io",
+    "item_size_bytes": "engine.itemsize",
+    "plain_item_size_bytes": "engine.itemsize",
+    "evaluate": "engine.evaluate",
+    "Evaluation": "engine.evaluate",
+    "analyze_partitions": "engine.partitions",
+    "simulate_heat": "engine.heat",
+    "analyze_consistency": "engine.consistency",
+}
+
+__all__ = ["ENGINE_VERSION", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,97 @@
+"""The design as a whole: tables, entities, access patterns and screens, with its lesson.
+
+Precedence (stated once, used everywhere): an access pattern's `key_distribution` overrides its
+entity's; the design's `hours_per_month` overrides the price catalog's; a CLI flag overrides the design.
+"""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from engine.model.access_pattern import AccessPattern
+from engine.model.base import Frozen, Name, PosFloat, Str
+from engine.model.entity import Entity
+from engine.model.table import Table
+
+
+class Lesson(Frozen):
+    """What a design teaches, for design reviews and workshops."""
+
+    look_at: Str
+    """What to look at first in the workbench."""
+    teaches: Str
+    """What the design demonstrates."""
+    try_this: Str = ""
+    """Workshop exercise: what to change and what to watch."""
+
+
+class Screen(Frozen):
+    """One page view of the application and the access patterns it needs (requests per screen)."""
+
+    name: Name
+    """Screen name, e.g. `repository page`."""
+    access_patterns: tuple[Name, ...]
+    """Access patterns one view issues; a pattern listed twice runs twice."""
+    repeat: tuple[tuple[Name, int], ...] = ()
+    """Patterns issued once per listed item (N+1): (pattern name, times per view)."""
+    description: Str = ""
+    """What the user sees."""
+
+
+class DataModel(Frozen):
+    """A DynamoDB design: tables, entities and the access patterns the application needs."""
+
+    name: Name
+    """Design name."""
+    description: Str = ""
+    """What the application is and what the design is for."""
+    lesson: Lesson | None = None
+    """What to look at and what the design teaches (sample designs have one)."""
+    region: Name = "us-east-1"
+    """Home region (prices are looked up here)."""
+    price_catalog: Name = "aws-2024-11"
+    """Price catalog id: aws-2024-11 (current), aws-2023 (before 2024-11-01) or custom."""
+    hours_per_month: PosFloat | None = None
+    """Hours per month for hourly prices; overrides the catalog's (730 by default)."""
+    tables: tuple[Table, ...]
+    """Tables of the design (at least one)."""
+    entities: tuple[Entity, ...] = ()
+    """Item types stored in the tables."""
+    access_patterns: tuple[AccessPattern, ...] = ()
+    """Requests the application makes, with their rates."""
+    screens: tuple[Screen, ...] = ()
+    """Page views of the application, to count requests per screen."""
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> DataModel:
+        from engine.model.validate import cross_reference_problems
+
+        problems = cross_reference_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def table(self, name: str) -> Table:
+        """The table named `name` (KeyError if absent)."""
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def entity(self, name: str) -> Entity:
+        """The entity named `name` (KeyError if absent)."""
+        for e in self.entities:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+    def access_pattern(self, name: str) -> AccessPattern:
+        """The access pattern named `name` (KeyError if absent)."""
+        for p in self.access_patterns:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def entities_of(self, table: str) -> tuple[Entity, ...]:
+        """Entities stored in `table`."""
+        return tuple(e for e in self.entities if e.table == table)

@@ -1,0 +1,23 @@
+"""DynamoDB limits the design validator enforces, each with its source (DOMAIN.md §1-2, §5)."""
+
+from __future__ import annotations
+
+# DG/ServiceQuotas.html
+MAX_ITEM_BYTES = 400 * 1024
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+MAX_GSIS_PER_TABLE = 20
+MAX_LSIS_PER_TABLE = 5
+MAX_BATCH_GET_KEYS = 100
+MAX_BATCH_WRITE_REQUESTS = 25
+MAX_TRANSACTION_ACTIONS = 100
+MAX_TABLE_NAME_LENGTH = 255
+MIN_TABLE_NAME_LENGTH = 3
+
+# DG/multi-region-strong-consistency-gt.html: MRSC uses exactly 3 regions of one region set.
+MRSC_REGION_SETS: dict[str, frozenset[str]] = {
+    "US": frozenset({"us-east-1", "us-east-2", "us-west-2"}),
+    "EU": frozenset({"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1"}),
+    "AP": frozenset({"ap-northeast-1", "ap-northeast-2", "ap-northeast-3"}),
+}
+MRSC_REGION_COUNT = 3

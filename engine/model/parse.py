@@ -1,0 +1,76 @@
+"""Turn plain data (from YAML/JSON or the UI) into a DataModel, or precise messages with paths."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.errors import DesignValidationError
+
+Locate = Callable[[tuple[str | int, ...]], int | None]
+
+_UNION_TAGS = {
+    "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem",
+    "BatchWriteItem", "TransactWriteItems", "on_demand", "provisioned", "uniform", "zipf", "hot_keys",
+    "sample_items",
+}
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    """('tables', 0, 'gsis', 1, 'name') -> 'tables[0].gsis[1].name' (union tags dropped)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in _UNION_TAGS or part.startswith("function-"):
+            continue
+        else:
+            out += f".{part}" if out else part
+    return out or "(design)"
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    return tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or p.startswith("function-"))))
+
+
+def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
+    loc = _clean_loc(tuple(err["loc"]))
+    path = format_path(loc)
+    line = locate(loc) if locate else None
+    where = f"{path} (line {line})" if line else path
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "value_error" and "\n" in msg or (kind == "value_error" and not loc):
+        # cross-reference problems already carry their own paths
+        return [m for m in msg.split("\n") if m]
+    value = err.get("input")
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    if kind == "extra_forbidden":
+        return [f"{where}: unknown key '{loc[-1]}'; remove it or check its spelling"]
+    if kind == "missing":
+        return [f"{where}: required field is missing; add it"]
+    if kind == "union_tag_invalid":
+        tag = err.get("ctx", {}).get("tag")
+        expected = err.get("ctx", {}).get("expected_tags")
+        return [f"{where}: {tag!r} is not a known kind (expected one of {expected}); use one of them"]
+    if kind == "union_tag_not_found":
+        return [f"{where}: says nothing about which kind it is; add `{err['ctx']['discriminator']}`"]
+    return [f"{where}: {shown} is invalid: {msg}; fix the value"]
+
+
+def parse_model(data: Any, source: str | None = None, locate: Locate | None = None):
+    """Validate plain data as a DataModel; raise DesignValidationError listing every problem."""
+    from engine.model.data_model import DataModel
+
+    if not isinstance(data, dict):
+        raise DesignValidationError([f"(design): expected a mapping of design fields, got {type(data).__name__}; "
+                                     "start the file with `name:` and `tables:`"], source)
+    try:
+        return DataModel.model_validate(data)
+    except ValidationError as exc:
+        problems: list[str] = []
+        for err in exc.errors(include_url=False):
+            problems += _message(err, locate)
+        raise DesignValidationError(problems, source) from None
