@@ -1,0 +1,127 @@
+"""Key spaces: the values a key template takes and how popular each key is.
+
+Variable values are deterministic functions of their rank, so the partition report, the sample
+items and the simulator all name the same keys (`USER#user-000017`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from engine.model.entity import (
+    Entity,
+    HotKeys,
+    KeyDistribution,
+    SampleKeys,
+    Uniform,
+    Variable,
+    Zipf,
+    template_variables,
+)
+
+# Timestamps start here and advance one minute per rank (monotonically growing sort keys).
+TIMESTAMP_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+TIMESTAMP_STEP = timedelta(minutes=1)
+
+
+def variable_value(variable: Variable | None, rank: int, name: str = "") -> str:
+    """The rank-th value (0-based) of a template variable, as text."""
+    if variable is None:
+        return f"{name}-{rank}"
+    if variable.values:
+        return variable.values[rank % len(variable.values)]
+    if variable.kind == "timestamp":
+        return (TIMESTAMP_EPOCH + rank * TIMESTAMP_STEP).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if variable.kind == "number":
+        return str(rank)
+    width = max(6, len(str(max(variable.cardinality - 1, 0))))
+    return f"{variable.name}-{rank:0{width}d}"
+
+
+def variable_cardinality(variable: Variable | None) -> int:
+    """Distinct values of a variable (an undeclared one counts as a single value)."""
+    if variable is None:
+        return 1
+    return len(variable.values) if variable.values else variable.cardinality
+
+
+def render_template(template: str, entity: Entity, ranks: Mapping[str, int]) -> str:
+    """Fill `{variable}` placeholders with the values of the given ranks (missing ranks -> 0)."""
+    out = template
+    for var in template_variables(template):
+        out = out.replace("{" + var + "}", variable_value(entity.variable(var), ranks.get(var, 0), var), 1)
+    return out
+
+
+def key_count(entity: Entity, template: str) -> int:
+    """Distinct values a key template takes: the product of its variables' cardinalities."""
+    count = 1
+    for var in dict.fromkeys(template_variables(template)):
+        count *= variable_cardinality(entity.variable(var))
+    return count
+
+
+def key_label(entity: Entity, template: str, index: int) -> str:
+    """The index-th distinct value of a template (mixed-radix over its variables, last fastest)."""
+    ranks: dict[str, int] = {}
+    for var in reversed(list(dict.fromkeys(template_variables(template)))):
+        card = variable_cardinality(entity.variable(var))
+        ranks[var] = index % card
+        index //= card
+    return render_template(template, entity, ranks)
+
+
+def key_labels(entity: Entity, template: str, limit: int | None = None) -> list[str]:
+    """The first `limit` (default all) distinct values of a template, by rank."""
+    n = key_count(entity, template) if limit is None else min(limit, key_count(entity, template))
+    return [key_label(entity, template, i) for i in range(n)]
+
+
+def popularity(distribution: KeyDistribution, n: int, labels: Sequence[str] | None = None) -> np.ndarray:
+    """Shares of n keys (rank order, summing to 1) under a key distribution.
+
+    Zipf: share of rank r is r^-s / H(n, s). Hot keys: each named key gets its share (matched
+    against `labels` when given, else taken as the top ranks), the rest is spread uniformly.
+    `sample_items` is treated as uniform here (sample data follows the same keys).
+    """
+    if n <= 0:
+        return np.zeros(0)
+    if isinstance(distribution, Zipf):
+        weights = np.arange(1, n + 1, dtype=float) ** -distribution.exponent
+        return weights / weights.sum()
+    if isinstance(distribution, HotKeys):
+        return _hot_key_shares(distribution, n, labels)
+    if isinstance(distribution, (Uniform, SampleKeys)):
+        return np.full(n, 1.0 / n)
+    raise TypeError(f"unknown key distribution {distribution!r}")
+
+
+def _hot_key_shares(distribution: HotKeys, n: int, labels: Sequence[str] | None) -> np.ndarray:
+    shares = np.zeros(n)
+    positions = {label: i for i, label in enumerate(labels)} if labels is not None else {}
+    taken: set[int] = set()
+    next_free = 0
+    for hot in distribution.keys:
+        pos = positions.get(hot.key)
+        if pos is None:  # not among the labels: give it the next unused top rank
+            while next_free in taken:
+                next_free += 1
+            pos = next_free
+        if pos < n:
+            shares[pos] += hot.share
+            taken.add(pos)
+    rest = 1.0 - shares.sum()
+    cold = np.setdiff1d(np.arange(n), np.fromiter(taken, dtype=int, count=len(taken)))
+    if cold.size:
+        shares[cold] += rest / cold.size
+    elif shares.sum() > 0:
+        shares /= shares.sum()
+    return shares
+
+
+def pattern_distribution(pattern_distribution_or_none: KeyDistribution | None, entity: Entity) -> KeyDistribution:
+    """The key distribution in force: the pattern's when given, else the entity's (schema precedence)."""
+    return pattern_distribution_or_none if pattern_distribution_or_none is not None else entity.key_distribution
