@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.model.base import Frozen, Name, NonNegFloat, PosFloat, Share, Str
+from engine.model.base import Bool, Frozen, Name, NonNegFloat, PosFloat, Share, Str
 from engine.model.entity import KeyDistribution
 
 SortOperator = Literal["=", "<", "<=", ">", ">=", "between", "begins_with"]
@@ -103,6 +103,8 @@ class Query(PatternBase, ReadFields):
     """Share of evaluated items a FilterExpression keeps (filters do not reduce the charge)."""
     max_items_per_request: PosFloat | None = None
     """Largest item count per request, for worst-case figures (defaults to `items_per_request`)."""
+    scan_index_forward: Bool = True
+    """Sort key order: true ascending, false descending (e.g. latest items first)."""
 
 
 class Scan(PatternBase, ReadFields):
