@@ -1,0 +1,364 @@
+"""DynamoDB item size: the exact byte count DynamoDB charges capacity and storage on.
+
+Rules (DOMAIN.md §1, DG/CapacityUnitCalculations.html):
+- item size = sum over attributes of (UTF-8 bytes of the name + value size);
+- S: UTF-8 bytes; B: raw bytes (base64 text is decoded first); BOOL and NULL: 1 byte;
+- SS/NS/BS: sum of the elements, no overhead; L and M: 3 bytes + 1 byte per element + the
+  elements (for M, each element's name as well);
+- N: a base-100 rule fitted to byte-exact measurements (DOMAIN.md §1): digits grouped in pairs
+  aligned on the decimal point, 1 + pairs from the most to the least significant non-zero pair,
+  + 1 if negative, zero = 1 byte; normalised first (leading/trailing zeros, exponents).
+- storage adds 100 bytes per item, 48 more in a global table (DG/CapacityUnitCalculations.html,
+  DG/globaltables_HowItWorks); extra storage for transactions / Kinesis capture is not modelled.
+
+Two entry shapes, never guessed: DynamoDB JSON (`{"pk": {"S": "a"}}`) via `item_size_bytes`, and
+plain Python/JSON values (`{"pk": "a"}`) via `plain_item_size_bytes`, which converts through
+`to_dynamodb_json` so both share one typed path.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from engine.errors import ItemError
+
+# DG/CapacityUnitCalculations.html (DOMAIN.md §1)
+BOOL_NULL_BYTES = 1
+CONTAINER_OVERHEAD_BYTES = 3
+CONTAINER_ELEMENT_BYTES = 1
+STORAGE_OVERHEAD_BYTES = 100
+GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES = 48
+# DG/ServiceQuotas.html: numbers hold up to 38 significant digits, magnitude 1E-130 .. 9.99..E+125.
+MAX_NUMBER_DIGITS = 38
+MAX_NUMBER_EXPONENT = 125
+MIN_NUMBER_EXPONENT = -130
+MAX_ITEM_BYTES = 400 * 1024
+
+SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
+SET_TYPES = ("SS", "NS", "BS")
+DOCUMENT_TYPES = ("L", "M")
+ALL_TYPES = SCALAR_TYPES + SET_TYPES + DOCUMENT_TYPES
+
+_NUMBER = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+
+
+class ItemSizeError(ItemError):
+    """A value or item that DynamoDB would reject (bad number, empty set, unknown type...)."""
+
+
+# --------------------------------------------------------------------------------------- numbers
+def _number_parts(text: str) -> tuple[bool, str, int]:
+    """(negative, significant digits without leading/trailing zeros, exponent of the last digit).
+
+    Zero is (False, "", 0). Raises ItemSizeError for text DynamoDB would not accept as N.
+    """
+    if not isinstance(text, str):
+        raise ItemSizeError(f"number {text!r} must be given as text (DynamoDB JSON N is a string); "
+                            f"pass str(value)")
+    match = _NUMBER.match(text)
+    if match is None or not (match.group(2) or match.group(3)):
+        raise ItemSizeError(f"N value {text!r} is not a number; write digits with an optional sign, "
+                            f"decimal point and exponent, e.g. '-12.5E3'")
+    sign, whole, frac, exp = match.group(1), match.group(2), match.group(3) or "", match.group(4)
+    digits = (whole + frac).lstrip("0")
+    exponent = (int(exp) if exp else 0) - len(frac)
+    stripped = digits.rstrip("0")
+    exponent += len(digits) - len(stripped)
+    if not stripped:
+        return False, "", 0
+    return sign == "-", stripped, exponent
+
+
+def _check_number_limits(text: str, digits: str, exponent: int) -> None:
+    if len(digits) > MAX_NUMBER_DIGITS:
+        raise ItemSizeError(f"N value {text!r} has {len(digits)} significant digits; DynamoDB keeps at most "
+                            f"{MAX_NUMBER_DIGITS} (ValidationException); round it or store it as a string")
+    top = exponent + len(digits) - 1  # power of ten of the most significant digit
+    if top > MAX_NUMBER_EXPONENT or top < MIN_NUMBER_EXPONENT:
+        raise ItemSizeError(f"N value {text!r} is outside DynamoDB's range 1E-130 .. 9.99E+125 "
+                            f"(ValidationException); scale it or store it as a string")
+
+
+def number_size_bytes(text: str) -> int:
+    """Bytes DynamoDB stores for an N value (DOMAIN.md §1 base-100 rule).
+
+    Digit pairs are aligned on the decimal point; the size is 1 + the pairs from the most to the
+    least significant non-zero pair, + 1 for a negative sign; zero is 1 byte.
+    """
+    negative, digits, exponent = _number_parts(text)
+    if not digits:
+        return 1
+    _check_number_limits(text, digits, exponent)
+    top = exponent + len(digits) - 1
+    pairs = top // 2 - exponent // 2 + 1
+    return 1 + pairs + (1 if negative else 0)
+
+
+def normalize_number(text: str) -> str:
+    """Canonical text of an N value as DynamoDB returns it: no exponent, no redundant zeros ("-0" -> "0")."""
+    negative, digits, exponent = _number_parts(text)
+    if not digits:
+        return "0"
+    _check_number_limits(text, digits, exponent)
+    if exponent >= 0:
+        body = digits + "0" * exponent
+    elif -exponent >= len(digits):
+        body = "0." + "0" * (-exponent - len(digits)) + digits
+    else:
+        body = digits[:exponent] + "." + digits[exponent:]
+    return ("-" if negative else "") + body
+
+
+# --------------------------------------------------------------------------------------- binary
+def binary_size_bytes(value: Any) -> int:
+    """Raw bytes of a B value: bytes-like as boto3 passes it, or base64 text as DynamoDB JSON carries it."""
+    raw = getattr(value, "value", value)  # boto3.dynamodb.types.Binary wraps bytes in .value
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        return len(bytes(raw))
+    if isinstance(raw, str):
+        try:
+            return len(base64.b64decode(raw.encode("ascii"), validate=True))
+        except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
+            raise ItemSizeError(f"B value {raw[:40]!r} is not valid base64 ({exc}); DynamoDB JSON carries "
+                                f"binary as base64 text, boto3 as bytes") from exc
+    raise ItemSizeError(f"B value of type {type(raw).__name__} is neither bytes nor base64 text")
+
+
+def _binary_raw(value: Any) -> bytes:
+    raw = getattr(value, "value", value)
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        return bytes(raw)
+    binary_size_bytes(raw)  # raises with the right message when invalid
+    return base64.b64decode(raw.encode("ascii"), validate=True)
+
+
+# ------------------------------------------------------------------------------- DynamoDB JSON
+def attribute_value_size_bytes(value: Mapping[str, Any]) -> int:
+    """Size of one DynamoDB JSON value such as {"N": "1.5"} or {"L": [{"S": "a"}]} (name not included)."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        raise ItemSizeError(f"attribute value {value!r} must be an object with exactly one type key "
+                            f"({', '.join(ALL_TYPES)})")
+    ((tag, inner),) = value.items()
+    sizer = _SIZERS.get(tag)
+    if sizer is None:
+        raise ItemSizeError(f"attribute value type {tag!r} is unknown; use one of {', '.join(ALL_TYPES)}")
+    return sizer(inner)
+
+
+def _size_s(inner: Any) -> int:
+    if not isinstance(inner, str):
+        raise ItemSizeError(f"S value {inner!r} must be text")
+    return len(inner.encode("utf-8"))
+
+
+def _size_bool(inner: Any) -> int:
+    if not isinstance(inner, bool):
+        raise ItemSizeError(f"BOOL value {inner!r} must be true or false")
+    return BOOL_NULL_BYTES
+
+
+def _size_null(inner: Any) -> int:
+    if inner is not True:
+        raise ItemSizeError(f"NULL value {inner!r} must be true (DynamoDB JSON writes {{\"NULL\": true}})")
+    return BOOL_NULL_BYTES
+
+
+def _set_elements(tag: str, inner: Any) -> list[Any]:
+    if isinstance(inner, (str, bytes, Mapping)) or not isinstance(inner, Iterable):
+        raise ItemSizeError(f"{tag} value {inner!r} must be a list of elements")
+    elements = list(inner)
+    if not elements:
+        raise ItemSizeError(f"{tag} value is empty; DynamoDB rejects empty sets: omit the attribute instead")
+    return elements
+
+
+def _reject_duplicates(tag: str, canonical: list[Any]) -> None:
+    if len(set(canonical)) != len(canonical):
+        raise ItemSizeError(f"{tag} value contains duplicates ({canonical!r}); DynamoDB rejects them "
+                            f"(ValidationException): keep each element once")
+
+
+def _size_ss(inner: Any) -> int:
+    elements = _set_elements("SS", inner)
+    _reject_duplicates("SS", [e if isinstance(e, str) else _size_s(e) for e in elements])
+    return sum(_size_s(e) for e in elements)
+
+
+def _size_ns(inner: Any) -> int:
+    elements = _set_elements("NS", inner)
+    _reject_duplicates("NS", [normalize_number(e) for e in elements])
+    return sum(number_size_bytes(e) for e in elements)
+
+
+def _size_bs(inner: Any) -> int:
+    elements = _set_elements("BS", inner)
+    _reject_duplicates("BS", [_binary_raw(e) for e in elements])
+    return sum(binary_size_bytes(e) for e in elements)
+
+
+def _size_l(inner: Any) -> int:
+    if isinstance(inner, (str, bytes, Mapping)) or not isinstance(inner, Iterable):
+        raise ItemSizeError(f"L value {inner!r} must be a list of DynamoDB JSON values")
+    return CONTAINER_OVERHEAD_BYTES + sum(CONTAINER_ELEMENT_BYTES + attribute_value_size_bytes(v) for v in inner)
+
+
+def _size_m(inner: Any) -> int:
+    if not isinstance(inner, Mapping):
+        raise ItemSizeError(f"M value {inner!r} must be an object of name -> DynamoDB JSON value")
+    return CONTAINER_OVERHEAD_BYTES + sum(
+        CONTAINER_ELEMENT_BYTES + _name_bytes(k) + attribute_value_size_bytes(v) for k, v in inner.items())
+
+
+_SIZERS = {
+    "S": _size_s, "N": number_size_bytes, "B": binary_size_bytes, "BOOL": _size_bool, "NULL": _size_null,
+    "SS": _size_ss, "NS": _size_ns, "BS": _size_bs, "L": _size_l, "M": _size_m,
+}
+
+
+def _name_bytes(name: Any) -> int:
+    if not isinstance(name, str):
+        raise ItemSizeError(f"attribute name {name!r} must be text")
+    return len(name.encode("utf-8"))
+
+
+def attribute_sizes_bytes(item: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    """Per attribute: UTF-8 bytes of its name + its value size, for an item in DynamoDB JSON."""
+    if not isinstance(item, Mapping):
+        raise ItemSizeError(f"item must be an object of attribute name -> DynamoDB JSON value, got "
+                            f"{type(item).__name__}")
+    sizes: dict[str, int] = {}
+    for name, value in item.items():
+        try:
+            sizes[name] = _name_bytes(name) + attribute_value_size_bytes(value)
+        except ItemSizeError as exc:
+            raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+    return sizes
+
+
+def item_size_bytes(item: Mapping[str, Mapping[str, Any]]) -> int:
+    """Size DynamoDB charges capacity on for an item in DynamoDB JSON ({"pk": {"S": "a"}})."""
+    return sum(attribute_sizes_bytes(item).values())
+
+
+# ---------------------------------------------------------------------------------- plain values
+def to_dynamodb_value(value: Any) -> dict[str, Any]:
+    """One plain Python/JSON value as DynamoDB JSON, by an explicit type switch.
+
+    str -> S; bool -> BOOL; int/float/Decimal -> N (floats through str(), never Decimal(float));
+    bytes -> B (base64 text, the wire form); None -> NULL; list/tuple -> L; dict -> M;
+    set/frozenset of str/numbers/bytes -> SS/NS/BS. A dict is always a map, even {"S": "x"}.
+    """
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, (int, Decimal)):
+        return {"N": normalize_number(str(value))}
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ItemSizeError(f"number {value!r} is not finite; DynamoDB N cannot hold NaN or infinity")
+        return {"N": normalize_number(str(value))}
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"B": base64.b64encode(bytes(value)).decode("ascii")}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, Mapping):
+        return {"M": to_dynamodb_json(value)}
+    if isinstance(value, (set, frozenset)):
+        return _to_set(value)
+    if isinstance(value, (list, tuple)):
+        return {"L": [to_dynamodb_value(v) for v in value]}
+    raise ItemSizeError(f"plain value of type {type(value).__name__} ({value!r}) has no DynamoDB type; "
+                        f"use str, int, float, Decimal, bytes, bool, None, list, dict or set")
+
+
+def _to_set(value: set | frozenset) -> dict[str, Any]:
+    if not value:
+        raise ItemSizeError("empty set: DynamoDB rejects empty sets; omit the attribute instead")
+    if all(isinstance(v, str) for v in value):
+        return {"SS": sorted(value)}
+    if all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in value):
+        return {"NS": sorted((to_dynamodb_value(v)["N"] for v in value), key=Decimal)}
+    if all(isinstance(v, (bytes, bytearray)) for v in value):
+        return {"BS": [base64.b64encode(bytes(v)).decode("ascii") for v in sorted(value)]}
+    raise ItemSizeError(f"set {value!r} mixes types; a DynamoDB set holds only strings, numbers or binary")
+
+
+def to_dynamodb_json(plain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """A plain item ({"pk": "a", "n": 1}) as DynamoDB JSON ({"pk": {"S": "a"}, "n": {"N": "1"}})."""
+    if not isinstance(plain, Mapping):
+        raise ItemSizeError(f"item must be an object of attribute name -> value, got {type(plain).__name__}")
+    out: dict[str, dict[str, Any]] = {}
+    for name, value in plain.items():
+        _name_bytes(name)
+        try:
+            out[name] = to_dynamodb_value(value)
+        except ItemSizeError as exc:
+            raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+    return out
+
+
+def plain_value_size_bytes(value: Any) -> int:
+    """Size of one plain value (no name) by DynamoDB's rules."""
+    return attribute_value_size_bytes(to_dynamodb_value(value))
+
+
+def plain_item_size_bytes(item: Mapping[str, Any]) -> int:
+    """Size of an item given as plain Python/JSON values (never interpreted as DynamoDB JSON)."""
+    return item_size_bytes(to_dynamodb_json(item))
+
+
+# ----------------------------------------------------------------------------- storage, indexes
+def storage_size_bytes(size_bytes: int | float, global_table: bool = False) -> int | float:
+    """Stored bytes of an item: + 100 B per item, + 48 B more in a global table (DOMAIN.md §1)."""
+    extra = STORAGE_OVERHEAD_BYTES + (GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES if global_table else 0)
+    return size_bytes + extra
+
+
+def project_item(item: Mapping[str, Any], key_names: Iterable[str], projection_type: str,
+                 included: Iterable[str] = ()) -> dict[str, Any] | None:
+    """The index entry of an item (any item shape): keys + projected attributes, or None if sparse.
+
+    `key_names` are the base table keys and the index keys (DG/GSI.html: an entry holds both);
+    an item lacking any of the index's key attributes is not in the index. projection_type is
+    ALL, KEYS_ONLY or INCLUDE (then `included` names the extra attributes).
+    """
+    keys = tuple(dict.fromkeys(key_names))
+    if any(k not in item for k in keys):
+        return None
+    if projection_type == "ALL":
+        return dict(item)
+    if projection_type not in ("KEYS_ONLY", "INCLUDE"):
+        raise ItemSizeError(f"projection type {projection_type!r} is unknown; use ALL, KEYS_ONLY or INCLUDE")
+    wanted = set(keys) | (set(included) if projection_type == "INCLUDE" else set())
+    return {k: v for k, v in item.items() if k in wanted}
+
+
+def index_entry_size_bytes(item: Mapping[str, Mapping[str, Any]], table_keys: Iterable[str],
+                           index_keys: Iterable[str], projection_type: str = "ALL",
+                           included: Iterable[str] = ()) -> int | None:
+    """Capacity size of an item's GSI/LSI entry (DynamoDB JSON item), or None when the item is not indexed.
+
+    Entry = base-table key attributes + index key attributes + projected attributes (DG/GSI.html).
+    The item must carry the index keys to be indexed (sparse index); the table keys are assumed present.
+    """
+    table_keys = tuple(table_keys)
+    index_keys = tuple(index_keys)
+    if any(k not in item for k in index_keys):
+        return None
+    entry = project_item(item, (*table_keys, *index_keys), projection_type, included)
+    return None if entry is None else item_size_bytes(entry)
+
+
+__all__ = [
+    "ALL_TYPES", "GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES", "MAX_ITEM_BYTES", "STORAGE_OVERHEAD_BYTES",
+    "ItemSizeError", "attribute_sizes_bytes", "attribute_value_size_bytes", "binary_size_bytes",
+    "index_entry_size_bytes", "item_size_bytes", "normalize_number", "number_size_bytes", "plain_item_size_bytes",
+    "plain_value_size_bytes", "project_item", "storage_size_bytes", "to_dynamodb_json", "to_dynamodb_value",
+]

@@ -1,0 +1,162 @@
+"""Item size rules (DOMAIN.md §1, DG/CapacityUnitCalculations.html): every worked number as a case."""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.errors import ItemError, WorkbenchError
+from engine.itemsize import (
+    ItemSizeError,
+    attribute_sizes_bytes,
+    attribute_value_size_bytes,
+    index_entry_size_bytes,
+    item_size_bytes,
+    normalize_number,
+    number_size_bytes,
+    plain_item_size_bytes,
+    storage_size_bytes,
+    to_dynamodb_json,
+)
+
+# DOMAIN.md §1: base-100 number rule, byte-exact measurements (value only).
+NUMBER_CASES = [
+    ("0", 1), ("1", 2), ("12", 2), ("123", 3), ("100", 2), ("1010", 3), ("1.5", 3), ("12.3456", 4),
+    ("3.14159", 5), ("-42", 3), ("0.15", 2), ("1E125", 2), ("9" * 38, 20),
+    # normalisation: leading/trailing zeros and exponents do not count
+    ("0042", 2), ("1E-100", 2), ("0.0000001", 2), ("-0", 1), ("0.000", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "size"), NUMBER_CASES)
+def test_number_size_matches_domain_examples(text: str, size: int) -> None:
+    # DOMAIN.md §1 "N: ... Examples (value only)"
+    assert number_size_bytes(text) == size
+    assert attribute_value_size_bytes({"N": text}) == size
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("0042", "42"), ("1E2", "100"), ("1.50", "1.5"), ("-0", "0"), ("0.000", "0"), ("1E-3", "0.001"),
+    ("-12.3400E1", "-123.4"), ("+7", "7"),
+])
+def test_normalize_number(text: str, canonical: str) -> None:
+    assert normalize_number(text) == canonical
+
+
+@pytest.mark.parametrize("bad", ["1" * 39, "1E126", "1E-131", "abc", "", "1..2", "NaN", "Infinity", "1e"])
+def test_invalid_numbers_raise_workbench_error(bad: str) -> None:
+    # DOMAIN.md §1: > 38 digits or magnitude outside 1E-130 .. 9.99E+125 is a ValidationException
+    with pytest.raises(ItemSizeError) as info:
+        number_size_bytes(bad)
+    assert isinstance(info.value, ItemError) and isinstance(info.value, WorkbenchError)
+
+
+# DOMAIN.md §1: value sizes by type (value only, name excluded)
+VALUE_CASES = [
+    ({"S": "abc"}, 3),
+    ({"S": "é"}, 2),                      # UTF-8 bytes, not characters
+    ({"S": "😀"}, 4),                      # not UTF-16 units (that would be 2 units)
+    ({"S": ""}, 0),
+    ({"B": base64.b64encode(b"\x00\x01\x02").decode()}, 3),   # raw bytes, not base64 text (4 chars)
+    ({"B": b"\x00\x01\x02\x03\x04"}, 5),   # boto3 passes bytes
+    ({"BOOL": True}, 1), ({"BOOL": False}, 1), ({"NULL": True}, 1),
+    ({"SS": ["ab", "c"]}, 3),              # sets: sum of elements, no overhead
+    ({"NS": ["1", "123"]}, 5),
+    ({"BS": [base64.b64encode(b"ab").decode(), base64.b64encode(b"c").decode()]}, 3),
+    ({"L": []}, 3), ({"M": {}}, 3),        # empty L or M = 3 bytes
+    ({"L": [{"S": "ab"}, {"N": "1"}]}, 3 + (1 + 2) + (1 + 2)),
+    ({"M": {"k": {"S": "ab"}}}, 3 + 1 + 1 + 2),
+    ({"M": {"a": {"L": [{"BOOL": True}]}}}, 3 + 1 + 1 + (3 + 1 + 1)),
+]
+
+
+@pytest.mark.parametrize(("value", "size"), VALUE_CASES)
+def test_value_sizes(value: dict, size: int) -> None:
+    assert attribute_value_size_bytes(value) == size
+
+
+def test_item_size_adds_utf8_names() -> None:
+    # DOMAIN.md §1: item size = sum of (UTF-8 name bytes + value size)
+    item = {"pk": {"S": "USER#1"}, "prix": {"N": "1.5"}, "ñ": {"BOOL": True}}
+    assert attribute_sizes_bytes(item) == {"pk": 8, "prix": 7, "ñ": 3}
+    assert item_size_bytes(item) == 18
+
+
+@pytest.mark.parametrize("bad", [
+    {"x": {"SS": []}}, {"x": {"Q": "1"}}, {"x": {"S": 1}}, {"x": {"N": "x"}}, {"x": {"S": "a", "N": "1"}},
+    {"x": {"B": "not base64!"}}, {"x": {"NS": ["1", "1.0"]}}, {"x": {"NULL": False}}, {"x": "plain"},
+])
+def test_invalid_dynamodb_json_raises(bad: dict) -> None:
+    with pytest.raises(ItemSizeError) as info:
+        item_size_bytes(bad)
+    assert "'x'" in str(info.value)  # the message names the attribute
+
+
+def test_plain_items_use_typed_path_and_never_guess() -> None:
+    # a plain map whose only key is "S" is a map, not a DynamoDB string
+    assert plain_item_size_bytes({"m": {"S": "x"}}) == 1 + (3 + 1 + 1 + 1)
+    assert plain_item_size_bytes({"a": "abc", "n": 12, "f": 1.5, "d": Decimal("-42"), "t": True,
+                                  "z": None, "b": b"\x00\x01", "l": [1, "a"], "s": {"x", "yy"}}) == (
+        (1 + 3) + (1 + 2) + (1 + 3) + (1 + 3) + (1 + 1) + (1 + 1) + (1 + 2) + (1 + 3 + 1 + 2 + 1 + 1) + (1 + 3))
+
+
+def test_float_goes_through_str_not_decimal_of_float() -> None:
+    # DOMAIN.md §1: Decimal(0.1) has 55 digits; str(0.1) is "0.1"
+    assert to_dynamodb_json({"x": 0.1}) == {"x": {"N": "0.1"}}
+    assert plain_item_size_bytes({"x": 0.1}) == 1 + 2
+
+
+@pytest.mark.parametrize("bad", [{"x": set()}, {"x": float("nan")}, {"x": object()}, {"x": {1, "a"}}])
+def test_invalid_plain_values_raise(bad: dict) -> None:
+    with pytest.raises(ItemSizeError):
+        plain_item_size_bytes(bad)
+
+
+@pytest.mark.parametrize(("size", "global_table", "stored"), [(1000, False, 1100), (1000, True, 1148), (0, False, 100)])
+def test_storage_overhead(size: int, global_table: bool, stored: int) -> None:
+    # DOMAIN.md §1: +100 B per item, +48 B more in a global table
+    assert storage_size_bytes(size, global_table) == stored
+
+
+def test_index_entry_sizes_by_projection() -> None:
+    # DOMAIN.md §1 / DG/GSI.html: entry = table keys + index keys + projected attributes
+    item = {"pk": {"S": "A"}, "sk": {"S": "B"}, "gpk": {"S": "G"}, "big": {"S": "x" * 100}, "n": {"N": "5"}}
+    keys = (3 + 3 + 4)
+    assert index_entry_size_bytes(item, ("pk", "sk"), ("gpk",), "KEYS_ONLY") == keys
+    assert index_entry_size_bytes(item, ("pk", "sk"), ("gpk",), "INCLUDE", ("n",)) == keys + 1 + 2
+    assert index_entry_size_bytes(item, ("pk", "sk"), ("gpk",), "ALL") == item_size_bytes(item)
+    # sparse: an item without the index key is not in the index
+    assert index_entry_size_bytes(item, ("pk", "sk"), ("missing",), "ALL") is None
+
+
+# ------------------------------------------------------------------------------------ properties
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=50), st.text(min_size=1, max_size=20))
+def test_size_grows_with_string_length(text: str, more: str) -> None:
+    assert plain_item_size_bytes({"a": text + more}) > plain_item_size_bytes({"a": text})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: d == 0 or (-130 <= d.adjusted() <= 125 and len(d.normalize().as_tuple().digits) <= 38)))
+def test_number_size_invariant_under_normalisation(value: Decimal) -> None:
+    text = str(value)
+    size = number_size_bytes(text)
+    assert size == number_size_bytes(normalize_number(text))
+    digits = len(value.normalize().as_tuple().digits) if value != 0 else 0
+    # the base-100 rule never needs more than one byte per digit + sign + 1, and at least ceil(digits/2)+1
+    assert (digits + 1) // 2 + 1 <= size <= digits + 2 + (1 if value < 0 else 0) or value == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8),
+                       st.recursive(st.one_of(st.text(max_size=10), st.integers(-10**6, 10**6), st.booleans(),
+                                              st.none(), st.binary(max_size=10)),
+                                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                                        st.text(max_size=5), inner, max_size=3), max_leaves=8), max_size=5))
+def test_plain_and_dynamodb_json_agree(item: dict) -> None:
+    assert plain_item_size_bytes(item) == item_size_bytes(to_dynamodb_json(item))
