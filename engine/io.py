@@ -82,6 +82,7 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
         if isinstance(node, yaml.SequenceNode):
             total += sum(size(child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
+            _check_duplicate_keys(node, source)
             total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         if total > MAX_EXPANDED_NODES:
             raise DesignFileError(f"{source}: line {node.start_mark.line + 1}: aliases expand to more than "
@@ -90,6 +91,18 @@ def _check_expansion(root: yaml.Node, source: str) -> None:
         return total
 
     size(root, 0)
+
+
+def _check_duplicate_keys(node: yaml.MappingNode, source: str) -> None:
+    seen: dict[str, int] = {}
+    for k, _ in node.value:
+        if not isinstance(k, yaml.ScalarNode):
+            continue
+        line = k.start_mark.line + 1
+        if k.value in seen:
+            raise DesignFileError(f"{source}: line {line}: key '{k.value}' appears again (first on line "
+                                  f"{seen[k.value]}); a key may appear once per mapping, remove one")
+        seen[k.value] = line
 
 
 def _line_index(root: yaml.Node) -> dict[tuple[str | int, ...], int]:
