@@ -105,6 +105,9 @@ class Query(PatternBase, ReadFields):
     """Largest item count per request, for worst-case figures (defaults to `items_per_request`)."""
     scan_index_forward: Bool = True
     """Sort key order: true ascending, false descending (e.g. latest items first)."""
+    fetch_from_table: Bool = False
+    """LSI queries only: the request needs attributes the LSI does not project, so each matching item is
+    fetched from the table (each whole item rounded up to 4 KB on its own, charged to the table; DG/LSI.html)."""
 
 
 class Scan(PatternBase, ReadFields):
