@@ -1,0 +1,78 @@
+"""Start page: the current design at a glance, the sample gallery with workshop lessons, new and upload."""
+
+import streamlit as st
+
+from engine.errors import WorkbenchError
+from ui import cache, state, widgets
+from ui import format as fmt
+
+state.ensure_session()
+widgets.page_header("Start", "Pick a sample design to learn from, start an empty one or open your own file. "
+                    "Every change is autosaved under this page's address.")
+
+model = state.current_model()
+items = sum(e.item_count for e in model.entities)
+rps = sum(p.requests_per_second for p in model.access_patterns)
+with st.container(border=True):
+    st.subheader(f"Open now: {model.name}")
+    if model.description:
+        st.write(model.description)
+    c = st.columns(4)
+    c[0].metric("Tables", fmt.count(len(model.tables), "table"))
+    c[1].metric("Items stored", fmt.count(items, "item"))
+    c[2].metric("Access patterns", fmt.count(len(model.access_patterns), "pattern"))
+    c[3].metric("Traffic (average)", fmt.rate(rps))
+    if cache.engine_available("evaluate"):
+        ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
+        if ev is not None:
+            st.markdown(f"Estimated cost: **{fmt.usd(ev.total_monthly_usd)}** with the "
+                        f"{ev.catalog.name} prices. See *Capacity & cost* for where it goes.")
+    if model.lesson:
+        st.info(f"**Look at:** {model.lesson.look_at}\n\n**Teaches:** {model.lesson.teaches}"
+                + (f"\n\n**Try this:** {model.lesson.try_this}" if model.lesson.try_this else ""),
+                icon=":material/school:")
+
+
+def _open_sample(name: str) -> None:
+    try:
+        state.set_model(cache.sample_model(name), f"Opened sample {name}. Undo brings back your previous design.")
+    except WorkbenchError as exc:
+        state.flash(f"Sample {name} could not be opened: {exc}")
+
+
+def _new_design() -> None:
+    state.set_model(state.blank_model(), "Started an empty design. Undo brings back the previous one.")
+
+
+st.subheader("Sample designs")
+st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "
+           "change and what to watch. Opening one replaces the current design (Undo brings it back).")
+names = cache.sample_names_now()
+if not names:
+    st.info("No sample designs are installed. Start an empty design or upload one below.")
+cols = st.columns(2)
+for i, name in enumerate(names):
+    with cols[i % 2].container(border=True):
+        try:
+            sample = cache.sample_model(name)
+        except WorkbenchError as exc:
+            st.markdown(f"**{name}**")
+            st.error(f"This sample does not load: {exc}")
+            continue
+        st.markdown(f"**{sample.name}** · `{name}`")
+        st.caption(f"{fmt.count(len(sample.tables), 'table')} · {fmt.count(len(sample.entities), 'entity')} · "
+                   f"{fmt.count(len(sample.access_patterns), 'access pattern')}")
+        if sample.lesson:
+            st.markdown(f"*Teaches:* {sample.lesson.teaches}")
+            if sample.lesson.try_this:
+                st.markdown(f"*Workshop:* {sample.lesson.try_this}")
+        elif sample.description:
+            st.markdown(sample.description)
+        st.button("Open this sample", key=f"open.sample.{name}", on_click=_open_sample, args=(name,))
+
+st.subheader("Your own design")
+c1, c2 = st.columns([1, 2])
+c1.button("New empty design", key="new.design", on_click=_new_design,
+          help="One table with PK and SK; add entities and access patterns on the Design page.")
+with c2:
+    widgets.upload_design()

@@ -1,0 +1,71 @@
+"""Display formatting: every number the app shows carries its unit, rounded only here."""
+
+from __future__ import annotations
+
+import math
+
+BYTES_PER_KB = 1024  # DOMAIN.md "Units": 1 KB = 1,024 bytes (AWS Service quotas)
+
+
+def usd(value: float, per: str = "month") -> str:
+    """$1,234.56/month; small amounts keep significant digits ($0.0042/month)."""
+    suffix = f"/{per}" if per else ""
+    if value == 0:
+        return f"$0{suffix}"
+    if abs(value) < 0.01:
+        return f"${value:.2g}{suffix}"
+    if abs(value) < 100:
+        return f"${value:,.2f}{suffix}"
+    return f"${value:,.0f}{suffix}"
+
+
+def units(value: float, unit: str) -> str:
+    """3 RCU, 0.5 RCU, 1,221 RCU: integers plain, fractions with up to 2 decimals."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,} {unit}"
+    if abs(value) >= 100:
+        return f"{value:,.0f} {unit}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + f" {unit}"
+
+
+def rate(value: float) -> str:
+    """Requests per second."""
+    return units(value, "req/s")
+
+
+def size(size_bytes: float) -> str:
+    """912 B, 3.4 KB, 12.0 MB, 1.2 GB (1 KB = 1,024 bytes)."""
+    value = float(size_bytes)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if abs(value) < BYTES_PER_KB or unit == "TB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= BYTES_PER_KB
+    return f"{value:,.1f} TB"
+
+
+def count(value: float, noun: str) -> str:
+    """1,000,000 items; 1 item."""
+    n = int(round(value))
+    return f"{n:,} {_plural(noun, n)}"
+
+
+def _plural(noun: str, n: int) -> str:
+    if n == 1 or noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def percent(share: float, digits: int = 1) -> str:
+    """0.0312 -> 3.1 %; tiny non-zero shares stay visible (< 0.01 %)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "n/a"
+    pct = share * 100
+    if 0 < pct < 10 ** -digits:
+        return f"< {10 ** -digits:g} %"
+    return f"{pct:,.{digits}f} %"
+
+
+def ms(value: float) -> str:
+    return f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
