@@ -1,0 +1,40 @@
+"""`ddb-workbench validate FILE...`: check design files against the schema and DynamoDB's limits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "check design files (YAML/JSON) and report every problem with its path and fix"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", metavar="FILE", nargs="+", help="design file (.yaml/.json) or sample name")
+    parser.add_argument("--json", action="store_true", help="print {file: {valid, problems}} as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.commands import print_json
+    from engine.errors import DesignValidationError, WorkbenchError
+    from engine.io import load_model_or_sample
+
+    results: dict[str, dict] = {}
+    for spec in args.files:
+        try:
+            model = load_model_or_sample(spec)
+        except DesignValidationError as exc:
+            results[spec] = {"valid": False, "problems": list(exc.problems)}
+        except WorkbenchError as exc:
+            results[spec] = {"valid": False, "problems": [str(exc)]}
+        else:
+            results[spec] = {"valid": True, "problems": [], "name": model.name}
+    for spec, result in results.items():
+        if result["valid"]:
+            print(f"{spec}: valid ({result['name']})", file=sys.stderr)
+        else:
+            print(f"{spec}: invalid", file=sys.stderr)
+            for problem in result["problems"]:
+                print(f"  - {problem}", file=sys.stderr)
+    if args.json:
+        print_json(results)
+    return 0 if all(r["valid"] for r in results.values()) else 1

@@ -1,0 +1,170 @@
+"""Design files: round trips, the committed JSON Schema, safe loading (caps, tags, bombs, lines)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.errors import DesignFileError, DesignValidationError, WorkbenchError
+from engine.io import (
+    MAX_FILE_BYTES,
+    dump_model,
+    json_schema_text,
+    load_model,
+    loads_model,
+    sample_names,
+    samples_dir,
+)
+from engine.model import parse_model
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_SAMPLES = {
+    "orders_simple_key", "orders_by_customer", "page_views", "page_views_vertical_sharding", "team_users_gsi",
+    "team_users_overread", "crm_complex_filtering", "github_single_table", "hot_enum_key",
+    "hot_enum_key_sharded", "global_game_state",
+}
+
+
+def test_every_named_sample_exists_and_nothing_else_is_in_the_folder():
+    assert set(sample_names()) == EXPECTED_SAMPLES
+    files = {p.name for p in (ROOT / "sample_models").iterdir()}
+    assert files == {f"{n}.yaml" for n in EXPECTED_SAMPLES} | {"design.schema.json"}
+    assert samples_dir() == ROOT / "sample_models"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_SAMPLES))
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_samples_round_trip_and_have_a_lesson(name, fmt):
+    model = load_model(ROOT / "sample_models" / f"{name}.yaml")
+    assert loads_model(dump_model(model, fmt), fmt) == model
+    assert model.lesson is not None and model.lesson.look_at and model.lesson.teaches
+    assert model.price_catalog == "aws-2024-11"
+
+
+def test_committed_json_schema_is_current():
+    committed = (ROOT / "sample_models" / "design.schema.json").read_text()
+    assert committed == json_schema_text(), "run `ddb-workbench schema > sample_models/design.schema.json`"
+
+
+def test_schema_documents_every_field():
+    schema = json.loads(json_schema_text())
+    missing = [f"{name}.{field}" for name, defn in schema["$defs"].items()
+               for field, prop in defn.get("properties", {}).items() if not prop.get("description")]
+    assert not missing, missing
+
+
+# --------------------------------------------------------------- hypothesis: generated designs round trip
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=3, max_size=12)
+texts = st.text(max_size=40)
+rates = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def designs(draw):
+    table, pk, sk = draw(st.lists(names, min_size=3, max_size=3, unique=True))
+    has_sk = draw(st.booleans())
+    attrs = draw(st.lists(st.tuples(names, st.sampled_from(["S", "N", "B", "M", "L", "BOOL"]),
+                                    st.integers(0, 5000), st.floats(0.1, 1.0)),
+                          max_size=5, unique_by=lambda a: a[0]))
+    attrs = [a for a in attrs if a[0] not in (pk, sk)]
+    keys = [{"attribute": pk, "template": "P#{v}"}] + ([{"attribute": sk, "template": draw(texts.filter(
+        lambda t: "{" not in t and "}" not in t)) or "S"}] if has_sk else [])
+    data = {
+        "name": draw(texts.filter(lambda t: t.strip())) or "d",
+        "description": draw(texts),
+        "hours_per_month": draw(st.one_of(st.none(), st.floats(1, 744))),
+        "tables": [{"name": table, "partition_key": {"name": pk, "type": draw(st.sampled_from("SNB"))},
+                    **({"sort_key": {"name": sk}} if has_sk else {}),
+                    "table_class": draw(st.sampled_from(["STANDARD", "STANDARD_INFREQUENT_ACCESS"]))}],
+        "entities": [{"name": "E", "table": table, "item_count": draw(st.integers(0, 10**9)), "keys": keys,
+                      "variables": [{"name": "v", "cardinality": draw(st.integers(1, 10**7))}],
+                      "attributes": [{"name": n, "type": t, "size_bytes": s, "presence": p} for n, t, s, p in attrs],
+                      "key_distribution": draw(st.sampled_from([
+                          {"kind": "uniform"}, {"kind": "zipf", "exponent": 1.2},
+                          {"kind": "hot_keys", "keys": [{"key": "P#1", "share": 0.5}]}]))}],
+        "access_patterns": [{
+            "name": "p", "operation": "Query", "table": table, "entities": ["E"],
+            "key_condition": {"partition_key": "P#{v}"}, "requests_per_second": draw(rates),
+            "consistency": draw(st.sampled_from(["eventual", "strong"])),
+            "items_per_request": draw(st.floats(1, 1000)),
+        }, {
+            "name": "w", "operation": "PutItem", "table": table, "entities": ["E"],
+            "key_condition": {"partition_key": "P#{v}", **({"sort_key": {"operator": "=", "value": "x"}}
+                                                            if has_sk else {})},
+            "requests_per_second": draw(rates),
+        }],
+    }
+    return parse_model(data)
+
+
+@given(designs(), st.sampled_from(["yaml", "json"]))
+def test_generated_designs_round_trip(model, fmt):
+    assert loads_model(dump_model(model, fmt), fmt) == model
+
+
+# --------------------------------------------------------------- safe loading
+def test_billion_laughs_is_rejected_fast():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    with pytest.raises(DesignFileError, match="alias"):
+        loads_model("\n".join(lines))
+    assert time.perf_counter() - started < 5  # generous: the real figure is milliseconds
+
+
+def test_python_tags_are_rejected_with_their_line():
+    with pytest.raises(DesignFileError, match=r"line 2:.*no !!python"):
+        loads_model('name: x\ntables: !!python/object/apply:os.system ["echo hi"]\n')
+
+
+def test_deep_nesting_is_rejected():
+    with pytest.raises(DesignFileError, match="nesting"):
+        loads_model("a: " + "[" * 3000 + "]" * 3000)
+    with pytest.raises(DesignFileError, match="nesting"):
+        loads_model("[" * 100 + "]" * 100)
+
+
+def test_size_cap_is_checked_before_reading(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(DesignFileError, match="limit"):
+        load_model(big)
+
+
+def test_non_utf8_is_named(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(DesignFileError, match="not UTF-8"):
+        load_model(bad)
+
+
+def test_syntax_error_gives_line_and_column():
+    with pytest.raises(DesignFileError, match=r"line 2, column 9"):
+        loads_model("name: x\ntables: ]\n")
+    with pytest.raises(DesignFileError, match=r"line 1, column"):
+        loads_model('{"name": }', "json")
+
+
+def test_validation_problems_carry_yaml_line_numbers():
+    text = "name: x\ntables:\n  - name: orders\n    partition_key: {name: pk, tpe: S}\n"
+    with pytest.raises(DesignValidationError) as info:
+        loads_model(text)
+    assert "tables[0].partition_key.tpe (line 4)" in info.value.problems[0]
+
+
+def test_unknown_format_version_is_rejected():
+    with pytest.raises(DesignFileError, match="format_version 9"):
+        loads_model("format_version: 9\nname: x\ntables: []\n")
+
+
+def test_every_failure_is_a_workbench_error():
+    for text in ("", "- a\n- b\n", "name: [unclosed", "a: *undefined"):
+        with pytest.raises(WorkbenchError):
+            loads_model(text)

@@ -1,0 +1,159 @@
+"""The design schema: strict fields, unknown keys rejected with their path, cross-reference rules.
+
+Limits from DOMAIN.md §1-2 (DG/ServiceQuotas.html) and §5 (MRSC, DG/multi-region-strong-consistency-gt.html).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from engine.errors import DesignValidationError
+from engine.io import design_data, load_sample
+from engine.model import DataModel, parse_model
+
+BASE = {
+    "name": "shop",
+    "tables": [{
+        "name": "orders",
+        "partition_key": {"name": "pk"},
+        "sort_key": {"name": "sk"},
+        "gsis": [{"name": "by_status", "partition_key": {"name": "status"}}],
+    }],
+    "entities": [{
+        "name": "Order", "table": "orders", "item_count": 1000,
+        "keys": [{"attribute": "pk", "template": "CUST#{customer_id}"},
+                 {"attribute": "sk", "template": "ORDER#{order_id}"},
+                 {"attribute": "status", "template": "{status}"}],
+        "variables": [{"name": "customer_id", "cardinality": 100}, {"name": "order_id", "cardinality": 1000},
+                      {"name": "status", "cardinality": 2, "kind": "enum", "values": ["OPEN", "DONE"]}],
+        "attributes": [{"name": "total", "type": "N", "size_bytes": 4}],
+    }],
+    "access_patterns": [{
+        "name": "orders of customer", "operation": "Query", "table": "orders", "entities": ["Order"],
+        "key_condition": {"partition_key": "CUST#{customer_id}"}, "requests_per_second": 10,
+    }],
+}
+
+
+def problems_of(data: dict) -> tuple[str, ...]:
+    with pytest.raises(DesignValidationError) as info:
+        parse_model(data)
+    return info.value.problems
+
+
+def mutate(fn) -> dict:
+    data = copy.deepcopy(BASE)
+    fn(data)
+    return data
+
+
+def test_base_design_is_valid_and_frozen():
+    model = parse_model(BASE)
+    assert isinstance(model, DataModel)
+    assert isinstance(model.tables, tuple)
+    with pytest.raises(Exception):
+        model.name = "other"  # type: ignore[misc]
+
+
+# (mutation, substrings every one of which must appear in one message)
+CASES = [
+    ("unknown key", lambda d: d["tables"][0]["partition_key"].update(typ="S"),
+     ["tables[0].partition_key.typ", "unknown key 'typ'"]),
+    ("string where number", lambda d: d["access_patterns"][0].update(requests_per_second="10"),
+     ["access_patterns[0].requests_per_second", "'10'"]),
+    ("unknown operation", lambda d: d["access_patterns"][0].update(operation="Qery"),
+     ["access_patterns[0]", "'Qery'", "Query"]),
+    ("dangling entity table", lambda d: d["entities"][0].update(table="ordrs"),
+     ["entities[0].table 'ordrs'", "known: orders"]),
+    ("dangling pattern index", lambda d: d["access_patterns"][0].update(index="by_stat"),
+     ["access_patterns[0].index 'by_stat'", "known: by_status"]),
+    ("strong read on a GSI", lambda d: d["access_patterns"][0].update(index="by_status", consistency="strong",
+                                                                     key_condition={"partition_key": "{status}"}),
+     ["consistency 'strong' on GSI 'by_status'", "eventually consistent"]),
+    ("sort key condition on a target without sort key",
+     lambda d: d["access_patterns"][0].update(index="by_status", key_condition={
+         "partition_key": "{status}", "sort_key": {"operator": "=", "value": "x"}}),
+     ["key_condition.sort_key", "index 'by_status' has no sort key"]),
+    ("GetItem without the sort key", lambda d: d["access_patterns"][0].update(operation="GetItem"),
+     ["GetItem needs the full primary key", "'='"]),
+    ("undeclared template variable", lambda d: d["entities"][0]["keys"][0].update(template="CUST#{cust}"),
+     ["entities[0].keys[0].template", "variable 'cust'"]),
+    ("too many GSIs", lambda d: d["tables"][0].update(gsis=[
+        {"name": f"g{i}", "partition_key": {"name": "status"}} for i in range(21)]),
+     ["tables[0].gsis has 21 indexes", "at most 20"]),
+    ("too many LSIs", lambda d: d["tables"][0].update(lsis=[
+        {"name": f"l{i}", "sort_key": {"name": "total", "type": "N"}} for i in range(6)]),
+     ["tables[0].lsis has 6 indexes", "at most 5"]),
+    ("batch over 100 keys", lambda d: d["access_patterns"].append({
+        "name": "b", "operation": "BatchGetItem", "table": "orders", "entities": ["Order"],
+        "key_condition": {"partition_key": "CUST#{customer_id}", "sort_key": {"operator": "=", "value": "x"}},
+        "items_per_request": 101, "requests_per_second": 1}),
+     ["access_patterns[1].items_per_request", "101"]),
+    ("batch write over 25", lambda d: d["access_patterns"].append({
+        "name": "b", "operation": "BatchWriteItem", "table": "orders", "entities": ["Order"],
+        "key_condition": {"partition_key": "CUST#{customer_id}", "sort_key": {"operator": "=", "value": "x"}},
+        "items_per_request": 26, "requests_per_second": 1}),
+     ["access_patterns[1].items_per_request", "26"]),
+    ("transaction over 100 actions", lambda d: d["access_patterns"].append({
+        "name": "t", "operation": "TransactWriteItems", "table": "orders", "entities": ["Order"],
+        "actions": [{"action": "Put", "entity": "Order"}] * 101, "requests_per_second": 1}),
+     ["access_patterns[1].actions has 101 actions", "1-100"]),
+    ("MRSC with two regions", lambda d: d["tables"][0].update(global_table={
+        "regions": ["us-east-1", "us-west-2"], "mode": "MRSC"}),
+     ["MRSC needs exactly 3 regions", "us-east-1"]),
+    ("MRSC across region sets", lambda d: d["tables"][0].update(global_table={
+        "regions": ["us-east-1", "us-east-2", "eu-west-1"], "mode": "MRSC"}),
+     ["from one region set"]),
+    ("MRSC with TTL", lambda d: d["tables"][0].update(ttl_attribute="expires", global_table={
+        "regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MRSC"}),
+     ["MRSC global tables do not support TTL"]),
+    ("home region missing from replicas", lambda d: d["tables"][0].update(global_table={
+        "regions": ["eu-west-1", "eu-central-1"]}),
+     ["does not include the design's region 'us-east-1'"]),
+    ("provisioned table, GSI without capacity", lambda d: d["tables"][0].update(billing={
+        "mode": "provisioned", "read_capacity_units": 5, "write_capacity_units": 5}),
+     ["tables[0].gsis[0].provisioned is missing"]),
+    ("duplicate pattern names", lambda d: d["access_patterns"].append(dict(d["access_patterns"][0])),
+     ["access_patterns: name 'orders of customer' is used 2 times"]),
+    ("unknown catalog", lambda d: d.update(price_catalog="aws-1999"),
+     ["price_catalog 'aws-1999'", "aws-2024-11"]),
+    ("peak below average", lambda d: d["access_patterns"][0].update(peak_requests_per_second=1),
+     ["peak_requests_per_second 1 is below the average 10"]),
+    ("write to an index", lambda d: d["access_patterns"].append({
+        "name": "w", "operation": "PutItem", "table": "orders", "index": "by_status", "entities": ["Order"],
+        "key_condition": {"partition_key": "{status}"}, "requests_per_second": 1}),
+     ["PutItem cannot target an index"]),
+    ("hot key shares over 1", lambda d: d["entities"][0].update(key_distribution={
+        "kind": "hot_keys", "keys": [{"key": "a", "share": 0.7}, {"key": "b", "share": 0.6}]}),
+     ["add up to 1.3"]),
+    ("region without a replica", lambda d: d["access_patterns"][0].update(region="eu-west-1"),
+     ["region 'eu-west-1' has no replica"]),
+]
+
+
+@pytest.mark.parametrize(("mutation", "expected"), [(c[1], c[2]) for c in CASES], ids=[c[0] for c in CASES])
+def test_invalid_designs_name_path_value_and_fix(mutation, expected):
+    problems = problems_of(mutate(mutation))
+    assert any(all(part in p for part in expected) for p in problems), problems
+
+
+def test_every_problem_is_reported_at_once():
+    def two(d):
+        d["entities"][0]["table"] = "nope"
+        d["access_patterns"][0]["index"] = "nope"
+    assert len(problems_of(mutate(two))) >= 2
+
+
+def test_ints_are_not_strings_and_strings_are_not_numbers():
+    problems = problems_of(mutate(lambda d: d["tables"][0].update(name=123)))
+    assert any("tables[0].name" in p for p in problems)
+
+
+@pytest.mark.parametrize("name", ["hot_enum_key", "global_game_state", "crm_complex_filtering"])
+def test_sample_data_reparses_to_the_same_model(name):
+    model = load_sample(name)
+    data = design_data(model)
+    data.pop("format_version")
+    assert parse_model(data) == model
