@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from pydantic import ValidationError
 
 from engine.errors import DesignValidationError
 from engine.io import design_data, load_sample
@@ -53,7 +54,7 @@ def test_base_design_is_valid_and_frozen():
     model = parse_model(BASE)
     assert isinstance(model, DataModel)
     assert isinstance(model.tables, tuple)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         model.name = "other"  # type: ignore[misc]
 
 
