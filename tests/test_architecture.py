@@ -1,0 +1,76 @@
+"""Import direction (ARCHITECTURE.md): pages -> ui -> engine; engine never imports streamlit.
+
+engine/ may import only the standard library, pydantic, numpy, sortedcontainers, pyyaml (and
+plotly in engine/charts.py); ui/ never imports pages/; the CLI path stays light.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENGINE_ALLOWED_THIRD_PARTY = {"pydantic", "pydantic_core", "numpy", "sortedcontainers", "yaml"}
+PLOTLY_ALLOWED = {"engine/charts.py"}
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+    return found
+
+
+def python_files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", python_files("engine"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_engine_imports_only_allowed_packages(path):
+    rel = str(path.relative_to(ROOT))
+    for module in imports_of(path):
+        top = module.split(".")[0]
+        if top in STDLIB or top == "engine" or top in ENGINE_ALLOWED_THIRD_PARTY:
+            continue
+        if top == "plotly" and rel in PLOTLY_ALLOWED:
+            continue
+        pytest.fail(f"{rel} imports {module}: engine/ must stay headless (allowed: stdlib, "
+                    f"{sorted(ENGINE_ALLOWED_THIRD_PARTY)}; plotly only in {sorted(PLOTLY_ALLOWED)})")
+
+
+@pytest.mark.parametrize("path", python_files("ui"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_never_imports_pages(path):
+    for module in imports_of(path):
+        assert module.split(".")[0] != "pages", f"{path.relative_to(ROOT)} imports {module}: ui/ must not import pages/"
+
+
+@pytest.mark.parametrize("path", python_files("pages") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_do_not_reach_past_ui_into_state(path):
+    """Pages may use engine types, but never st.cache_data themselves (only ui/cache.py caches)."""
+    text = path.read_text(encoding="utf-8")
+    assert "st.cache_data" not in text and "st.cache_resource" not in text, \
+        f"{path.relative_to(ROOT)} caches on its own; call the engine through ui/cache.py"
+
+
+def test_no_helper_dump_modules():
+    banned = {"utils.py", "common.py", "helpers.py"}
+    found = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py") if p.name in banned and ".venv" not in p.parts]
+    assert not found, found
+
+
+def test_cli_start_up_imports_no_ui_libraries():
+    code = ("import sys, engine.cli; engine.cli.build_parser(); "
+            "print(','.join(m for m in ('streamlit', 'plotly', 'numpy', 'pydantic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded = set(filter(None, out.stdout.strip().split(",")))
+    assert not loaded & {"streamlit", "plotly"}, f"the CLI parser imports {loaded}"
+    assert not loaded, f"building the CLI parser should import no heavy library, got {loaded}"
