@@ -356,7 +356,333 @@ def index_entry_size_bytes(item: Mapping[str, Mapping[str, Any]], table_keys: It
     return None if entry is None else item_size_bytes(entry)
 
 
+# ------------------------------------------------------------------ size distributions of entities
+# A design gives attribute sizes as averages, ranges and presence shares, so an entity's item size
+# is a distribution. It is held exactly on the integer byte grid (DynamoDB sizes are whole bytes):
+# - a fixed size s that is not a whole number is the two-point mix of floor(s) and ceil(s) with mean s;
+# - a range [min, max] is uniform over its whole bytes; when the average `size_bytes` is not the
+#   midpoint, the range is split at the average into two uniform pieces weighted to keep that mean;
+# - an attribute with presence p < 1 is absent (0 bytes, name included) with probability 1 - p;
+# - attributes are independent; the sum is an exact convolution (numpy FFT, clipped and renormalised).
+# Key attributes come from key templates rendered by engine.keyspace on a deterministic grid of
+# KEY_GRID_POINTS rank quantiles (every variable at the same quantile, so keys sharing variables stay
+# consistent). Capacity units, a step function of size, are averaged over the whole distribution.
+KEY_GRID_POINTS = 32
+MAX_EXACT_GRID_BYTES = 1 << 20  # beyond this span a sum of many items uses a normal approximation
+NORMAL_GRID_POINTS = 4001
+NORMAL_GRID_SIGMAS = 8.0
+
+
+class SizeDistribution:
+    """A distribution of sizes over whole bytes: P(size = lo + k) = pmf[k] (immutable)."""
+
+    __slots__ = ("lo", "pmf")
+
+    def __init__(self, lo: int, pmf: Any) -> None:
+        import numpy as np
+
+        arr = np.asarray(pmf, dtype=float)
+        nz = np.nonzero(arr > 1e-15)[0]
+        if arr.size == 0 or nz.size == 0:
+            arr, nz = np.ones(1), np.zeros(1, dtype=int)
+        arr = arr[nz[0]: nz[-1] + 1]
+        arr = np.clip(arr, 0.0, None)
+        self.lo = int(lo) + int(nz[0])
+        self.pmf = arr / arr.sum()
+        self.pmf.setflags(write=False)
+
+    @classmethod
+    def fixed(cls, size_bytes: float) -> SizeDistribution:
+        """A fixed (average) size; a fractional size becomes floor/ceil mixed to keep the mean."""
+        low = math.floor(size_bytes)
+        frac = size_bytes - low
+        return cls(low, [1 - frac, frac] if frac > 0 else [1.0])
+
+    @classmethod
+    def uniform(cls, min_bytes: float, max_bytes: float, mean_bytes: float | None = None) -> SizeDistribution:
+        """Whole-byte sizes uniform on [min, max]; split at `mean_bytes` (weighted) when it is off-centre."""
+        import numpy as np
+
+        a, b = round(min_bytes), round(max_bytes)
+        if b <= a:
+            return cls.fixed(mean_bytes if mean_bytes is not None else min_bytes)
+        mean = (a + b) / 2 if mean_bytes is None else min(max(mean_bytes, a), b)
+        m = round(mean)
+        if m in (a, b) or abs(mean - (a + b) / 2) < 0.5:
+            return cls(a, np.ones(b - a + 1))
+        w_low = (b - mean) / (b - a)  # mixture weight keeping the mean (DOMAIN: sizes "uniform in between")
+        pmf = np.zeros(b - a + 1)
+        pmf[: m - a + 1] += w_low / (m - a + 1)
+        pmf[m - a:] += (1 - w_low) / (b - m + 1)
+        return cls(a, pmf)
+
+    @classmethod
+    def mixture(cls, parts: Iterable[tuple[float, SizeDistribution]]) -> SizeDistribution:
+        """Weighted mixture of distributions (weights need not sum to 1)."""
+        import numpy as np
+
+        parts = [(w, d) for w, d in parts if w > 0]
+        if not parts:
+            return cls.fixed(0)
+        lo = min(d.lo for _, d in parts)
+        hi = max(d.hi for _, d in parts)
+        pmf = np.zeros(hi - lo + 1)
+        for w, d in parts:
+            pmf[d.lo - lo: d.hi - lo + 1] += w * d.pmf
+        return cls(lo, pmf)
+
+    @property
+    def hi(self) -> int:
+        return self.lo + self.pmf.size - 1
+
+    @property
+    def sizes(self) -> Any:
+        import numpy as np
+
+        return np.arange(self.lo, self.hi + 1, dtype=float)
+
+    @property
+    def mean(self) -> float:
+        return float(self.pmf @ self.sizes)
+
+    @property
+    def std(self) -> float:
+        return float(math.sqrt(max(0.0, self.pmf @ (self.sizes - self.mean) ** 2)))
+
+    @property
+    def min(self) -> int:
+        return self.lo
+
+    @property
+    def max(self) -> int:
+        return self.hi
+
+    def quantile(self, q: float) -> int:
+        """Smallest size s with P(size <= s) >= q."""
+        import numpy as np
+
+        idx = int(np.searchsorted(np.cumsum(self.pmf), q - 1e-12))
+        return self.lo + min(idx, self.pmf.size - 1)
+
+    def quantiles(self, qs: Iterable[float] = (0.5, 0.9, 0.99)) -> dict[float, int]:
+        return {q: self.quantile(q) for q in qs}
+
+    def with_absence(self, presence: float) -> SizeDistribution:
+        """Present with probability `presence` (this distribution), else 0 bytes."""
+        if presence >= 1:
+            return self
+        return SizeDistribution.mixture([(1 - presence, SizeDistribution.fixed(0)), (presence, self)])
+
+    def __add__(self, other: SizeDistribution) -> SizeDistribution:
+        """Distribution of the sum of two independent sizes (exact convolution)."""
+        if self.pmf.size == 1 or other.pmf.size == 1:
+            pmf = self.pmf * other.pmf[0] if other.pmf.size == 1 else other.pmf * self.pmf[0]
+            return SizeDistribution(self.lo + other.lo, pmf)
+        return SizeDistribution(self.lo + other.lo, _convolve(self.pmf, other.pmf))
+
+    def expected_ceil_units(self, unit_bytes: int, min_units: int = 0) -> float:
+        """E[max(min_units, ceil(size / unit_bytes))]: capacity units averaged over the distribution."""
+        import numpy as np
+
+        units = np.maximum(np.ceil(self.sizes / unit_bytes), min_units)
+        return float(self.pmf @ units)
+
+    def expected_sum_ceil_units(self, count: float, unit_bytes: int, min_units: int = 0) -> float:
+        """E[max(min_units, ceil(S / unit_bytes))] for S the total of `count` independent sizes.
+
+        A fractional count mixes floor(count) and ceil(count) items to keep the mean count. The sum is
+        exact (FFT power of the pmf) while its span stays under MAX_EXACT_GRID_BYTES, else a normal
+        approximation on a fine grid (the central limit theorem: many items, tiny relative spread).
+        """
+        low = math.floor(count)
+        frac = count - low
+        value = (1 - frac) * self._sum_units(low, unit_bytes, min_units)
+        if frac > 0:
+            value += frac * self._sum_units(low + 1, unit_bytes, min_units)
+        return value
+
+    def _sum_units(self, n: int, unit_bytes: int, min_units: int) -> float:
+        import numpy as np
+
+        if n <= 0:
+            return float(min_units)
+        span = self.pmf.size - 1
+        if span == 0:
+            return float(max(min_units, math.ceil(n * self.lo / unit_bytes)))
+        if n * span <= MAX_EXACT_GRID_BYTES:
+            total = SizeDistribution(n * self.lo, _convolve_power(self.pmf, n))
+            return total.expected_ceil_units(unit_bytes, min_units)
+        mean, sd = n * self.mean, math.sqrt(n) * self.std
+        grid = np.linspace(mean - NORMAL_GRID_SIGMAS * sd, mean + NORMAL_GRID_SIGMAS * sd, NORMAL_GRID_POINTS)
+        weights = np.exp(-0.5 * ((grid - mean) / sd) ** 2)
+        units = np.maximum(np.ceil(np.maximum(grid, 0) / unit_bytes), min_units)
+        return float(weights @ units / weights.sum())
+
+    def __repr__(self) -> str:
+        return f"SizeDistribution(mean={self.mean:.1f}, min={self.min}, max={self.max})"
+
+
+def _fft_size(n: int) -> int:
+    return 1 << max(0, (n - 1).bit_length())
+
+
+def _convolve(a: Any, b: Any) -> Any:
+    import numpy as np
+
+    if a.size * b.size <= 1 << 16:
+        return np.convolve(a, b)
+    n = a.size + b.size - 1
+    size = _fft_size(n)
+    return np.fft.irfft(np.fft.rfft(a, size) * np.fft.rfft(b, size), size)[:n]
+
+
+def _convolve_power(pmf: Any, n: int) -> Any:
+    import numpy as np
+
+    length = n * (pmf.size - 1) + 1
+    size = _fft_size(length)
+    return np.fft.irfft(np.fft.rfft(pmf, size) ** n, size)[:length]
+
+
+def typed_value_size_bytes(attribute_type: str, example: Any) -> int:
+    """Size of a plain example value read as the declared DynamoDB type (a list for SS is a set...)."""
+    if attribute_type == "N" and isinstance(example, str):
+        return number_size_bytes(example)
+    if attribute_type in SET_TYPES and isinstance(example, (list, tuple)):
+        tag = attribute_type
+        values = [to_dynamodb_value(v) for v in example]
+        inner = [next(iter(v.values())) for v in values]
+        return attribute_value_size_bytes({tag: inner})
+    if attribute_type == "B" and isinstance(example, str):
+        return binary_size_bytes(example)
+    return plain_value_size_bytes(example)
+
+
+def _attribute_value_distribution(spec: Any) -> SizeDistribution:
+    if spec.size_bytes is None and spec.min_size_bytes is None:
+        return SizeDistribution.fixed(typed_value_size_bytes(spec.type, spec.example))
+    if spec.min_size_bytes is not None and spec.max_size_bytes is not None:
+        return SizeDistribution.uniform(spec.min_size_bytes, spec.max_size_bytes, spec.size_bytes)
+    return SizeDistribution.fixed(spec.size_bytes)
+
+
+def attribute_distribution(spec: Any, present: bool = False) -> SizeDistribution:
+    """Name + value size of one AttributeSpec; absent with probability 1 - presence unless `present`."""
+    name = len(spec.name.encode("utf-8"))
+    dist = SizeDistribution.fixed(name) + _attribute_value_distribution(spec)
+    return dist if present else dist.with_absence(spec.presence)
+
+
+def key_value_size_bytes(key_type: str, text: str) -> int:
+    """Size of a rendered key value of a given key type (N sized as a number when it parses as one)."""
+    if key_type == "N":
+        try:
+            return number_size_bytes(text)
+        except ItemSizeError:
+            return len(text.encode("utf-8"))
+    return len(text.encode("utf-8"))
+
+
+def _key_types(table: Any) -> dict[str, str]:
+    types: dict[str, str] = {}
+    for key in (table.partition_key, table.sort_key):
+        if key is not None:
+            types[key.name] = key.type
+    for index in (*table.gsis, *table.lsis):
+        for key in (getattr(index, "partition_key", None), index.sort_key):
+            if key is not None:
+                types.setdefault(key.name, key.type)
+    return types
+
+
+def _keys_distribution(entity: Any, table: Any, names: Iterable[str]) -> SizeDistribution:
+    """Joint size (names + values) of the entity's templated key attributes in `names`."""
+    from engine.keyspace import render_template, variable_cardinality
+
+    templates = [k for k in entity.keys if k.attribute in set(names)]
+    if not templates:
+        return SizeDistribution.fixed(0)
+    types = _key_types(table)
+    variables = {v for k in templates for v in _template_vars(k.template)}
+    cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
+    points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS
+    totals = []
+    for j in range(points):
+        q = (j + 0.5) / points
+        ranks = {v: min(c - 1, int(q * c)) for v, c in cards.items()}
+        totals.append(sum(len(k.attribute.encode("utf-8")) + key_value_size_bytes(
+            types.get(k.attribute, "S"), render_template(k.template, entity, ranks)) for k in templates))
+    return SizeDistribution.mixture((1.0, SizeDistribution.fixed(t)) for t in totals)
+
+
+def _template_vars(template: str) -> tuple[str, ...]:
+    from engine.model.entity import template_variables
+
+    return template_variables(template)
+
+
+def entity_attribute_names(entity: Any) -> tuple[str, ...]:
+    """Every attribute an entity's items may carry: key templates first, then attribute specs."""
+    return tuple(dict.fromkeys([*(k.attribute for k in entity.keys), *(a.name for a in entity.attributes)]))
+
+
+def entity_size_distribution(entity: Any, table: Any, attributes: Iterable[str] | None = None,
+                             present: Iterable[str] = ()) -> SizeDistribution:
+    """Item size distribution of an entity (or of the subset `attributes` of it, e.g. an index entry).
+
+    Key attributes are sized from their templates (rendered by engine.keyspace), the others from their
+    AttributeSpec (size_bytes / min..max / example); an attribute named in `present` is taken as
+    present (an index entry exists only when its keys are present).
+    """
+    names = entity_attribute_names(entity) if attributes is None else tuple(attributes)
+    templated = {k.attribute for k in entity.keys}
+    forced = set(present)
+    dist = _keys_distribution(entity, table, [n for n in names if n in templated])
+    for spec in entity.attributes:
+        if spec.name in names and spec.name not in templated:
+            dist = dist + attribute_distribution(spec, present=spec.name in forced)
+    return dist
+
+
+def index_key_names(table: Any, index: Any) -> tuple[str, ...]:
+    """Key attribute names of a GSI/LSI (an LSI's partition key is the table's)."""
+    pk = getattr(index, "partition_key", None) or table.partition_key
+    return tuple(k.name for k in (pk, index.sort_key) if k is not None)
+
+
+def index_membership_share(entity: Any, table: Any, index: Any) -> float:
+    """Share of the entity's items that appear in the index: those carrying every index key (sparse)."""
+    share = 1.0
+    templated = {k.attribute for k in entity.keys}
+    for name in index_key_names(table, index):
+        if name in templated:
+            continue
+        spec = entity.attribute(name)
+        share *= spec.presence if spec is not None else 0.0
+    return share
+
+
+def index_entry_attribute_names(entity: Any, table: Any, index: Any) -> tuple[str, ...]:
+    """Attributes of an index entry: table keys + index keys + projected attributes (DG/GSI.html)."""
+    keys = (*table.key_names, *index_key_names(table, index))
+    projection = index.projection
+    if projection.type == "ALL":
+        return entity_attribute_names(entity)
+    extra = projection.attributes if projection.type == "INCLUDE" else ()
+    wanted = set(keys) | set(extra)
+    return tuple(n for n in entity_attribute_names(entity) if n in wanted)
+
+
+def index_entry_distribution(entity: Any, table: Any, index: Any) -> SizeDistribution:
+    """Size distribution of the entity's entries in an index, given that the item is indexed."""
+    return entity_size_distribution(entity, table, index_entry_attribute_names(entity, table, index),
+                                    present=index_key_names(table, index))
+
+
 __all__ = [
+    "KEY_GRID_POINTS", "SizeDistribution", "attribute_distribution", "entity_attribute_names",
+    "entity_size_distribution", "index_entry_attribute_names", "index_entry_distribution", "index_key_names",
+    "index_membership_share", "key_value_size_bytes", "typed_value_size_bytes",
     "ALL_TYPES", "GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES", "MAX_ITEM_BYTES", "STORAGE_OVERHEAD_BYTES",
     "ItemSizeError", "attribute_sizes_bytes", "attribute_value_size_bytes", "binary_size_bytes",
     "index_entry_size_bytes", "item_size_bytes", "normalize_number", "number_size_bytes", "plain_item_size_bytes",
