@@ -1,0 +1,155 @@
+"""`ddb-workbench consistency MODEL`: stale-read risk per read pattern, global-table conflicts, MRSC checks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from engine.commands import add_json_flag, add_model_argument, load_model_arg, print_json
+
+HELP = "stale-read risk per read pattern, what strong reads cost, global-table conflicts and MRSC checks"
+DEFAULT_MONTE_CARLO_WRITES = 200_000
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_argument(parser)
+    add_json_flag(parser)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="run the Monte Carlo checks with this seed (same seed, same figures)")
+    parser.add_argument("--monte-carlo", action="store_true", help="run the Monte Carlo checks (seed 0 unless --seed)")
+    parser.add_argument("--writes", type=int, default=DEFAULT_MONTE_CARLO_WRITES, metavar="N",
+                        help=f"simulated writes per Monte Carlo check (default {DEFAULT_MONTE_CARLO_WRITES:,})")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
+                        help="override a consistency assumption (JSON value), e.g. gsi_throttled_lag_multiplier=5")
+    parser.add_argument("--gsi-throttled", action="append", default=[], metavar="TABLE#INDEX=SHARE",
+                        help="share of time a GSI is throttled (0-1), e.g. Orders#ByStatus=0.2")
+
+
+def _parse_pairs(items: list[str], flag: str, convert) -> dict[str, Any]:
+    from engine.errors import WorkbenchError
+
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise WorkbenchError(f"{flag} '{item}' is not NAME=VALUE; write e.g. {flag} name=1.5")
+        try:
+            out[name.strip()] = convert(value)
+        except ValueError as exc:
+            raise WorkbenchError(f"{flag} '{item}': value '{value}' is not valid ({exc}); give a number or JSON value") from None
+    return out
+
+
+def _json_value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _assumptions(overrides: dict[str, Any]):
+    from pydantic import ValidationError
+
+    from engine.consistency import ConsistencyAssumptions
+    from engine.errors import WorkbenchError
+
+    unknown = sorted(set(overrides) - set(ConsistencyAssumptions.model_fields))
+    if unknown:
+        known = ", ".join(ConsistencyAssumptions.model_fields)
+        raise WorkbenchError(f"--set {unknown[0]}: not a consistency assumption (known: {known})")
+    try:
+        return ConsistencyAssumptions(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'assumptions'}: {e['msg']}" for e in exc.errors())
+        raise WorkbenchError(f"--set: {problems}") from None
+
+
+def _monte_carlo(model, report, seed: int, writes: int) -> dict[str, Any]:
+    import numpy as np
+
+    from engine.consistency import monte_carlo_conflicts, monte_carlo_stale
+
+    rng = np.random.default_rng(seed)
+    stale = []
+    for p in report.patterns:
+        mc = monte_carlo_stale(model, p.name, rng, writes, assumptions=report.assumptions)
+        stale.append({"name": p.name, "t_ms": list(mc.t_ms), "simulated": list(mc.simulated),
+                      "analytic": list(mc.analytic), "standard_error": list(mc.standard_error),
+                      "max_z": mc.max_z() if mc.max_z() != float("inf") else None})
+    conflicts = []
+    for g in report.global_tables:
+        if sum(g.writes_per_second_by_region.values()) <= 0:
+            continue
+        mc = monte_carlo_conflicts(model, g.table, rng, writes, assumptions=report.assumptions)
+        conflicts.append({"table": g.table, "mode": g.mode, "simulated_writes": mc.n_writes,
+                          "simulated_seconds": mc.simulated_seconds, "conflicts": mc.conflicts,
+                          "conflicts_per_day": mc.conflicts_per_day, "analytic_per_day": mc.analytic_per_day,
+                          "standard_error_per_day": mc.standard_error_per_day})
+    return {"seed": seed, "writes_per_check": writes, "stale": stale, "conflicts": conflicts}
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.consistency import analyze_consistency
+
+    model = load_model_arg(args.model)
+    assumptions = _assumptions(_parse_pairs(args.overrides, "--set", _json_value))
+    throttled = _parse_pairs(args.gsi_throttled, "--gsi-throttled", float)
+    report = analyze_consistency(model, assumptions, gsi_throttled_shares=throttled or None)
+    payload = report.to_json()
+    if args.seed is not None or args.monte_carlo:
+        payload["monte_carlo"] = _monte_carlo(model, report, args.seed or 0, args.writes)
+    if args.json:
+        print_json(payload)
+    else:
+        _print_table(report, payload.get("monte_carlo"))
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2%}" if value >= 0.0001 or value == 0 else f"{value:.1e}"
+
+
+def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
+    out = sys.stdout
+    head = ("pattern", "path", "read", "after ms", "stale@0", "@10ms", "@100ms", "@1s", "at delay", "strong $/mo", "+ms")
+    rows = [head]
+    for p in report.patterns:
+        at = p.stale_probability_at_ms
+        usd = "n/a (GSI)" if not p.can_be_strong else (
+            "-" if p.strong_read_extra_monthly_usd is None else f"{p.strong_read_extra_monthly_usd:,.2f}")
+        added = "-" if p.strong_read_added_latency_ms is None else f"{p.strong_read_added_latency_ms:g}"
+        rows.append((p.name, p.read_path, p.consistency, f"{p.read_after_write_ms:g}", _pct(at["0"]), _pct(at["10"]),
+                     _pct(at["100"]), _pct(at["1000"]), _pct(p.expected_stale_at_read_after_write), usd, added))
+    if len(rows) > 1:
+        widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
+        for row in rows:
+            out.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    else:
+        out.write("no read access patterns\n")
+    for p in report.patterns:
+        if p.gsi_throttle_reason:
+            out.write(f"! {p.name}: {p.gsi_throttle_reason}\n")
+    for g in report.global_tables:
+        out.write(f"\nglobal table {g.table} ({g.mode}, regions {', '.join(g.regions)}"
+                  f"{', witness ' + g.witness_region if g.witness_region else ''})\n")
+        if g.mode == "MRSC":
+            out.write(f"  ReplicatedWriteConflictException per day: {g.replicated_write_conflicts_per_day:,.1f}\n")
+        else:
+            out.write(f"  lost updates per day (last writer wins): {g.lost_updates_per_day:,.1f}\n")
+        lat = ", ".join(f"{r} {ms:g} ms" for r, ms in g.write_latency_ms.items())
+        out.write(f"  write latency: {lat}\n")
+        for c in g.constraints:
+            out.write(f"  [{'ok' if c.ok else 'FAIL'}] {c.message}\n")
+    if monte_carlo:
+        out.write(f"\nMonte Carlo (seed {monte_carlo['seed']}, {monte_carlo['writes_per_check']:,} writes per check)\n")
+        for s in monte_carlo["stale"]:
+            z = "-" if s["max_z"] is None else f"{s['max_z']:.2f}"
+            out.write(f"  {s['name']}: simulated {', '.join(_pct(v) for v in s['simulated'])} (max |z| {z})\n")
+        for c in monte_carlo["conflicts"]:
+            out.write(f"  {c['table']}: {c['conflicts_per_day']:,.1f}/day simulated vs {c['analytic_per_day']:,.1f} "
+                      f"analytic (SE {c['standard_error_per_day']:,.1f})\n")
+    out.write(f"\ncost of strong reads: {report.cost_source}\n")
