@@ -53,6 +53,7 @@ SECONDS_PER_DAY = 86_400.0
 STALE_REPORT_MS = (0.0, 10.0, 100.0, 1000.0)  # the CLI/JSON points (issue #5)
 MAX_EXACT_KEYS = 100_000  # above this, key shares use a head + power-law tail (see KeyShares)
 HEAD_RANKS = 1_000
+EXACT_POWER_TERMS = 10_000  # power sums: exact terms before the Euler-Maclaurin tail
 _NORMAL = NormalDist()
 
 ReadPath = Literal["table", "lsi", "gsi", "replica_region"]
@@ -914,16 +915,16 @@ class KeyShares:
 
 
 def power_sum(first: int, last: int, exponent: float) -> float:
-    """sum_{r=first}^{last} r^-exponent (exact when short, Euler-Maclaurin otherwise)."""
+    """sum_{r=first}^{last} r^-exponent: the first 10,000 terms exactly, the rest by Euler-Maclaurin."""
     if last < first:
         return 0.0
-    if last - first < 10_000:
-        return float((np.arange(first, last + 1, dtype=float) ** -exponent).sum())
-    q = exponent
-    integral = math.log(last / first) if abs(q - 1) < 1e-12 else (last ** (1 - q) - first ** (1 - q)) / (1 - q)
-    ends = (first ** -q + last ** -q) / 2
-    slope = q / 12 * (first ** (-q - 1) - last ** (-q - 1))
-    return integral + ends + slope
+    exact_last = min(last, first + EXACT_POWER_TERMS - 1)
+    total = float((np.arange(first, exact_last + 1, dtype=float) ** -exponent).sum())
+    a, b, q = exact_last + 1, last, exponent
+    if b < a:
+        return total
+    integral = math.log(b / a) if abs(q - 1) < 1e-12 else (b ** (1 - q) - a ** (1 - q)) / (1 - q)
+    return total + integral + (a ** -q + b ** -q) / 2 + q / 12 * (a ** (-q - 1) - b ** (-q - 1))
 
 
 def key_shares(distribution: KeyDistribution, n: int, labels: Sequence[str] | None = None) -> KeyShares:
