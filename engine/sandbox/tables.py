@@ -1,0 +1,216 @@
+"""Table operations: CreateTable, DescribeTable, DeleteTable, ListTables (tables are ACTIVE at once).
+
+Limits (DG/ServiceQuotas.html, engine/model/limits.py): table names 3-255 characters of
+[a-zA-Z0-9_.-]; at most 20 GSIs and 5 LSIs; LSIs need a table sort key and share its partition
+key. Sizes in DescribeTable are storage sizes: capacity size + 100 bytes per item (DOMAIN.md §1).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from engine.itemsize import STORAGE_OVERHEAD_BYTES
+from engine.model.limits import (
+    MAX_GSIS_PER_TABLE,
+    MAX_LSIS_PER_TABLE,
+    MAX_TABLE_NAME_LENGTH,
+    MIN_TABLE_NAME_LENGTH,
+)
+from engine.sandbox.errors import RESOURCE_IN_USE, SandboxError, validation
+from engine.sandbox.requests import Call, Request, choice, find_table, require
+from engine.sandbox.storage import IndexStore, KeySchema, TableStore
+
+ACCOUNT_ID = "000000000000"  # the sandbox's fake account, as local emulators use
+REGION = "us-east-1"
+_TABLE_NAME = re.compile(r"^[a-zA-Z0-9_.-]+$")
+MAX_LIST_TABLES = 100  # DynamoDB API: ListTables returns at most 100 names per page
+
+
+def _check_name(name: Any, what: str) -> str:
+    if not isinstance(name, str) or not (MIN_TABLE_NAME_LENGTH <= len(name) <= MAX_TABLE_NAME_LENGTH) \
+            or not _TABLE_NAME.match(name):
+        raise validation(f"1 validation error detected: Value '{name}' at '{what}' failed to satisfy "
+                         f"constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
+                         f"and have length between {MIN_TABLE_NAME_LENGTH} and {MAX_TABLE_NAME_LENGTH}")
+    return name
+
+
+def _key_schema(elements: Any, types: dict[str, str], owner: str) -> KeySchema:
+    if not isinstance(elements, list) or not 1 <= len(elements) <= 2:
+        raise validation(f"{owner}: KeySchema must have one HASH and at most one RANGE element")
+    roles = {e.get("KeyType"): e.get("AttributeName") for e in elements if isinstance(e, dict)}
+    if "HASH" not in roles or len(roles) != len(elements) or set(roles) - {"HASH", "RANGE"}:
+        raise validation(f"{owner}: Invalid KeySchema: Some index key schema element is not valid; "
+                         "need exactly one HASH and at most one RANGE")
+    for role, name in roles.items():
+        if name not in types:
+            raise validation(f"One or more parameter values were invalid: Some index key attributes are "
+                             f"not defined in AttributeDefinitions. Keys: [{name}], {owner} ({role})")
+    hash_name, range_name = roles["HASH"], roles.get("RANGE")
+    return KeySchema(hash_name, types[hash_name], range_name, types[range_name] if range_name else None)
+
+
+def _attribute_types(request: Request) -> dict[str, str]:
+    definitions = require(request, "AttributeDefinitions")
+    types: dict[str, str] = {}
+    for d in definitions if isinstance(definitions, list) else []:
+        kind = d.get("AttributeType") if isinstance(d, dict) else None
+        if kind not in ("S", "N", "B"):
+            raise validation(f"Member must satisfy enum value set: [B, N, S] (AttributeDefinitions: {d})")
+        types[d["AttributeName"]] = kind
+    return types
+
+
+def _throughput(spec: Any, billing_mode: str, owner: str) -> dict[str, int] | None:
+    if billing_mode == "PAY_PER_REQUEST":
+        if spec:
+            raise validation(f"One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+                             f"WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST ({owner})")
+        return None
+    if not isinstance(spec, dict):
+        raise validation(f"One or more parameter values were invalid: ProvisionedThroughput must be "
+                         f"specified when BillingMode is PROVISIONED ({owner})")
+    read, write = spec.get("ReadCapacityUnits"), spec.get("WriteCapacityUnits")
+    if not all(isinstance(v, int) and v >= 1 for v in (read, write)):
+        raise validation(f"ProvisionedThroughput of {owner} needs integer ReadCapacityUnits and "
+                         "WriteCapacityUnits of at least 1")
+    return {"ReadCapacityUnits": read, "WriteCapacityUnits": write}
+
+
+def _projection(spec: Any, owner: str) -> tuple[str, tuple[str, ...]]:
+    spec = spec if isinstance(spec, dict) else {}
+    kind = spec.get("ProjectionType", "ALL")
+    if kind not in ("ALL", "KEYS_ONLY", "INCLUDE"):
+        raise validation(f"{owner}: ProjectionType must be ALL, KEYS_ONLY or INCLUDE, got {kind}")
+    included = tuple(spec.get("NonKeyAttributes") or ())
+    if (kind == "INCLUDE") != bool(included):
+        raise validation(f"One or more parameter values were invalid: NonKeyAttributes must be given "
+                         f"exactly when ProjectionType is INCLUDE ({owner})")
+    return kind, included
+
+
+def create_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
+    name = _check_name(require(request, "TableName"), "tableName")
+    call.table = name
+    if name in sandbox.tables:
+        raise SandboxError(RESOURCE_IN_USE, f"Table already exists: {name}")
+    types = _attribute_types(request)
+    schema = _key_schema(require(request, "KeySchema"), types, f"table {name}")
+    billing = choice(request, "BillingMode", ("PROVISIONED", "PAY_PER_REQUEST"), "PROVISIONED")
+    table = TableStore(name, schema, list(request["AttributeDefinitions"]), billing,
+                       _throughput(request.get("ProvisionedThroughput"), billing, f"table {name}"),
+                       sandbox.clock(), collection_limit_bytes=sandbox.item_collection_limit_bytes)
+    used = set(schema.names)
+    for spec in request.get("GlobalSecondaryIndexes") or []:
+        index = _index(spec, types, table, local=False)
+        table.gsis[index.name] = index
+        throughput = _throughput(spec.get("ProvisionedThroughput"), billing, f"index {index.name}")
+        if throughput:
+            table.index_throughput[index.name] = throughput
+        used |= set(index.schema.names)
+    for spec in request.get("LocalSecondaryIndexes") or []:
+        index = _index(spec, types, table, local=True)
+        table.lsis[index.name] = index
+        used |= set(index.schema.names)
+    _check_index_counts(table, used, types)
+    sandbox.tables[name] = table
+    return {"TableDescription": describe(table)}
+
+
+def _index(spec: Any, types: dict[str, str], table: TableStore, local: bool) -> IndexStore:
+    if not isinstance(spec, dict):
+        raise validation("Each secondary index must be an object")
+    name = _check_name(spec.get("IndexName"), "indexName")
+    if table.index(name) is not None:
+        raise validation(f"One or more parameter values were invalid: Duplicate index name: {name}")
+    schema = _key_schema(spec.get("KeySchema"), types, f"index {name}")
+    if local:
+        if table.schema.range_name is None:
+            raise validation("One or more parameter values were invalid: Table KeySchema does not have "
+                             "a range key, which is required when specifying a LocalSecondaryIndex")
+        if schema.hash_name != table.schema.hash_name or schema.range_name is None:
+            raise validation(f"One or more parameter values were invalid: Index KeySchema of local index "
+                             f"{name} must use the table's hash key {table.schema.hash_name} and a range key")
+    kind, included = _projection(spec.get("Projection"), f"index {name}")
+    return IndexStore(name, local, schema, table.schema, kind, included)
+
+
+def _check_index_counts(table: TableStore, used: set[str], types: dict[str, str]) -> None:
+    if len(table.gsis) > MAX_GSIS_PER_TABLE or len(table.lsis) > MAX_LSIS_PER_TABLE:
+        raise validation(f"One or more parameter values were invalid: at most {MAX_GSIS_PER_TABLE} global "
+                         f"and {MAX_LSIS_PER_TABLE} local secondary indexes per table")
+    unused = set(types) - used
+    if unused:
+        raise validation("One or more parameter values were invalid: Number of attributes in KeySchema "
+                         "does not exactly match number of attributes defined in AttributeDefinitions "
+                         f"(unused: {', '.join(sorted(unused))})")
+
+
+def _arn(table: TableStore) -> str:
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{table.name}"
+
+
+def _index_description(table: TableStore, index: IndexStore) -> dict[str, Any]:
+    projection: dict[str, Any] = {"ProjectionType": index.projection_type}
+    if index.included:
+        projection["NonKeyAttributes"] = list(index.included)
+    out: dict[str, Any] = {
+        "IndexName": index.name,
+        "KeySchema": index.schema.to_wire(),
+        "Projection": projection,
+        "IndexSizeBytes": index.size_bytes + STORAGE_OVERHEAD_BYTES * index.item_count,
+        "ItemCount": index.item_count,
+        "IndexArn": f"{_arn(table)}/index/{index.name}",
+    }
+    if not index.local:
+        out["IndexStatus"] = "ACTIVE"
+        throughput = table.index_throughput.get(index.name, {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0})
+        out["ProvisionedThroughput"] = {**throughput, "NumberOfDecreasesToday": 0}
+    return out
+
+
+def describe(table: TableStore, status: str = "ACTIVE") -> dict[str, Any]:
+    """The TableDescription DynamoDB returns (sizes are storage sizes, +100 B per item)."""
+    out: dict[str, Any] = {
+        "TableName": table.name,
+        "TableStatus": status,
+        "KeySchema": table.schema.to_wire(),
+        "AttributeDefinitions": table.attribute_definitions,
+        "CreationDateTime": table.created_epoch_seconds,
+        "ItemCount": table.item_count,
+        "TableSizeBytes": table.size_bytes + STORAGE_OVERHEAD_BYTES * table.item_count,
+        "TableArn": _arn(table),
+        "TableId": f"sandbox-{table.name}",
+        "BillingModeSummary": {"BillingMode": table.billing_mode},
+        "ProvisionedThroughput": {**(table.provisioned or {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0}),
+                                  "NumberOfDecreasesToday": 0},
+        "DeletionProtectionEnabled": False,
+    }
+    if table.gsis:
+        out["GlobalSecondaryIndexes"] = [_index_description(table, i) for i in table.gsis.values()]
+    if table.lsis:
+        out["LocalSecondaryIndexes"] = [_index_description(table, i) for i in table.lsis.values()]
+    return out
+
+
+def describe_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
+    return {"Table": describe(find_table(sandbox, request, call))}
+
+
+def delete_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
+    table = find_table(sandbox, request, call)
+    del sandbox.tables[table.name]
+    return {"TableDescription": describe(table, status="DELETING")}
+
+
+def list_tables(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
+    limit = request.get("Limit", MAX_LIST_TABLES)
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIST_TABLES:
+        raise validation(f"ListTables Limit must be between 1 and {MAX_LIST_TABLES}")
+    start = request.get("ExclusiveStartTableName")
+    names = sorted(n for n in sandbox.tables if start is None or n > start)
+    response: dict[str, Any] = {"TableNames": names[:limit]}
+    if len(names) > limit:
+        response["LastEvaluatedTableName"] = names[limit - 1]
+    return response
