@@ -1,0 +1,215 @@
+"""Monthly cost: requests per access pattern, throughput, storage and replication per table, billing
+mode and table class comparisons (DOMAIN.md §3; prices from engine.pricing catalogs).
+
+Money is float USD, never rounded here. Conventions (stated to the user as assumptions):
+- on-demand: units consumed x price per unit; a pattern's cost is its request cost at its average
+  rate, without free tier;
+- provisioned: a pattern's cost is the capacity it needs at the table's target utilization
+  (auto scaling target, else DEFAULT_TARGET_UTILIZATION) priced per unit-hour, linear in its rate;
+  the table pays what it provisions (fixed) or what auto scaling tracks (average load / target,
+  within the auto scaling bounds); reserved units are paid whether used or not;
+- LSIs consume the table's capacity; GSIs have their own (same prices);
+- global tables: every other replica region pays each write again (table and index arms) at the
+  replicated write price, and stores the table and its indexes again;
+- free tier (toggle): 25 GB storage and 25 RCU + 25 WCU provisioned per account, Standard class
+  only, taken by the tables in design order; on-demand requests have no free tier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.pricing import BYTES_PER_GB, RESERVED_BLOCK_UNITS, PriceCatalog
+
+SECONDS_PER_HOUR = 3600
+DEFAULT_TARGET_UTILIZATION = 0.7   # DOMAIN.md §4: auto scaling commonly tracks 70%
+STANDARD = "STANDARD"
+STANDARD_IA = "STANDARD_INFREQUENT_ACCESS"
+# AWS's rule of thumb (DOMAIN.md §3): consider Standard-IA when storage exceeds ~50% of throughput cost.
+IA_STORAGE_SHARE_THRESHOLD = 0.5
+
+
+def seconds_per_month(hours_per_month: float) -> float:
+    return hours_per_month * SECONDS_PER_HOUR
+
+
+@dataclass(frozen=True)
+class Load:
+    """Average consumption of a target set: read units and write units per second."""
+
+    read_units_per_second: float = 0.0
+    write_units_per_second: float = 0.0
+
+    def __add__(self, other: Load) -> Load:
+        return Load(self.read_units_per_second + other.read_units_per_second,
+                    self.write_units_per_second + other.write_units_per_second)
+
+    def scaled(self, factor: float) -> Load:
+        return Load(self.read_units_per_second * factor, self.write_units_per_second * factor)
+
+
+def on_demand_monthly_usd(load: Load, catalog: PriceCatalog, table_class: str, hours_per_month: float) -> float:
+    """Request cost of a load on an on-demand table (read and write request units x price)."""
+    seconds = seconds_per_month(hours_per_month)
+    return seconds * (load.read_units_per_second * catalog.on_demand_read_usd_per_unit(table_class)
+                      + load.write_units_per_second * catalog.on_demand_write_usd_per_unit(table_class))
+
+
+def provisioned_monthly_usd(read_capacity_units: float, write_capacity_units: float, catalog: PriceCatalog,
+                            table_class: str, hours_per_month: float) -> float:
+    """Provisioned capacity cost: units x unit-hour price x hours."""
+    return hours_per_month * (read_capacity_units * catalog.rcu_hour_usd(table_class)
+                              + write_capacity_units * catalog.wcu_hour_usd(table_class))
+
+
+def capacity_for_load(load: Load, target_utilization: float) -> Load:
+    """Capacity that serves a load at a target utilization (consumed / provisioned)."""
+    return load.scaled(1.0 / target_utilization)
+
+
+def replicated_write_monthly_usd(write_units_per_second: float, other_regions: int, catalog: PriceCatalog,
+                                 table_class: str, hours_per_month: float, provisioned: bool,
+                                 target_utilization: float = 1.0) -> float:
+    """Replicated writes: each write is paid again in every other replica region (DG/global-tables-billing.html)."""
+    if other_regions <= 0 or write_units_per_second <= 0:
+        return 0.0
+    factor = catalog.replicated_write_price_multiplier * other_regions
+    if provisioned:
+        return factor * write_units_per_second / target_utilization * catalog.wcu_hour_usd(table_class) * hours_per_month
+    return factor * write_units_per_second * seconds_per_month(hours_per_month) * \
+        catalog.on_demand_write_usd_per_unit(table_class)
+
+
+def storage_monthly_usd(storage_bytes: float, catalog: PriceCatalog, table_class: str, replicas: int = 1) -> float:
+    """Storage cost: GB-month price of the table class x GB x replica regions."""
+    return storage_bytes / BYTES_PER_GB * catalog.storage_usd_per_gb_month(table_class) * replicas
+
+
+def reserved_monthly_usd(read_units: float, write_units: float, catalog: PriceCatalog, hours_per_month: float) -> float:
+    """Reserved capacity bought in blocks of 100 units: upfront spread over the term + hourly."""
+    read_blocks = math.ceil(read_units / RESERVED_BLOCK_UNITS - 1e-9) * RESERVED_BLOCK_UNITS
+    write_blocks = math.ceil(write_units / RESERVED_BLOCK_UNITS - 1e-9) * RESERVED_BLOCK_UNITS
+    return (read_blocks * catalog.reserved_rcu_month_usd_per_unit(hours_per_month)
+            + write_blocks * catalog.reserved_wcu_month_usd_per_unit(hours_per_month))
+
+
+def provisioned_with_reservation_usd(read_capacity: float, write_capacity: float, reserved_read: float,
+                                     reserved_write: float, catalog: PriceCatalog, table_class: str,
+                                     hours_per_month: float) -> float:
+    """Provisioned capacity with part of it reserved: reserved blocks + the rest at the hourly price."""
+    reserved = reserved_monthly_usd(reserved_read, reserved_write, catalog, hours_per_month)
+    rest = provisioned_monthly_usd(max(0.0, read_capacity - reserved_read), max(0.0, write_capacity - reserved_write),
+                                   catalog, table_class, hours_per_month)
+    return reserved + rest
+
+
+def break_even_utilization(catalog: PriceCatalog, kind: str, table_class: str = STANDARD) -> float:
+    """Average utilization above which provisioned capacity is cheaper than on-demand for the same load.
+
+    Provisioned pays C units every hour; on-demand pays only consumed units: equal when
+    consumed / C = unit-hour price / (3,600 x on-demand price per unit) (~29% now, ~14% before 2024-11).
+    """
+    if kind == "read":
+        hourly, per_unit = catalog.rcu_hour_usd(table_class), catalog.on_demand_read_usd_per_unit(table_class)
+    else:
+        hourly, per_unit = catalog.wcu_hour_usd(table_class), catalog.on_demand_write_usd_per_unit(table_class)
+    return hourly / (SECONDS_PER_HOUR * per_unit) if per_unit > 0 else math.inf
+
+
+def reserved_break_even_utilization(catalog: PriceCatalog, kind: str, hours_per_month: float) -> float:
+    """Average utilization of reserved capacity above which it beats on-demand for the same load."""
+    if kind == "read":
+        monthly, per_unit = catalog.reserved_rcu_month_usd_per_unit(hours_per_month), catalog.on_demand_read_usd_per_unit()
+    else:
+        monthly, per_unit = catalog.reserved_wcu_month_usd_per_unit(hours_per_month), catalog.on_demand_write_usd_per_unit()
+    return monthly / (seconds_per_month(hours_per_month) * per_unit) if per_unit > 0 else math.inf
+
+
+@dataclass(frozen=True)
+class BillingComparison:
+    """The same average load priced as on-demand, auto-scaled provisioned, fixed-for-peak and reserved."""
+
+    on_demand_monthly_usd: float
+    provisioned_monthly_usd: float
+    """Auto scaling tracking the average load at `target_utilization`."""
+    provisioned_for_peak_monthly_usd: float
+    """Fixed capacity sized for the peak load at `target_utilization`."""
+    reserved_monthly_usd: float | None
+    """The auto-scaled average capacity fully reserved (100-unit blocks); None for Standard-IA (not offered)."""
+    target_utilization: float
+    read_break_even_utilization: float
+    write_break_even_utilization: float
+    reserved_read_break_even_utilization: float
+    reserved_write_break_even_utilization: float
+    recommended: str
+    """"on_demand", "provisioned" or "reserved": the cheapest of the three for this load."""
+
+
+def compare_billing(average: Load, peak: Load, catalog: PriceCatalog, table_class: str, hours_per_month: float,
+                    target_utilization: float) -> BillingComparison:
+    """Price one load under each billing option and pick the cheapest."""
+    od = on_demand_monthly_usd(average, catalog, table_class, hours_per_month)
+    avg_cap = capacity_for_load(average, target_utilization)
+    peak_cap = capacity_for_load(peak, target_utilization)
+    prov = provisioned_monthly_usd(avg_cap.read_units_per_second, avg_cap.write_units_per_second, catalog,
+                                   table_class, hours_per_month)
+    prov_peak = provisioned_monthly_usd(peak_cap.read_units_per_second, peak_cap.write_units_per_second, catalog,
+                                        table_class, hours_per_month)
+    reserved = None if table_class != STANDARD else reserved_monthly_usd(
+        avg_cap.read_units_per_second, avg_cap.write_units_per_second, catalog, hours_per_month)
+    options = {"on_demand": od, "provisioned": prov}
+    if reserved is not None:
+        options["reserved"] = reserved
+    return BillingComparison(
+        od, prov, prov_peak, reserved, target_utilization,
+        break_even_utilization(catalog, "read", table_class), break_even_utilization(catalog, "write", table_class),
+        reserved_break_even_utilization(catalog, "read", hours_per_month),
+        reserved_break_even_utilization(catalog, "write", hours_per_month),
+        min(options, key=options.__getitem__))
+
+
+@dataclass(frozen=True)
+class TableClassComparison:
+    """Throughput + storage (+ replication) of a table under each table class, with a recommendation."""
+
+    standard_monthly_usd: float
+    standard_ia_monthly_usd: float
+    storage_share_of_throughput: float
+    """Standard-class storage cost / throughput cost (AWS: consider Standard-IA above ~0.5)."""
+    recommended: str
+    reason: str
+
+
+def compare_table_classes(standard_monthly: float, standard_ia_monthly: float, standard_storage_usd: float,
+                          standard_throughput_usd: float) -> TableClassComparison:
+    """Standard vs Standard-IA for one table, each priced in full (IA: requests x ~1.25, cheaper storage,
+    no reserved capacity); recommends the cheaper one."""
+    share = standard_storage_usd / standard_throughput_usd if standard_throughput_usd > 0 else math.inf
+    recommended = STANDARD_IA if standard_ia_monthly < standard_monthly else STANDARD
+    ratio = f"storage is {share:.0%} of throughput cost" if math.isfinite(share) else "no throughput cost"
+    rule = "above" if share > IA_STORAGE_SHARE_THRESHOLD else "below"
+    reason = (f"{ratio} ({rule} AWS's ~{IA_STORAGE_SHARE_THRESHOLD:.0%} rule of thumb); Standard-IA would cost "
+              f"{standard_ia_monthly - standard_monthly:+.2f} USD/month")
+    return TableClassComparison(standard_monthly, standard_ia_monthly, share, recommended, reason)
+
+
+def free_tier_split(demands: Iterable[float], allowance: float) -> list[float]:
+    """Share an account-wide free allowance among consumers in order: what each one gets free."""
+    free: list[float] = []
+    left = allowance
+    for demand in demands:
+        take = min(max(demand, 0.0), left)
+        free.append(take)
+        left -= take
+    return free
+
+
+__all__ = [
+    "DEFAULT_TARGET_UTILIZATION", "IA_STORAGE_SHARE_THRESHOLD", "STANDARD", "STANDARD_IA", "BillingComparison", "Load",
+    "TableClassComparison", "break_even_utilization", "capacity_for_load", "compare_billing",
+    "compare_table_classes", "free_tier_split", "on_demand_monthly_usd", "provisioned_monthly_usd",
+    "provisioned_with_reservation_usd", "replicated_write_monthly_usd", "reserved_break_even_utilization",
+    "reserved_monthly_usd", "seconds_per_month", "storage_monthly_usd",
+]
