@@ -1,8 +1,136 @@
-"""Consistency page (placeholder until engine.consistency lands)."""
+"""Consistency page: stale-read risk per read pattern, what strong reads cost, global-table conflicts, MREC vs MRSC."""
 
+import streamlit as st
+
+from engine import charts
 from ui import cache, state, widgets
+from ui import format as fmt
 
 state.ensure_session()
-widgets.page_header("Consistency", "Stale-read probabilities, the cost of strong reads and global-table conflicts.")
-if not cache.engine_available("consistency"):
-    widgets.engine_pending("Consistency", "consistency")
+widgets.page_header("Consistency", "How likely each read is to miss a recent write, what making it strong would "
+                    "cost, and how global tables trade conflicts for latency.")
+
+ASSUMPTIONS = "wb_consistency_assumptions"  # edited assumptions (this session only; not part of the design)
+EDITABLE = {  # field -> (label, unit)
+    "gsi_visible_after_ms": ("GSI caught up after", "ms"),
+    "gsi_visible_share": ("Share of GSI updates visible by then", "share 0-1"),
+    "gsi_throttled_lag_multiplier": ("GSI lag multiplier while throttled", "x"),
+    "replication_processing_median_ms": ("Global-table replication processing, median", "ms"),
+    "replication_processing_p99_ms": ("Global-table replication processing, p99", "ms"),
+    "in_region_request_latency_ms": ("In-region request latency", "ms"),
+    "strong_read_added_latency_ms": ("Extra latency of a strong read", "ms"),
+    "unknown_round_trip_ms": ("Round trip to a region of unknown location", "ms"),
+}
+PATH_LABELS = {"table": "table", "lsi": "LSI", "gsi": "GSI", "replica_region": "replica in another region"}
+
+model = state.current_model()
+design_json = state.design_json()
+assumptions = dict(st.session_state.get(ASSUMPTIONS, {}))
+report = widgets.call_engine("Consistency", lambda: cache.consistency_report(design_json, assumptions))
+
+
+def _save_assumptions() -> None:
+    edited = {name: float(st.session_state[f"view.assume.{name}"]) for name in EDITABLE}
+    defaults = cache.consistency_defaults()
+    changed = {k: v for k, v in edited.items() if abs(v - defaults.get(k, v)) > 1e-12}
+    try:
+        cache.check_consistency_assumptions(changed)
+    except ValueError as exc:
+        st.session_state["wb_assumption_error"] = str(exc)
+        return
+    st.session_state.pop("wb_assumption_error", None)
+    st.session_state[ASSUMPTIONS] = changed
+
+
+if report is not None:
+    reads = report.patterns
+    if not reads:
+        st.info("This design has no read access patterns, so there is no read to go stale. Add a GetItem or Query "
+                "on the Design page.")
+    else:
+        worst = max(reads, key=lambda p: p.expected_stale_at_read_after_write)
+        c = st.columns(3)
+        c[0].metric("Read patterns", fmt.count(len(reads), "pattern"))
+        c[1].metric("Highest stale-read risk", fmt.percent(worst.expected_stale_at_read_after_write, 2),
+                    help=f"{worst.name}, read {fmt.ms(worst.read_after_write_ms)} after the write")
+        extra = sum(p.strong_read_extra_monthly_usd or 0 for p in reads if p.consistency == "eventual")
+        c[2].metric("Cost of making every eventual read strong", fmt.usd(extra),
+                    help="Sum over eventual reads that can be strong (GSI reads cannot).")
+        if worst.expected_stale_at_read_after_write > 0:
+            st.markdown(f"**Verdict:** *{worst.name}* is the read most likely to miss a write: about "
+                        f"{fmt.percent(worst.expected_stale_at_read_after_write, 2)} of its reads, coming "
+                        f"{fmt.ms(worst.read_after_write_ms)} after the write, return the old value "
+                        f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). "
+                        + (worst.remedies[0] if worst.remedies else ""))
+        else:
+            st.markdown("**Verdict:** every read here is strongly consistent or reads long after the write, "
+                        "so none is expected to return a stale value.")
+        st.plotly_chart(charts.stale_read_figure(report), width="stretch", key="chart.stale")
+        st.caption("Each line is a read path; a dot marks when the pattern's reads typically come. Curves are "
+                   "calibrated to published read-your-writes measurements (0.5 % of table reads and 3.5 % of GSI "
+                   "reads missed a write made just before); a model, not a promise.")
+        rows = [{
+            "access pattern": p.name, "reads from": PATH_LABELS.get(p.read_path, p.read_path),
+            "consistency": p.consistency, "read after write (ms)": p.read_after_write_ms,
+            "chance stale (%)": round(100 * p.expected_stale_at_read_after_write, 4),
+            "make strong (+$/month)": (round(p.strong_read_extra_monthly_usd, 2)
+                                       if p.can_be_strong and p.strong_read_extra_monthly_usd is not None
+                                       else None),
+            "read latency (ms)": p.read_latency_ms,
+            "can be strong": "yes" if p.can_be_strong else "no",
+        } for p in reads]
+        st.dataframe(rows, hide_index=True, width="stretch")
+        for p in reads:
+            with st.expander(f"{p.name}: {fmt.percent(p.expected_stale_at_read_after_write, 2)} stale"):
+                st.markdown(f"**Guarantee:** {p.guarantee}")
+                if p.gsi_throttle_reason:
+                    st.warning(p.gsi_throttle_reason)
+                for remedy in p.remedies:
+                    st.markdown(f"- {remedy}")
+        if "TEMPORARY" in report.cost_source:
+            st.caption(f"Cost of strong reads: {report.cost_source}")
+
+    st.subheader("Global tables")
+    if not report.global_tables:
+        st.info("No table has replicas in other regions. Add replica regions to a table on the Design page to see "
+                "replication delay, last-writer-wins conflicts and the MREC vs MRSC tradeoff.")
+    for gt in report.global_tables:
+        other = widgets.call_engine("The other mode", lambda gt=gt: cache.other_mode_report(design_json, gt.table,
+                                                                                              assumptions))
+        mrec, mrsc = (gt, other[0]) if gt.mode == "MREC" else (other[0], gt)
+        st.markdown(f"**`{gt.table}`**: {gt.mode} today, replicas in {', '.join(gt.regions)}"
+                    + (f", witness in {gt.witness_region}" if gt.witness_region else ""))
+        col_a, col_b = st.columns(2)
+        for col, label, result in ((col_a, "MREC (multi-region eventual)", mrec),
+                                   (col_b, "MRSC (multi-region strong)", mrsc)):
+            with col.container(border=True):
+                st.markdown(f"**{label}**" + (" · current" if result is gt else " · what if"))
+                if result is None:
+                    st.warning("Not possible for this table as it is: " + " ".join(other[1]))
+                    continue
+                worst_write = max(result.write_latency_ms.values()) if result.write_latency_ms else 0
+                if result.mode == "MREC":
+                    st.metric("Updates lost to last-writer-wins", fmt.units(result.lost_updates_per_day, "per day"))
+                else:
+                    st.metric("Writes rejected as conflicts (retryable)",
+                              fmt.units(result.replicated_write_conflicts_per_day or 0, "per day"))
+                st.metric("Slowest region's write latency", fmt.ms(worst_write))
+                for note in result.problems:
+                    st.error(note)
+        st.plotly_chart(charts.latency_by_region_figure(mrec, mrsc), width="stretch", key=f"chart.gt.{gt.table}")
+        st.caption("MREC writes locally and replicates later: fast, but concurrent writes to one item in two "
+                   "regions silently keep only the last. MRSC makes every write wait for another region: no lost "
+                   "updates (conflicts fail and are retried) and strong reads anywhere, at a latency cost.")
+
+with st.expander("Assumptions (edit to see how sensitive the numbers are)"):
+    defaults = cache.consistency_defaults()
+    docs = cache.consistency_docs()
+    with st.form("form.assumptions"):
+        cols = st.columns(2)
+        for i, (name, (label, unit)) in enumerate(EDITABLE.items()):
+            cols[i % 2].number_input(f"{label} ({unit})", value=float(assumptions.get(name, defaults[name])),
+                                     key=f"view.assume.{name}", format="%g", help=docs.get(name, ""))
+        st.form_submit_button("Apply assumptions", on_click=_save_assumptions)
+    if st.session_state.get("wb_assumption_error"):
+        st.error(st.session_state["wb_assumption_error"])
+    st.caption("These apply to this browser session only; the defaults cite their sources in the help texts.")

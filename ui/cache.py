@@ -154,3 +154,81 @@ def _sample_items(design_json: str, engine_version: str, seed: int, max_items_pe
 def sample_items(design_json: str, seed: int = 0, max_items_per_entity: int = 200) -> dict[str, list[dict]]:
     """Deterministic sample items of a design: table name -> items in DynamoDB JSON (read-only)."""
     return _sample_items(design_json, ENGINE_VERSION, seed, max_items_per_entity)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _sample_records(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
+    samples = _engine("samples")
+    return samples.generate_samples(model_from_json(design_json), seed=seed,
+                                    max_items_per_entity=max_items_per_entity)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _collection_rows(design_json: str, engine_version: str, table: str, index: str | None,
+                     entity: str | None) -> list[dict[str, Any]]:
+    from ui.collections import collection_rows
+
+    records = _sample_records(design_json, engine_version, 0, 200)
+    return collection_rows(model_from_json(design_json), records, table, index, entity)
+
+
+def collection_rows(design_json: str, table: str, index: str | None = None,
+                    entity: str | None = None) -> list[dict[str, Any]]:
+    """Display rows of a table or index facet of the design's sample items (small, cached per facet)."""
+    return _collection_rows(design_json, ENGINE_VERSION, table, index, entity)
+
+
+@st.cache_resource(show_spinner=False)
+def _consistency_defaults(engine_version: str) -> dict[str, Any]:
+    consistency = _engine("consistency")
+    return consistency.ConsistencyAssumptions().model_dump()
+
+
+def consistency_defaults() -> dict[str, Any]:
+    """Default consistency assumptions (field -> value)."""
+    return dict(_consistency_defaults(ENGINE_VERSION))
+
+
+def consistency_docs() -> dict[str, str]:
+    """Consistency assumption field -> its documentation with source."""
+    return _engine("consistency").assumption_docs()
+
+
+def check_consistency_assumptions(values: dict[str, Any]) -> None:
+    """Raise ValueError with a readable message when edited assumptions are not coherent."""
+    from pydantic import ValidationError
+
+    try:
+        _engine("consistency").ConsistencyAssumptions(**values)
+    except ValidationError as exc:
+        raise ValueError("; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'assumptions'}: "
+                                   f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())) from None
+
+
+@st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
+def _other_mode(design_json: str, engine_version: str, table: str,
+                assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Any, tuple[str, ...]]:
+    from engine.errors import DesignValidationError
+    from engine.io import design_data, dump_model
+    from engine.model import parse_model
+
+    data = design_data(model_from_json(design_json))
+    data.pop("format_version", None)
+    for t in data["tables"]:
+        if t["name"] == table:
+            gt = t["global_table"]
+            gt["mode"] = "MRSC" if gt.get("mode", "MREC") == "MREC" else "MREC"
+            if gt["mode"] == "MREC":
+                gt.pop("witness_region", None)
+    try:
+        variant = parse_model(data)
+    except DesignValidationError as exc:
+        return None, tuple(p for p in exc.problems if table in p or "MRSC" in p) or exc.problems
+    report = _consistency(dump_model(variant, "json"), engine_version, assumptions_items, 0)
+    return report.global_table(table), ()
+
+
+def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] | None = None
+                      ) -> tuple[Any, tuple[str, ...]]:
+    """The global-table consistency of `table` with MREC and MRSC swapped: (result, ()) or (None, reasons)."""
+    return _other_mode(design_json, ENGINE_VERSION, table, tuple(sorted((assumptions or {}).items())))

@@ -1,0 +1,56 @@
+"""AppTest harness: page list, the number-with-unit rule and helpers to open app.py on a stored sample."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from engine.io import dump_model, load_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT_S = 60  # the 3 s default is too short on 2 shared cores (ARCHITECTURE.md, Tests)
+
+# (file, title) of every page registered in app.py
+PAGES = [
+    ("pages/start_page.py", "Start"),
+    ("pages/design_page.py", "Design"),
+    ("pages/capacity_page.py", "Capacity & cost"),
+    ("pages/partitions_page.py", "Partitions & hot keys"),
+    ("pages/consistency_page.py", "Consistency"),
+    ("pages/collections_page.py", "Item collections"),
+    ("pages/compare_page.py", "Compare"),
+]
+
+# A number followed (or preceded, for $) by a unit the app uses.
+NUMBER_WITH_UNIT = re.compile(
+    r"\$\d|\d[\d,.]*\s?(?:req/s|RCU|WCU|RRU|WRU|units?|items?|B|KB|MB|GB|TB|ms|s|%|partitions?|tables?|"
+    r"patterns?|collections?|requests?|keys?|regions?|writes?|reads?|conflicts?)\b")
+
+
+
+
+def store_sample(sample: str, design_id: str | None = None) -> str:
+    """Put a sample design into the store under an id (as an earlier session would have) and return the id."""
+    from ui import store
+
+    design_id = design_id or ("t" + re.sub(r"[^a-z0-9]", "", sample.lower()))[:32]
+    store.save(store.DesignRecord(design_id=design_id, design_json=dump_model(load_sample(sample), "json")))
+    return design_id
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every visible text of the main area (markdown, captions, metrics, alerts, headers, tables)."""
+    out: list[str] = []
+    for kind in ("markdown", "caption", "subheader", "header", "info", "warning", "success", "error", "text"):
+        out += [str(e.value) for e in getattr(at.main, kind)]
+    out += [f"{m.label} {m.value}" for m in at.main.metric]
+    for df in at.main.dataframe:
+        out.append(df.value.to_string())
+    return out
+
+
+def has_number_with_unit(at: AppTest) -> bool:
+    return any(NUMBER_WITH_UNIT.search(t) for t in page_texts(at))

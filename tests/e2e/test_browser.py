@@ -1,0 +1,229 @@
+"""Real browser: the workbench served by `streamlit run app.py`, driven by Playwright on Debian's chromium.
+
+Proves what AppTest cannot: the design id lands in the URL, an edit survives a page reload and a
+server restart (autosave to DDB_WORKBENCH_DATA), and every page renders in a real browser. Saves a
+screenshot of every page (in tmp, or in $DDB_WORKBENCH_SCREENSHOTS for docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 30_000
+SAMPLE = "hot_enum_key"
+PAGES = [  # (url path, title shown, screenshot file)
+    ("", "Start", "start"),
+    ("design", "Design", "design"),
+    ("capacity-and-cost", "Capacity & cost", "capacity-and-cost"),
+    ("partitions-and-hot-keys", "Partitions & hot keys", "partitions-and-hot-keys"),
+    ("consistency", "Consistency", "consistency"),
+    ("item-collections", "Item collections", "item-collections"),
+    ("compare", "Compare", "compare"),
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run "
+                                "installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run app.py` on 127.0.0.1 with its own data directory; restartable on the same port."""
+
+    def __init__(self, data_dir: Path, port: int, log_path: Path) -> None:
+        self.data_dir, self.port, self.log_path = data_dir, port, log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {**os.environ, "DDB_WORKBENCH_DATA": str(self.data_dir)}
+        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(self.port),
+               "--browser.gatherUsageStats", "false"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early: {self.log_path.read_text()[-2000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not become healthy: {self.log_path.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.process = None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    base = tmp_path_factory.mktemp("browser")
+    srv = Server(base / "data", _free_port(), base / "streamlit.log")
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def page(server: Server):
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.set_default_timeout(UI_TIMEOUT_MS)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = os.environ.get("DDB_WORKBENCH_SCREENSHOTS")
+    path = Path(target) if target else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _wait_idle(pg) -> None:
+    """Wait until the app finished its rerun (the status widget shows no 'Running')."""
+    pg.wait_for_selector('[data-testid="stApp"]')
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=UI_TIMEOUT_MS)
+    pg.wait_for_timeout(300)
+
+
+def _title(pg, text: str) -> None:
+    pg.get_by_role("heading", name=text, exact=True).first.wait_for()
+
+
+def _total_cost(pg) -> str:
+    metric = pg.locator('[data-testid="stMetric"]', has_text="Total cost").first
+    metric.wait_for()
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def _rate_input(pg):
+    return pg.locator('[data-testid="stNumberInput"] input').first
+
+
+def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server, page,
+                                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("engine.evaluate") is None:
+        pytest.skip("engine.evaluate is not in this build yet: no cost to edit")
+    pg = page
+    pg.goto(server.url + "/")
+    _title(pg, "Start")
+    pg.wait_for_url(re.compile(r"[?&]design=[a-z0-9]+"))
+    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
+
+    # load a sample from the gallery
+    pg.locator("button", has_text="Open this sample").nth(_sample_position(pg)).click()
+    _wait_idle(pg)
+    pg.get_by_text("Opened sample " + SAMPLE).first.wait_for()
+
+    # edit a rate on the cost page and see the cost change
+    pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
+    _title(pg, "Capacity & cost")
+    before = _total_cost(pg)
+    rate = _rate_input(pg)
+    old_rate = float(rate.input_value())
+    new_rate = old_rate * 4 + 100
+    rate.fill(f"{new_rate:g}")
+    rate.press("Enter")
+    _wait_idle(pg)
+    pg.wait_for_function(
+        "(before) => { const m = [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+        ".find(e => e.innerText.includes('Total cost')); "
+        "return m && !m.innerText.includes(before); }", arg=before, timeout=UI_TIMEOUT_MS)
+    after = _total_cost(pg)
+    assert after != before
+
+    # a reload keeps the edit (autosave under the URL's id)
+    pg.reload()
+    _title(pg, "Capacity & cost")
+    assert float(_rate_input(pg).input_value()) == pytest.approx(new_rate)
+    assert _total_cost(pg) == after
+
+    # a server restart keeps it too
+    server.stop()
+    server.start()
+    pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
+    _title(pg, "Capacity & cost")
+    assert float(_rate_input(pg).input_value()) == pytest.approx(new_rate)
+    assert _total_cost(pg) == after
+
+    # every page renders its own title, no exception box; screenshot each
+    shots = _screenshot_dir(tmp_path_factory)
+    for url_path, title, shot in PAGES:
+        pg.goto(f"{server.url}/{url_path}?design={design_id}")
+        _title(pg, title)
+        _wait_idle(pg)
+        assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
+        pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
+    assert len(list(shots.glob("*.png"))) >= len(PAGES)
+
+
+def _sample_position(pg) -> int:
+    """Index of the sample's 'Open this sample' button (cards are in sample-name order)."""
+    from engine.io import sample_names
+
+    return list(sample_names()).index(SAMPLE)
+
+
+def test_two_browser_sessions_are_isolated(server: Server, page) -> None:
+    """A second browser context without the id gets its own design id (no shared edits)."""
+    page.goto(server.url + "/")
+    page.wait_for_url(re.compile(r"design=[a-z0-9]+"))
+    first = re.search(r"design=([a-z0-9]+)", page.url).group(1)
+    browser = page.context.browser
+    other = browser.new_context()
+    try:
+        pg2 = other.new_page()
+        pg2.goto(server.url + "/")
+        pg2.wait_for_url(re.compile(r"design=[a-z0-9]+"), timeout=UI_TIMEOUT_MS)
+        second = re.search(r"design=([a-z0-9]+)", pg2.url).group(1)
+        assert first != second
+        _title(pg2, "Start")
+        _wait_idle(pg2)
+        pg2.get_by_role("button", name="New empty design").first.click()
+        pg2.get_by_text("Started an empty design").first.wait_for()
+        page.reload()
+        _title(page, "Start")
+        assert page.get_by_text("Started an empty design").count() == 0
+        assert page.locator('[data-testid="stSidebar"]').get_by_text("new design", exact=True).count() == 0
+    finally:
+        other.close()
