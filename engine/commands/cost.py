@@ -1,0 +1,88 @@
+"""`ddb-workbench cost MODEL`: capacity units and monthly cost per access pattern and table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HELP = "monthly cost of a design: units and USD per access pattern, throughput/storage/replication per table"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from engine.commands import add_json_flag, add_model_argument
+
+    add_model_argument(parser)
+    parser.add_argument("--catalog", metavar="ID", default=None,
+                        help="price catalog id (aws-2024-11, aws-2023, custom) or a .json catalog file; "
+                             "overrides the design's")
+    parser.add_argument("--free-tier", action="store_true", help="deduct the free tier from table and total figures")
+    parser.add_argument("--hours-per-month", type=float, default=None, metavar="H",
+                        help="hours per month for hourly prices (default: the design's, else 730)")
+    add_json_flag(parser)
+
+
+def cost_payload(evaluation) -> dict:
+    """The JSON payload of `cost` (the issue's required keys plus a few more)."""
+    cat = evaluation.catalog
+    return {
+        "catalog": {"id": cat.id, "name": cat.name, "date": cat.date, "hours_per_month": cat.hours_per_month},
+        "free_tier": evaluation.free_tier,
+        "total_monthly_usd": evaluation.total_monthly_usd,
+        "access_patterns": [{
+            "name": p.name, "operation": p.operation, "table": p.table, "index": p.index,
+            "consistency": p.consistency,
+            "read_units_per_request": p.read_units_per_request,
+            "write_units_per_request": p.write_units_per_request,
+            "index_write_units_per_request": p.index_write_units_per_request,
+            "requests_per_second": p.requests_per_second,
+            "monthly_usd": p.monthly_usd,
+            "replication_monthly_usd": p.replication_monthly_usd,
+        } for p in evaluation.patterns],
+        "tables": [{
+            "name": t.name, "billing_mode": t.billing_mode, "table_class": t.table_class,
+            "throughput_monthly_usd": t.throughput_monthly_usd, "storage_monthly_usd": t.storage_monthly_usd,
+            "replication_monthly_usd": t.replication_monthly_usd, "monthly_usd": t.monthly_usd,
+            "storage_bytes": t.storage_bytes, "index_storage_bytes": t.index_storage_bytes,
+            "billing_recommended": t.billing.recommended,
+            "table_class_recommended": t.table_class_comparison.recommended,
+        } for t in evaluation.tables],
+        "findings": [{"rule_id": f.rule_id, "severity": f.severity, "path": f.path, "message": f.message,
+                      "fix": f.fix} for f in evaluation.findings],
+    }
+
+
+def _print_table(evaluation) -> None:
+    cat = evaluation.catalog
+    print(f"Prices: {cat.name} ({cat.id}, {cat.date}), {cat.hours_per_month:g} h/month")
+    width = max([len(p.name) for p in evaluation.patterns] + [14])
+    print(f"\n  {'access pattern':<{width}}  {'req/s':>9}  {'RU/req':>9}  {'WU/req':>9}  {'USD/month':>12}")
+    for p in evaluation.patterns:
+        print(f"  {p.name:<{width}}  {p.requests_per_second:>9.4g}  {p.read_units_per_request:>9.4g}  "
+              f"{p.write_units_per_request:>9.4g}  {p.monthly_usd:>12,.2f}")
+    print(f"\n  {'table':<{width}}  {'throughput':>12}  {'storage':>12}  {'replication':>12}  {'USD/month':>12}")
+    for t in evaluation.tables:
+        print(f"  {t.name:<{width}}  {t.throughput_monthly_usd:>12,.2f}  {t.storage_monthly_usd:>12,.2f}  "
+              f"{t.replication_monthly_usd:>12,.2f}  {t.monthly_usd:>12,.2f}")
+    print(f"\n  total: {evaluation.total_monthly_usd:,.2f} USD/month"
+          f"{' (free tier deducted)' if evaluation.free_tier else ''}")
+    for f in evaluation.findings:
+        print(f"  [{f.severity}] {f.rule_id} at {f.path}: {f.message}. Fix: {f.fix}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.commands import load_model_arg, print_json
+    from engine.errors import WorkbenchError
+    from engine.evaluate import EvaluateOptions, evaluate
+
+    if args.hours_per_month is not None and args.hours_per_month <= 0:
+        raise WorkbenchError(f"--hours-per-month {args.hours_per_month:g} must be positive (730 is the usual month)")
+    model = load_model_arg(args.model)
+    evaluation = evaluate(model, EvaluateOptions(catalog_id=args.catalog, free_tier=args.free_tier,
+                                                 hours_per_month=args.hours_per_month))
+    if args.json:
+        print_json(cost_payload(evaluation))
+    else:
+        _print_table(evaluation)
+    if any(f.severity == "error" for f in evaluation.findings):
+        print("error: the design has findings of severity error (see above)", file=sys.stderr)
+    return 0
