@@ -1,7 +1,7 @@
 """Consumed capacity: the unit rounding rules (DOMAIN.md §2) and the ConsumedCapacity wire shape.
 
-All of the sandbox's rounding lives here, in one place, so the measured units can be compared
-with the capacity engine's estimates. Sources: DG/read-write-operations.html (4 KB read units,
+The rounding itself is engine.capacity's unit functions (one implementation of the rules),
+so the measured units and the capacity engine's estimates cannot drift apart. Sources: DG/read-write-operations.html (4 KB read units,
 1 KB write units, EC = half, missing item = minimum), DG/transaction-apis.html (transactional
 reads and writes cost 2x on the table; index arms are not doubled, AWS-measured per DOMAIN.md),
 DG/GSI.html and DG/LSI.html (index writes sized on the projected entry).
@@ -15,57 +15,35 @@ fetched from the table (LSI).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-READ_UNIT_BYTES = 4 * 1024  # DG/read-write-operations.html: one read unit = 4 KB
-WRITE_UNIT_BYTES = 1024  # DG/read-write-operations.html: one write unit = 1 KB
-EVENTUAL_READ_FACTOR = 0.5  # an eventually consistent read costs half
-TRANSACTION_FACTOR = 2  # DG/transaction-apis.html: transactional reads/writes cost double
-PAGE_BYTES = 1024 * 1024  # DG/Query.html: a Query/Scan page reads at most 1 MB
-MIN_UNITS = 1  # a request always consumes at least one (possibly halved) unit
+from engine import capacity
+
+PAGE_BYTES = capacity.QUERY_PAGE_BYTES  # DG/Query.html: a Query/Scan page reads at most 1 MB
 
 RETURN_CONSUMED_CAPACITY = ("NONE", "TOTAL", "INDEXES")
 
 
 def read_units(size_bytes: int, consistent: bool, transactional: bool = False) -> float:
-    """Read units for `size_bytes` read at once: ceil(size / 4 KB), at least 1; EC halves it."""
-    units = max(MIN_UNITS, math.ceil(size_bytes / READ_UNIT_BYTES))
-    if transactional:
-        return float(units * TRANSACTION_FACTOR)
-    return units * (1.0 if consistent else EVENTUAL_READ_FACTOR)
+    """Read units for `size_bytes` read at once: ceil(size / 4 KB), at least 1; EC halves, transactions double."""
+    consistency = "transactional" if transactional else ("strong" if consistent else "eventual")
+    return capacity.read_units(size_bytes, consistency)
 
 
 def write_units(size_bytes: int, transactional: bool = False) -> float:
     """Write units for a table write of `size_bytes` (the larger of before/after): ceil(size / 1 KB), at least 1."""
-    units = max(MIN_UNITS, math.ceil(size_bytes / WRITE_UNIT_BYTES))
-    return float(units * (TRANSACTION_FACTOR if transactional else 1))
-
-
-def entry_write_units(size_bytes: int) -> int:
-    """Write units of one index entry put or delete: ceil(size / 1 KB)."""
-    return max(MIN_UNITS, math.ceil(size_bytes / WRITE_UNIT_BYTES))
+    return capacity.write_units(size_bytes, None, transactional)
 
 
 def index_write_units(old_size: int | None, new_size: int | None, key_moved: bool,
-                      entry_changed: bool) -> int:
+                      entry_changed: bool) -> float:
     """Write units an item write costs one index (DOMAIN.md §2 "Index writes"); 0 = untouched.
 
     absent->absent 0; absent->present ceil(new); present->absent ceil(old); same key and entry
     changed max(ceil(old), ceil(new)); same key unchanged 0; key moved ceil(old) + ceil(new).
     """
-    if old_size is None and new_size is None:
-        return 0
-    if old_size is None:
-        return entry_write_units(new_size)
-    if new_size is None:
-        return entry_write_units(old_size)
-    if key_moved:
-        return entry_write_units(old_size) + entry_write_units(new_size)
-    if entry_changed:
-        return max(entry_write_units(old_size), entry_write_units(new_size))
-    return 0
+    return capacity.index_write_units(old_size, new_size, key_moved, entry_changed)
 
 
 @dataclass

@@ -1,0 +1,140 @@
+"""DynamoDB's HTTP JSON protocol in front of a Sandbox, so boto3 and the AWS CLI work unchanged.
+
+POST / with `X-Amz-Target: DynamoDB_20120810.<Operation>` and an `application/x-amz-json-1.0`
+body; HTTP/1.1 keep-alive with Content-Length. Errors are DynamoDB's error JSON
+(`__type` = `com.amazonaws.dynamodb.v20120810#<Code>`, `message`), HTTP 400 for client errors
+and 500 for internal ones. Every response carries `x-amz-crc32`, the CRC32 of its body, which
+boto3 verifies. Signatures are not checked: any credentials work. A request log (`log_path`)
+gets one JSON line per request: time, operation, table, index, key, items returned, consumed
+capacity per arm ("<table>" / "<table>#<index>"), error code and latency.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+import zlib
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import IO, Any
+
+from engine.sandbox.errors import SERIALIZATION, UNKNOWN_OPERATION, SandboxError
+from engine.sandbox.sandbox import CallResult, Sandbox
+
+TARGET_PREFIX = "DynamoDB_20120810."
+CONTENT_TYPE = "application/x-amz-json-1.0"
+MAX_BODY_BYTES = 32 * 1024 * 1024  # a BatchWriteItem carries at most 16 MB; refuse far larger bodies
+
+
+class RequestLog:
+    """Appends one JSON line per request to a file (thread-safe)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self._lock = threading.Lock()
+
+    def write(self, result: CallResult, latency_seconds: float) -> None:
+        call = result.call
+        arms: dict[str, float] = {}
+        for consumption in call.consumptions:
+            for target, units in consumption.arms().items():
+                arms[target] = arms.get(target, 0.0) + units
+        record = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "operation": call.operation,
+            "table": call.table,
+            "index": call.index,
+            "key": call.key,
+            "items_returned": call.items_returned,
+            "consumed_capacity": arms,
+            "error": result.error.code if result.error else None,
+            "latency_ms": round(latency_seconds * 1000, 3),
+        }
+        line = json.dumps(record, separators=(",", ":"), default=str)
+        with self._lock:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
+    server_version = "ddb-workbench-sandbox"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return  # the request log (--log) replaces stderr access lines
+
+    def do_GET(self) -> None:  # a health check for scripts waiting on the server
+        self._send(200, {"status": "ok", "tables": sorted(self.server.sandbox.tables)})
+
+    def do_POST(self) -> None:
+        started = time.perf_counter()
+        result = self._execute()
+        if result.error is None:
+            self._send(200, result.response)
+        else:
+            self._send(result.error.http_status, result.error.to_wire())
+        log = self.server.request_log
+        if log is not None:
+            log.write(result, time.perf_counter() - started)
+
+    def _execute(self) -> CallResult:
+        from engine.sandbox.requests import Call
+
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            return CallResult(Call("?"), None, SandboxError(SERIALIZATION, "Request body too large"))
+        body = self.rfile.read(length) if length else b""
+        target = self.headers.get("X-Amz-Target", "")
+        if not target.startswith(TARGET_PREFIX):
+            error = SandboxError(UNKNOWN_OPERATION, f"Missing or unknown X-Amz-Target {target!r}; expected "
+                                 f"{TARGET_PREFIX}<Operation>")
+            return CallResult(Call(target or "?"), None, error)
+        operation = target[len(TARGET_PREFIX):]
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError as exc:
+            return CallResult(Call(operation), None,
+                              SandboxError(SERIALIZATION, f"Request body is not valid JSON: {exc}"))
+        return self.server.sandbox.execute(operation, request)
+
+    def _send(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-amzn-RequestId", uuid.uuid4().hex)
+        self.send_header("x-amz-crc32", str(zlib.crc32(body) & 0xFFFFFFFF))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """A threading HTTP server bound to one Sandbox."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox, request_log: RequestLog | None = None,
+                 bind_and_activate: bool = True) -> None:
+        super().__init__(address, _Handler, bind_and_activate=bind_and_activate)
+        self.sandbox = sandbox
+        self.request_log = request_log
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+def start_in_thread(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0,
+                    request_log: RequestLog | None = None) -> SandboxServer:
+    """Serve `sandbox` from a daemon thread (tests, benchmarks); call .shutdown() to stop."""
+    server = SandboxServer((host, port), sandbox, request_log)
+    threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True).start()
+    return server
