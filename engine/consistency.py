@@ -448,6 +448,8 @@ class PatternConsistency:
             "write_sources": [{"region": r, "share": s} for r, s in self.write_sources],
             "read_after_write_ms": self.read_after_write_ms,
             "stale_probability_at_ms": self.stale_probability_at_ms,
+            "stale_curve": list(self.stale_curve), "throttled_stale_curve":
+                None if self.throttled_stale_curve is None else list(self.throttled_stale_curve),
             "stale_probability_at_read_after_write": self.stale_probability_at_read_after_write,
             "stale_probability_at_ms_throttled": self.stale_probability_at_ms_throttled,
             "gsi_throttled_share": self.gsi_throttled_share, "gsi_throttle_reason": self.gsi_throttle_reason,
@@ -492,6 +494,11 @@ class GlobalTableConsistency:
     """Region -> typical strongly consistent read latency."""
     constraints: tuple[ConstraintCheck, ...]
     model_notes: tuple[str, ...]
+    conflicting_write_share: float = 0.0
+    """Conflicts per day / writes per day (how much of the write traffic a conflict touches)."""
+    hottest_item_writes_per_window: float = 0.0
+    """Writes the hottest item receives from one region within one unseen window: above ~0.1 the
+    pairwise rate overstates distinct lost writes (several writes overlap one window)."""
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -511,6 +518,8 @@ class GlobalTableConsistency:
             "write_latency_ms": worst, "write_latency_ms_by_region": self.write_latency_ms,
             "strong_read_latency_ms_by_region": self.strong_read_latency_ms,
             "constraints": [{"rule": c.rule, "ok": c.ok, "message": c.message} for c in self.constraints],
+            "conflicting_write_share": self.conflicting_write_share,
+            "hottest_item_writes_per_window": self.hottest_item_writes_per_window,
             "problems": list(self.problems), "model_notes": list(self.model_notes),
         }
 
@@ -528,6 +537,8 @@ class ConsistencyReport:
     cost_source: str
     """'engine.evaluate', or a marked temporary estimate while the cost engine is unavailable."""
     notes: tuple[str, ...] = ()
+    monte_carlo: MonteCarloChecks | None = None
+    """Simulation checks, when analyze_consistency was asked for them (monte_carlo_writes > 0)."""
     read_paths: Mapping[str, ReadPathModel] = field(default_factory=dict, repr=False, compare=False)
 
     def pattern(self, name: str) -> PatternConsistency:
@@ -544,6 +555,7 @@ class ConsistencyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "curve_ms": list(self.curve_ms),
             "patterns": [p.to_json() for p in self.patterns],
             "global_tables": [g.to_json() for g in self.global_tables],
             "cost_source": self.cost_source,
@@ -553,6 +565,7 @@ class ConsistencyReport:
             },
             "assumptions": self.assumptions.model_dump(mode="json"),
             "notes": list(self.notes),
+            **({"monte_carlo": self.monte_carlo.to_json()} if self.monte_carlo else {}),
         }
 
 
@@ -993,7 +1006,7 @@ def write_streams(model, table) -> tuple[WriteStream, ...]:
             continue
         written = _written_entities(w)
         items = float(getattr(w, "items_per_request", 1.0) or 1.0)
-        for name in dict.fromkeys(written):
+        for name in dict.fromkeys(e for e in written if model.entity(e).table == table.name):
             entity = model.entity(name)
             n_pk, per_pk = _entity_key_space(model, table, entity)
             dist = pattern_distribution(w.key_distribution, entity)
@@ -1099,6 +1112,8 @@ def _analyze_global_table(model, table, ctx: _Context) -> GlobalTableConsistency
     strong_ms = {r: w + a.strong_read_added_latency_ms for r, w in write_ms.items()}
     delays = {f"{r}->{s}": replication_delay(r, s, a).mean_ms for r in gt.regions for s in gt.regions if r != s}
     trips = regions.round_trip_matrix(members, a.round_trip_ms_overrides, a.unknown_round_trip_ms)
+    total_writes_per_day = sum(by_region.values()) * SECONDS_PER_DAY
+    hottest = _hottest_item_writes_per_window(streams, windows)
     return GlobalTableConsistency(
         table=table.name, mode=gt.mode, regions=tuple(gt.regions), witness_region=gt.witness_region,
         writes_per_second_by_region=by_region, replication_delay_mean_ms=delays,
@@ -1107,8 +1122,27 @@ def _analyze_global_table(model, table, ctx: _Context) -> GlobalTableConsistency
         replicated_write_conflicts_per_day=per_day if mrsc else None,
         write_latency_ms=write_ms, strong_read_latency_ms=strong_ms,
         constraints=mrsc_constraints(model, table) if mrsc else (),
-        model_notes=_global_notes(mrsc),
+        model_notes=_global_notes(mrsc) + _overlap_note(hottest),
+        conflicting_write_share=per_day / total_writes_per_day if total_writes_per_day else 0.0,
+        hottest_item_writes_per_window=hottest,
     )
+
+
+def _hottest_item_writes_per_window(streams: Sequence[WriteStream], windows: Mapping[tuple[str, str], float]) -> float:
+    """Largest (writes per second to one item from one region) x (that region's longest unseen window)."""
+    worst = 0.0
+    for s in streams:
+        top_share = float(s.shares.head.max()) if len(s.shares.head) else s.shares.tail_coef
+        window_s = max((w for (r, _), w in windows.items() if r == s.region), default=0.0) / 1000.0
+        worst = max(worst, s.items_per_second * top_share / s.items_per_partition * window_s)
+    return worst
+
+
+def _overlap_note(hottest: float) -> tuple[str, ...]:
+    if hottest <= 0.1:
+        return ()
+    return (f"The hottest item gets {hottest:.2g} writes from one region per replication window: conflicts overlap, so "
+            "the pairwise count overstates distinct lost writes; treat the figure as an upper-bound style signal.",)
 
 
 def _global_notes(mrsc: bool) -> tuple[str, ...]:
@@ -1129,14 +1163,16 @@ def _global_notes(mrsc: bool) -> tuple[str, ...]:
 
 def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None,
                         rng: np.random.Generator | None = None, evaluation=None,
-                        gsi_throttled_shares: Mapping[str, float] | None = None) -> ConsistencyReport:
-    """Analytic consistency report of a design (fast; no simulation).
+                        gsi_throttled_shares: Mapping[str, float] | None = None,
+                        monte_carlo_writes: int = 0) -> ConsistencyReport:
+    """Consistency report of a design: analytic and fast unless Monte Carlo checks are asked for.
 
-    `rng` is accepted for interface symmetry and unused here: the Monte Carlo checks are
-    `monte_carlo_stale` and `monte_carlo_conflicts`. `gsi_throttled_shares` maps
-    "<table>#<index>" to the share of time that GSI is throttled (e.g. from engine.heat).
+    `gsi_throttled_shares` maps "<table>#<index>" to the share of time that GSI is throttled (e.g.
+    from engine.heat). With `monte_carlo_writes > 0` the report also carries simulation checks of
+    every read pattern and global table, drawn from `rng` (required then; same seed, same figures).
     """
-    del rng
+    if monte_carlo_writes > 0 and rng is None:
+        raise ConsistencyError("monte_carlo_writes needs rng: pass rng=numpy.random.default_rng(seed)")
     a = assumptions or ConsistencyAssumptions()
     evaluation, cost_source = _evaluation_or_none(model, evaluation)
     ctx = _Context(model, a, fit_table_lag(a), fit_gsi_lag(a), a.curve_ms(), evaluation,
@@ -1150,8 +1186,9 @@ def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None
     globals_ = tuple(_analyze_global_table(model, t, ctx) for t in model.tables if t.global_table is not None)
     notes = ("Curves are calibrated to measured read-your-writes rates (DOMAIN.md §5); they are a model, not a "
              "promise. Cost of strong reads: " + cost_source,)
+    checks = run_monte_carlo(model, patterns, globals_, a, rng, monte_carlo_writes) if monte_carlo_writes > 0 else None
     return ConsistencyReport(a, tuple(float(t) for t in ctx.curve_ms), ctx.table_lag, ctx.gsi_lag,
-                             tuple(patterns), globals_, cost_source, notes, paths)
+                             tuple(patterns), globals_, cost_source, notes, checks, paths)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1175,6 +1212,12 @@ class StaleMonteCarlo:
         z = [abs(s - p) / se if se > 0 else (0.0 if s == p else math.inf)
              for s, p, se in zip(self.simulated, self.analytic, self.standard_error, strict=True)]
         return max(z)
+
+    def to_json(self) -> dict[str, Any]:
+        z = self.max_z()
+        return {"name": self.pattern, "simulated_writes": self.n_writes, "t_ms": list(self.t_ms),
+                "simulated": list(self.simulated), "analytic": list(self.analytic),
+                "standard_error": list(self.standard_error), "max_z": z if math.isfinite(z) else None}
 
 
 def monte_carlo_stale(model, pattern_name: str, rng: np.random.Generator, n_writes: int = 200_000,
@@ -1200,6 +1243,7 @@ class ConflictMonteCarlo:
     table: str
     mode: str
     n_writes: int
+    """Simulated writes in [0, T] (the padding after T only completes the last windows)."""
     simulated_seconds: float
     conflicts: int
     conflicts_per_day: float
@@ -1210,8 +1254,38 @@ class ConflictMonteCarlo:
 
     @property
     def z(self) -> float:
-        return abs(self.conflicts_per_day - self.analytic_per_day) / self.standard_error_per_day \
-            if self.standard_error_per_day > 0 else math.inf
+        """|simulated - analytic| in standard errors."""
+        if self.standard_error_per_day > 0:
+            return abs(self.conflicts_per_day - self.analytic_per_day) / self.standard_error_per_day
+        return 0.0 if self.conflicts_per_day == self.analytic_per_day else math.inf
+
+    def to_json(self) -> dict[str, Any]:
+        return {"table": self.table, "mode": self.mode, "simulated_writes": self.n_writes,
+                "simulated_seconds": self.simulated_seconds, "conflicts": self.conflicts,
+                "conflicts_per_day": self.conflicts_per_day, "analytic_per_day": self.analytic_per_day,
+                "standard_error_per_day": self.standard_error_per_day, "batches": self.batches}
+
+
+@dataclass(frozen=True)
+class MonteCarloChecks:
+    """Simulation checks of a whole design: every read pattern and every global table with writes."""
+
+    writes_per_check: int
+    stale: tuple[StaleMonteCarlo, ...]
+    conflicts: tuple[ConflictMonteCarlo, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"writes_per_check": self.writes_per_check, "stale": [s.to_json() for s in self.stale],
+                "conflicts": [c.to_json() for c in self.conflicts]}
+
+
+def run_monte_carlo(model, patterns: Sequence[PatternConsistency], global_tables: Sequence[GlobalTableConsistency],
+                    assumptions: ConsistencyAssumptions, rng: np.random.Generator, n_writes: int) -> MonteCarloChecks:
+    """Monte Carlo checks of the analytic figures, in a fixed order so a seed reproduces them."""
+    stale = tuple(monte_carlo_stale(model, p.name, rng, n_writes, assumptions=assumptions) for p in patterns)
+    conflicts = tuple(monte_carlo_conflicts(model, g.table, rng, n_writes, assumptions=assumptions)
+                      for g in global_tables if sum(g.writes_per_second_by_region.values()) > 0)
+    return MonteCarloChecks(n_writes, stale, conflicts)
 
 
 def _sample_ranks(shares: KeyShares, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -1276,7 +1350,8 @@ def monte_carlo_conflicts(model, table_name: str, rng: np.random.Generator, n_wr
     total_rate = sum(s.items_per_second for s in streams)
     if total_rate <= 0:
         raise ConsistencyError(f"table '{table_name}' has no writes to simulate; give its write patterns a rate")
-    horizon = n_writes / total_rate
+    # Long enough that at least n_writes fall in [0, T] (Poisson count, 5 standard deviations of margin).
+    horizon = (n_writes + 5 * math.sqrt(n_writes)) / total_rate
     pad = 60.0  # s; far beyond any sampled window (processing p99 ~1 s)
     offsets = _entity_offsets(streams)
     sims = [_simulate_stream(s, offsets[s.entity], horizon + pad, rng) for s in streams]
@@ -1297,7 +1372,8 @@ def monte_carlo_conflicts(model, table_name: str, rng: np.random.Generator, n_wr
     scale = SECONDS_PER_DAY / (horizon / batches)
     se = float(np.std(per_batch * scale, ddof=1) / math.sqrt(batches))
     total = int(per_batch.sum())
-    return ConflictMonteCarlo(table_name, table.global_table.mode, sum(len(t) for _, t in sims),
+    counted = sum(int((t < horizon).sum()) for _, t in sims)
+    return ConflictMonteCarlo(table_name, table.global_table.mode, counted,
                               horizon, total, total / horizon * SECONDS_PER_DAY, se, analytic, batches)
 
 
@@ -1317,9 +1393,9 @@ def _entity_offsets(streams: Sequence[WriteStream]) -> dict[str, int]:
 
 __all__ = [
     "ConflictMonteCarlo", "ConsistencyAssumptions", "ConsistencyError", "ConsistencyReport", "ConstraintCheck",
-    "GlobalTableConsistency", "KeyShares", "LagDistribution", "PatternConsistency", "ReadPathModel",
+    "GlobalTableConsistency", "KeyShares", "LagDistribution", "MonteCarloChecks", "PatternConsistency", "ReadPathModel",
     "ReplicationDelay", "StaleMonteCarlo", "WriteStream", "analyze_consistency", "assumption_docs",
     "build_read_path", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttling",
     "key_overlap", "key_shares", "monte_carlo_conflicts", "monte_carlo_stale", "mrsc_constraints",
-    "power_sum", "replication_delay", "write_streams",
+    "power_sum", "replication_delay", "run_monte_carlo", "write_streams",
 ]

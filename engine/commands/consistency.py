@@ -66,40 +66,25 @@ def _assumptions(overrides: dict[str, Any]):
         raise WorkbenchError(f"--set: {problems}") from None
 
 
-def _monte_carlo(model, report, seed: int, writes: int) -> dict[str, Any]:
+def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from engine.consistency import monte_carlo_conflicts, monte_carlo_stale
-
-    rng = np.random.default_rng(seed)
-    stale = []
-    for p in report.patterns:
-        mc = monte_carlo_stale(model, p.name, rng, writes, assumptions=report.assumptions)
-        stale.append({"name": p.name, "t_ms": list(mc.t_ms), "simulated": list(mc.simulated),
-                      "analytic": list(mc.analytic), "standard_error": list(mc.standard_error),
-                      "max_z": mc.max_z() if mc.max_z() != float("inf") else None})
-    conflicts = []
-    for g in report.global_tables:
-        if sum(g.writes_per_second_by_region.values()) <= 0:
-            continue
-        mc = monte_carlo_conflicts(model, g.table, rng, writes, assumptions=report.assumptions)
-        conflicts.append({"table": g.table, "mode": g.mode, "simulated_writes": mc.n_writes,
-                          "simulated_seconds": mc.simulated_seconds, "conflicts": mc.conflicts,
-                          "conflicts_per_day": mc.conflicts_per_day, "analytic_per_day": mc.analytic_per_day,
-                          "standard_error_per_day": mc.standard_error_per_day})
-    return {"seed": seed, "writes_per_check": writes, "stale": stale, "conflicts": conflicts}
-
-
-def run(args: argparse.Namespace) -> int:
     from engine.consistency import analyze_consistency
+    from engine.errors import WorkbenchError
 
     model = load_model_arg(args.model)
     assumptions = _assumptions(_parse_pairs(args.overrides, "--set", _json_value))
     throttled = _parse_pairs(args.gsi_throttled, "--gsi-throttled", float)
-    report = analyze_consistency(model, assumptions, gsi_throttled_shares=throttled or None)
+    simulate = args.seed is not None or args.monte_carlo
+    seed = args.seed or 0
+    if simulate and args.writes <= 0:
+        raise WorkbenchError(f"--writes {args.writes}: give a positive number of simulated writes (e.g. 200000)")
+    report = analyze_consistency(model, assumptions, rng=np.random.default_rng(seed) if simulate else None,
+                                 gsi_throttled_shares=throttled or None,
+                                 monte_carlo_writes=args.writes if simulate else 0)
     payload = report.to_json()
-    if args.seed is not None or args.monte_carlo:
-        payload["monte_carlo"] = _monte_carlo(model, report, args.seed or 0, args.writes)
+    if simulate:
+        payload["monte_carlo"]["seed"] = seed
     if args.json:
         print_json(payload)
     else:
@@ -148,7 +133,8 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
         out.write(f"\nMonte Carlo (seed {monte_carlo['seed']}, {monte_carlo['writes_per_check']:,} writes per check)\n")
         for s in monte_carlo["stale"]:
             z = "-" if s["max_z"] is None else f"{s['max_z']:.2f}"
-            out.write(f"  {s['name']}: simulated {', '.join(_pct(v) for v in s['simulated'])} (max |z| {z})\n")
+            out.write(f"  {s['name']}: simulated {', '.join(_pct(v) for v in s['simulated'])} vs analytic "
+                      f"{', '.join(_pct(v) for v in s['analytic'])} (max |z| {z})\n")
         for c in monte_carlo["conflicts"]:
             out.write(f"  {c['table']}: {c['conflicts_per_day']:,.1f}/day simulated vs {c['analytic_per_day']:,.1f} "
                       f"analytic (SE {c['standard_error_per_day']:,.1f})\n")

@@ -102,6 +102,7 @@ def mrec_design(us_rps: float = 30.0, eu_rps: float = 20.0, cardinality: int = 2
             _write("write eu", "Global", "Item", eu_rps, "eu-west-1"),
             _read("read eu", "Global", "Item", region="eu-west-1", read_after_write_ms=200),
             _read("read eu strong", "Global", "Item", region="eu-west-1", consistency="strong"),
+            _read("by group eu", "Global", "Item", index="ByGroup", region="eu-west-1"),
         ],
     })
 
@@ -208,6 +209,28 @@ def test_every_assumption_is_documented_and_overridable():
 
 
 # --- strong reads, latency and cost (DOMAIN.md §2: strong = 2x units; §5) ---
+
+def test_an_lsi_read_behaves_like_a_table_read():
+    # Seed "Understanding Eventual Consistency": LSI entries live on the table's partition, same replication.
+    data = {
+        "name": "lsi", "tables": [{"name": "Items", "partition_key": {"name": "PK"}, "sort_key": {"name": "SK"},
+                                   "lsis": [{"name": "ByDate", "sort_key": {"name": "Date"}}]}],
+        "entities": [{"name": "Item", "table": "Items", "item_count": 100,
+                      "keys": [{"attribute": "PK", "template": "P#{p}"}, {"attribute": "SK", "template": "S#{s}"},
+                               {"attribute": "Date", "template": "{s}"}],
+                      "variables": [{"name": "p", "cardinality": 10}, {"name": "s", "cardinality": 10}]}],
+        "access_patterns": [
+            {"name": "by date", "operation": "Query", "table": "Items", "index": "ByDate", "entities": ["Item"],
+             "key_condition": {"partition_key": "P#{p}"}, "requests_per_second": 5},
+            {"name": "get", "operation": "GetItem", "table": "Items", "entities": ["Item"],
+             "key_condition": {"partition_key": "P#{p}", "sort_key": {"operator": "=", "value": "S#{s}"}},
+             "requests_per_second": 5}],
+    }
+    report = analyze_consistency(parse_model(data))
+    lsi, table = report.pattern("by date"), report.pattern("get")
+    assert lsi.read_path == "lsi" and lsi.can_be_strong
+    assert lsi.stale_curve == table.stale_curve
+
 
 def test_strong_reads_in_the_write_region_are_never_stale():
     p = analyze_consistency(single_region_design()).pattern("get item strong")
@@ -336,11 +359,23 @@ def test_heat_engine_throttling_shares_mix_into_the_expected_stale_risk():
     (single_region_design, "by group", True),
     (mrec_design, "read eu", False),
     (mrec_design, "read eu strong", False),
+    (mrec_design, "by group eu", False),
 ])
 def test_stale_read_monte_carlo_agrees_with_the_analytic_curve(design, pattern, throttled):
     mc = monte_carlo_stale(design(), pattern, np.random.default_rng(7), MC_WRITES, throttled=throttled)
     assert mc.n_writes >= 200_000
     assert mc.max_z() < Z_LIMIT, (mc.simulated, mc.analytic, mc.standard_error)
+
+
+def test_analysis_can_carry_its_monte_carlo_checks_and_needs_an_explicit_generator():
+    model = mrec_design()
+    with pytest.raises(ConsistencyError, match="rng"):
+        analyze_consistency(model, monte_carlo_writes=1000)
+    report = analyze_consistency(model, rng=np.random.default_rng(1), monte_carlo_writes=20_000)
+    assert [s.pattern for s in report.monte_carlo.stale] == [p.name for p in report.patterns]
+    assert [c.table for c in report.monte_carlo.conflicts] == ["Global"]
+    assert analyze_consistency(model).monte_carlo is None  # the fast path simulates nothing
+    assert "monte_carlo" in report.to_json()
 
 
 def test_a_seeded_monte_carlo_is_reproducible():
