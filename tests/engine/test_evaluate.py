@@ -1,0 +1,195 @@
+"""evaluate(): the Evaluation contract (INTERFACES.md), options, table costs, findings and the CLI shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.cli import main
+from engine.evaluate import EvaluateOptions, evaluate
+from engine.model import parse_model
+
+HOURS = 730.0
+SECONDS = HOURS * 3600
+
+
+def design(billing: dict | None = None, rps: float = 10.0, regions: list[str] | None = None,
+           table_class: str = "STANDARD", item_count: int = 1000, value_bytes: int = 900, gsi: dict | None = None,
+           extra_patterns: list[dict] | None = None):
+    table = {"name": "Items", "partition_key": {"name": "pk"}, "table_class": table_class,
+             "billing": billing or {"mode": "on_demand"}}
+    if gsi is not None:
+        table["gsis"] = [gsi]
+    if regions:
+        table["global_table"] = {"regions": regions}
+    return parse_model({
+        "name": "d", "tables": [table],
+        "entities": [{"name": "Item", "table": "Items", "item_count": item_count,
+                      "keys": [{"attribute": "pk", "template": "I#{id}"}],
+                      "variables": [{"name": "id", "cardinality": max(item_count, 1)}],
+                      "attributes": [{"name": "v", "size_bytes": value_bytes},
+                                     {"name": "g", "size_bytes": 10}]}],
+        "access_patterns": [
+            {"name": "put", "operation": "PutItem", "table": "Items", "entities": ["Item"],
+             "key_condition": {"partition_key": "I#{id}"}, "requests_per_second": rps},
+            {"name": "get", "operation": "GetItem", "table": "Items", "entities": ["Item"],
+             "key_condition": {"partition_key": "I#{id}"}, "requests_per_second": rps, "consistency": "strong"},
+            *(extra_patterns or []),
+        ]})
+
+
+def test_evaluation_contract() -> None:
+    ev = evaluate(design())
+    assert ev.catalog.id == "aws-2024-11" and ev.catalog.date and ev.catalog.name
+    size = ev.entity_sizes[0]
+    assert size.entity == "Item" and size.min_size_bytes <= size.mean_size_bytes <= size.max_size_bytes
+    put, get = ev.pattern("put"), ev.pattern("get")
+    assert (put.table, put.index, put.consistency) == ("Items", None, None)
+    assert get.consistency == "strong" and get.read_units_per_request_eventual == get.read_units_per_request / 2
+    assert put.arms[0].target == "Items" and put.write_units_per_request == 1
+    table = ev.table("Items")
+    assert table.item_count == 1000
+    assert table.monthly_usd == pytest.approx(table.throughput_monthly_usd + table.storage_monthly_usd
+                                              + table.replication_monthly_usd)
+    assert ev.total_monthly_usd == pytest.approx(sum(t.monthly_usd for t in ev.tables))
+    # storage includes 100 B per item (DOMAIN.md §1)
+    assert table.storage_bytes == pytest.approx(1000 * (size.mean_size_bytes + 100))
+    with pytest.raises(KeyError):
+        ev.pattern("nope")
+
+
+def test_on_demand_pattern_cost_and_catalog_override() -> None:
+    model = design(rps=10)
+    new = evaluate(model).pattern("put")
+    old = evaluate(model, EvaluateOptions(catalog_id="aws-2023")).pattern("put")
+    assert new.monthly_usd == pytest.approx(10 * SECONDS * 0.625e-6)
+    assert old.monthly_usd == pytest.approx(2 * new.monthly_usd)
+    custom = evaluate(model, EvaluateOptions(catalog_id="custom",
+                                             price_overrides={"on_demand_write_usd_per_million": 1.0}))
+    assert custom.catalog.id == "custom" and custom.pattern("put").monthly_usd == pytest.approx(10 * SECONDS * 1e-6)
+    assert evaluate(model, EvaluateOptions(hours_per_month=744)).pattern("put").monthly_usd == pytest.approx(
+        new.monthly_usd * 744 / 730)
+
+
+def test_provisioned_fixed_and_reserved() -> None:
+    model = design({"mode": "provisioned", "read_capacity_units": 200, "write_capacity_units": 100,
+                    "reserved_write_capacity_units": 100})
+    table = evaluate(model).table("Items")
+    reserved_wcu = 150 / 12 + 0.0128 * HOURS
+    assert table.throughput_monthly_usd == pytest.approx(200 * 0.00013 * HOURS + reserved_wcu)
+    put = evaluate(model).pattern("put")
+    assert put.monthly_usd == pytest.approx(10 / 0.7 * 0.00065 * HOURS)   # capacity at 70% target
+    assert "provisioned" in put.cost_basis
+
+
+def test_auto_scaling_tracks_load_within_bounds() -> None:
+    scaling = {"target_utilization": 0.5, "min_read_capacity_units": 5, "min_write_capacity_units": 5}
+    table = evaluate(design({"mode": "provisioned", "read_capacity_units": 1, "write_capacity_units": 1,
+                             "auto_scaling": scaling}, rps=10)).table("Items")
+    assert table.provisioned_write_capacity_units == pytest.approx(20)   # 10 WCU consumed / 0.5
+    assert table.provisioned_read_capacity_units == pytest.approx(20)
+    idle = evaluate(design({"mode": "provisioned", "read_capacity_units": 1, "write_capacity_units": 1,
+                            "auto_scaling": scaling}, rps=0.1)).table("Items")
+    assert idle.provisioned_write_capacity_units == 5                  # the lower bound
+
+
+def test_global_table_replication_and_storage() -> None:
+    one = evaluate(design()).table("Items")
+    three = evaluate(design(regions=["us-east-1", "us-west-2", "eu-west-1"])).table("Items")
+    assert three.replica_count == 3
+    put = evaluate(design()).pattern("put")
+    # every write (not read) is paid again in each of the 2 other regions at the write price (aws-2024-11)
+    assert three.replication_monthly_usd == pytest.approx(2 * put.monthly_usd)
+    assert three.storage_monthly_usd > 3 * one.storage_monthly_usd  # 3 replicas, +48 B per item each
+    old = evaluate(design(regions=["us-east-1", "us-west-2"]), EvaluateOptions(catalog_id="aws-2023"))
+    put = old.pattern("put")
+    assert put.replication_monthly_usd == pytest.approx(1.5 * put.monthly_usd)  # $1.875 vs $1.25 per million
+
+
+def test_free_tier_lowers_table_and_total_not_patterns() -> None:
+    model = design({"mode": "provisioned", "read_capacity_units": 20, "write_capacity_units": 20})
+    plain, free = evaluate(model), evaluate(model, EvaluateOptions(free_tier=True))
+    assert free.pattern("put").monthly_usd == plain.pattern("put").monthly_usd
+    assert free.table("Items").throughput_monthly_usd == pytest.approx(0)      # 20 RCU + 20 WCU <= 25 + 25
+    assert free.total_monthly_usd < plain.total_monthly_usd and free.table("Items").free_tier_usd > 0
+
+
+def test_gsi_index_storage_and_write_amplification_finding() -> None:
+    gsi = {"name": "ByG", "partition_key": {"name": "g"}}
+    ev = evaluate(design(gsi=gsi))
+    assert ev.pattern("put").index_write_units_per_request == {"ByG": 1}
+    assert ev.table("Items").index_storage_bytes["ByG"] > 0
+    moved = evaluate(design(gsi=gsi, extra_patterns=[{
+        "name": "move", "operation": "UpdateItem", "table": "Items", "entities": ["Item"],
+        "key_condition": {"partition_key": "I#{id}"}, "changed_attributes": ["g"], "requests_per_second": 1}]))
+    assert moved.pattern("move").index_write_units_per_request == {"ByG": 2}   # old + new entry
+    assert any(f.rule_id == "gsi-write-amplification" and "move" in f.message for f in moved.findings)
+
+
+def test_table_class_and_billing_comparisons_present() -> None:
+    ev = evaluate(design(item_count=10_000_000, rps=0.001))
+    classes = ev.table("Items").table_class_comparison
+    assert classes.recommended == "STANDARD_INFREQUENT_ACCESS"           # storage-heavy table
+    assert any(f.rule_id == "table-class" for f in ev.findings)
+    billing = ev.table("Items").billing
+    assert billing.write_break_even_utilization == pytest.approx(0.2889, rel=1e-3)
+
+
+def test_sensitivity_and_rates() -> None:
+    ev = evaluate(design(rps=4))
+    put = ev.pattern("put")
+    assert put.monthly_usd_per_request_per_second == pytest.approx(put.monthly_usd / 4)
+    assert put.write_units_per_second == pytest.approx(4 * put.write_units_per_request)
+    shares = dict(ev.cost_sensitivity())
+    assert shares["put"] > shares["get"] > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.01, 1e4), st.floats(0.1, 10))
+def test_pattern_cost_linear_in_rate(rps: float, factor: float) -> None:
+    a = evaluate(design(rps=rps)).pattern("put").monthly_usd
+    b = evaluate(design(rps=rps * factor)).pattern("put").monthly_usd
+    assert a >= 0 and b == pytest.approx(a * factor, rel=1e-9)
+
+
+# ------------------------------------------------------------------------------------ CLI shapes
+def test_cost_cli_json_shape(capsys) -> None:
+    assert main(["cost", "page_views", "--json", "--catalog", "aws-2023"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"name", "date"} <= set(out["catalog"]) and out["catalog"]["id"] == "aws-2023"
+    assert isinstance(out["total_monthly_usd"], float)
+    pattern = out["access_patterns"][0]
+    assert {"name", "read_units_per_request", "write_units_per_request", "index_write_units_per_request",
+            "requests_per_second", "monthly_usd"} <= set(pattern)
+    assert {"name", "throughput_monthly_usd", "storage_monthly_usd", "replication_monthly_usd",
+            "monthly_usd"} <= set(out["tables"][0])
+
+
+def test_cost_cli_errors_without_traceback(capsys) -> None:
+    assert main(["cost", "page_views", "--catalog", "aws-1999"]) == 1
+    assert "aws-2024-11" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("payload", "fmt", "size"), [
+    ({"Item": {"pk": {"S": "USER#1"}, "n": {"N": "12.5"}}}, "dynamodb", 12),
+    ({"pk": {"S": "x"}}, "plain", 2 + 3 + 1 + 1 + 1),    # a plain map {"S": "x"} is a map, not a string
+])
+def test_size_cli_json(tmp_path, capsys, payload: dict, fmt: str, size: int) -> None:
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(payload))
+    assert main(["size", str(path), "--format", fmt, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["size_bytes"] == size and out["storage_bytes"] == size + 100
+    assert set(out["read_units"]) == {"strong", "eventual", "transactional"}
+    assert set(out["write_units"]) == {"standard", "transactional"}
+    assert sum(out["attributes"].values()) == size
+
+
+def test_size_cli_bad_item(tmp_path, capsys) -> None:
+    path = tmp_path / "item.json"
+    path.write_text('{"pk": "plain"}')
+    assert main(["size", str(path)]) == 1
+    assert "--format plain" in capsys.readouterr().err
