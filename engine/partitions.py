@@ -1,0 +1,753 @@
+"""Static partition layout: how many partitions each table and GSI has, and where its load lands.
+
+Rules (DOMAIN.md §4, DG/burst-adaptive-capacity.html, DG/warm-throughput*.html):
+- a partition holds about 10 GB and serves at most 3,000 RCU and 1,000 WCU per second, in any
+  linear combination (read_units/3000 + write_units/1000 <= 1);
+- keys are placed by a hash of the partition key value. DynamoDB's hash is not public: the
+  workbench uses a stable uniform hash of its own (blake2b of the key's UTF-8 bytes for key
+  spaces of up to LABEL_HASH_MAX_KEYS values, a vectorized splitmix64 of the key's rank mixed
+  with a per-template seed for larger ones), so *which* keys share a partition is illustrative,
+  while how many keys and how much load a partition gets follows the hash's uniformity;
+- Contributor Insights ranks keys by ConsumedThroughputUnits = 3 x WCU + RCU.
+
+Per-pattern capacity comes from `engine.evaluate.evaluate(model)` (its arms give read/write
+units per request per target "<table>" or "<table>#<index>"); key popularity from
+`engine.keyspace`. Large key spaces are handled as arrays of ranks: only the top keys are labelled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
+from engine.model.entity import Entity, HotKeys, KeyDistribution, Uniform, template_variables
+from engine.model.table import (
+    AutoScaling,
+    GlobalSecondaryIndex,
+    LocalSecondaryIndex,
+    OnDemandBilling,
+    ProvisionedBilling,
+    Table,
+)
+
+# DOMAIN.md §4 (DG/burst-adaptive-capacity.html): per-partition throughput and storage.
+READ_UNITS_PER_PARTITION = 3000.0
+WRITE_UNITS_PER_PARTITION = 1000.0
+PARTITION_STORAGE_BYTES = 10 * 1024**3  # "about 10 GB" (1 GB = 1,024^3 bytes, DOMAIN.md units)
+# DOMAIN.md §4 (DG/warm-throughput.html): a new on-demand table or GSI absorbs these at once.
+ON_DEMAND_WARM_READ_UNITS_PER_SECOND = 12000.0
+ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND = 4000.0
+# DOMAIN.md §4: on-demand serves up to 2x the previous peak instantly.
+ON_DEMAND_PEAK_FACTOR = 2.0
+# DOMAIN.md §4 (Contributor Insights): ConsumedThroughputUnits = 3 x WCU + RCU.
+CTU_WRITE_WEIGHT = 3.0
+
+# Workbench choices (not AWS figures), documented where used.
+LABEL_HASH_MAX_KEYS = 4096
+"""Key spaces up to this size are labelled and hashed by label; larger ones by rank."""
+SAFE_UTILIZATION = 0.8
+"""Fixes are sized so the hot key stays at or below this share of a partition's limit."""
+DEFAULT_TOP_KEYS = 10
+"""Hot keys listed per report."""
+
+DRIVERS = ("storage", "throughput", "on_demand_peak", "warm_throughput")
+_TEMPLATE_VAR_SEED_DOMAIN = b"ddb-workbench-keyspace"
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A legal but unwise property of the design, with a fix (same fields as evaluate's Finding)."""
+
+    rule_id: str
+    severity: str  # "info" | "warning" | "error"
+    path: str
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, eq=False)
+class KeySpace:
+    """The distinct partition-key values of one template on one target (ranked 0..key_count-1)."""
+
+    target: str
+    entity: Entity
+    template: str
+    key_count: int
+    items_per_key: float
+    split_blocker: str
+    """Why one key cannot be split for heat ("" when its item collection can be split by sort key)."""
+    note: str = ""
+    """How the space was derived when the design does not say (an assumption shown to users)."""
+
+    @property
+    def splittable_units(self) -> int:
+        """Most pieces split for heat can cut one key's item collection into (1 = never)."""
+        return 1 if self.split_blocker else max(1, int(self.items_per_key))
+
+    def label(self, rank: int, hot_labels: tuple[str, ...] = ()) -> str:
+        """The key value of a rank (hot-key names take the top ranks of huge spaces)."""
+        if rank < len(hot_labels):
+            return hot_labels[rank]
+        return key_label(self.entity, self.template, rank)
+
+
+@dataclass(frozen=True, eq=False)
+class ArmLoad:
+    """One access pattern's load on one target (table or GSI), per key rank."""
+
+    pattern: str
+    target: str
+    channel: str  # "read" | "write"
+    units_per_request: float
+    requests_per_second: float
+    peak_requests_per_second: float
+    space: KeySpace | None
+    """None: spread evenly over every partition (a Scan)."""
+    shares: np.ndarray | None
+    """Share of the arm's requests per key rank (sums to 1), aligned with `space`."""
+    hot_labels: tuple[str, ...] = ()
+
+    @property
+    def units_per_second(self) -> float:
+        return self.requests_per_second * self.units_per_request
+
+    @property
+    def peak_units_per_second(self) -> float:
+        return self.peak_requests_per_second * self.units_per_request
+
+
+@dataclass(frozen=True, eq=False)
+class TargetLoad:
+    """A table or GSI: partitions, capacity settings and every arm of load on it."""
+
+    target: str
+    table: str
+    index: str | None
+    billing: str  # "provisioned" | "on_demand"
+    partitions: int
+    driver: str
+    partitions_by_driver: dict[str, int]
+    read_capacity_units: float
+    """Provisioned RCU, or the on-demand table's read throughput available now (warm / 2 x peak)."""
+    write_capacity_units: float
+    max_read_units: float | None
+    """Provisioned: auto scaling maximum; on-demand: configured maximum throughput (None: none)."""
+    max_write_units: float | None
+    auto_scaling: AutoScaling | None
+    arms: tuple[ArmLoad, ...]
+    key_partitions: dict[int, np.ndarray] = field(default_factory=dict)
+    """id(space) -> partition of each rank (built for this target's partition count)."""
+
+    @property
+    def spaces(self) -> tuple[KeySpace, ...]:
+        seen: dict[int, KeySpace] = {}
+        for arm in self.arms:
+            if arm.space is not None:
+                seen.setdefault(id(arm.space), arm.space)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class HotKey:
+    """One key's load at the average and at the peak request rates."""
+
+    target: str
+    key: str
+    read_units_per_second: float
+    write_units_per_second: float
+    consumed_throughput_units_per_second: float
+    """3 x WCU + RCU at the average rates (Contributor Insights' ranking)."""
+    peak_partition_utilization: float
+    """Peak load as a share of one partition's limit (RCU/3000 + WCU/1000); above 1 throttles."""
+    share_of_target: float
+    """Share of the target's ConsumedThroughputUnits this key takes."""
+    splittable_units: int
+
+
+@dataclass(frozen=True)
+class PartitionLoad:
+    """Load of one partition at the average and peak request rates."""
+
+    partition: int
+    read_units_per_second: float
+    write_units_per_second: float
+    consumed_throughput_units_per_second: float
+    peak_utilization: float
+    key_count: int
+
+
+@dataclass(frozen=True)
+class TargetLayout:
+    """The static layout of one table or GSI."""
+
+    target: str
+    billing: str
+    count: int
+    driver: str
+    partitions_by_driver: dict[str, int]
+    read_capacity_units: float
+    write_capacity_units: float
+    read_units_per_second: float
+    write_units_per_second: float
+    peak_read_units_per_second: float
+    peak_write_units_per_second: float
+    hottest_partition_share: float
+    """Share of the target's ConsumedThroughputUnits taken by its busiest partition."""
+    headroom: float
+    """1 - the busiest partition's peak utilization of its per-partition limit (negative: over)."""
+    hottest_partitions: tuple[PartitionLoad, ...]
+    hot_keys: tuple[HotKey, ...]
+
+
+@dataclass(frozen=True)
+class PartitionReport:
+    """Partition counts, hot keys and hot partitions of every table and GSI, with findings."""
+
+    targets: tuple[TargetLayout, ...]
+    hot_keys: tuple[HotKey, ...]
+    """Hottest keys over all targets, by ConsumedThroughputUnits."""
+    findings: tuple[Finding, ...]
+    assumptions: tuple[str, ...]
+
+    def target(self, name: str) -> TargetLayout:
+        for t in self.targets:
+            if t.target == name:
+                return t
+        raise KeyError(name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partition counts
+
+
+def throughput_partitions(read_units: float, write_units: float) -> int:
+    """Partitions needed to serve a read and a write rate together (linear combination)."""
+    return max(1, math.ceil(read_units / READ_UNITS_PER_PARTITION + write_units / WRITE_UNITS_PER_PARTITION - 1e-9))
+
+
+def storage_partitions(storage_bytes: float) -> int:
+    """Partitions needed to hold `storage_bytes` at about 10 GB each."""
+    return max(1, math.ceil(storage_bytes / PARTITION_STORAGE_BYTES))
+
+
+def warm_partitions(read_units: float, write_units: float) -> int:
+    """Partitions behind a warm throughput: the read and write figures describe the same partitions.
+
+    DynamoDB quotes a new on-demand table as 12,000 reads *or* 4,000 writes per second: four
+    partitions either way, so the larger of the two counts, not their sum.
+    """
+    return max(1, math.ceil(read_units / READ_UNITS_PER_PARTITION - 1e-9),
+               math.ceil(write_units / WRITE_UNITS_PER_PARTITION - 1e-9))
+
+
+def partition_count(candidates: dict[str, int]) -> tuple[int, str]:
+    """The count and the driver that sets it (the largest candidate; ties keep DRIVERS order)."""
+    best = max(DRIVERS, key=lambda d: (candidates.get(d, 0), -DRIVERS.index(d)))
+    return candidates[best], best
+
+
+def _capacity_settings(table: Table, index: GlobalSecondaryIndex | None) -> dict[str, Any]:
+    """Billing mode, current read/write capacity and caps of a table or GSI."""
+    billing = table.billing
+    if isinstance(billing, ProvisionedBilling):
+        prov = index.provisioned if index is not None and index.provisioned is not None else billing
+        scaling = prov.auto_scaling
+        return {
+            "billing": "provisioned", "read": float(prov.read_capacity_units),
+            "write": float(prov.write_capacity_units), "auto_scaling": scaling,
+            "max_read": float(scaling.max_read_capacity_units) if scaling else None,
+            "max_write": float(scaling.max_write_capacity_units) if scaling else None,
+        }
+    assert isinstance(billing, OnDemandBilling)
+    read, write = on_demand_throughput(billing)
+    return {
+        "billing": "on_demand", "read": read, "write": write, "auto_scaling": None,
+        "max_read": billing.max_read_request_units, "max_write": billing.max_write_request_units,
+    }
+
+
+def on_demand_throughput(billing: OnDemandBilling) -> tuple[float, float]:
+    """Read and write units/s an on-demand table absorbs at once: max(warm, 2 x previous peak)."""
+    warm_r = billing.warm_read_units_per_second or ON_DEMAND_WARM_READ_UNITS_PER_SECOND
+    warm_w = billing.warm_write_units_per_second or ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND
+    peak_r = ON_DEMAND_PEAK_FACTOR * (billing.previous_peak_read_units_per_second or 0.0)
+    peak_w = ON_DEMAND_PEAK_FACTOR * (billing.previous_peak_write_units_per_second or 0.0)
+    return max(warm_r, peak_r), max(warm_w, peak_w)
+
+
+def _partition_candidates(table: Table, index: GlobalSecondaryIndex | None, storage_bytes: float) -> dict[str, int]:
+    candidates = {"storage": storage_partitions(storage_bytes)}
+    billing = table.billing
+    if isinstance(billing, ProvisionedBilling):
+        prov = index.provisioned if index is not None and index.provisioned is not None else billing
+        candidates["throughput"] = throughput_partitions(prov.read_capacity_units, prov.write_capacity_units)
+        return candidates
+    assert isinstance(billing, OnDemandBilling)
+    candidates["warm_throughput"] = warm_partitions(
+        billing.warm_read_units_per_second or ON_DEMAND_WARM_READ_UNITS_PER_SECOND,
+        billing.warm_write_units_per_second or ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND)
+    peak_r = billing.previous_peak_read_units_per_second or 0.0
+    peak_w = billing.previous_peak_write_units_per_second or 0.0
+    if peak_r or peak_w:
+        candidates["on_demand_peak"] = throughput_partitions(
+            ON_DEMAND_PEAK_FACTOR * peak_r, ON_DEMAND_PEAK_FACTOR * peak_w)
+    return candidates
+
+
+# ---------------------------------------------------------------------------------------------
+# Hashing keys to partitions
+
+
+def label_hash_unit(label: str) -> float:
+    """A stable uniform number in [0, 1) for a key value (blake2b; DynamoDB's hash is not public)."""
+    digest = hashlib.blake2b(label.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2.0**64
+
+
+def template_seed(target: str, template: str) -> int:
+    """A 64-bit seed per (target, template), so equal ranks of different templates land apart."""
+    digest = hashlib.blake2b(f"{target}|{template}".encode(), digest_size=8, key=_TEMPLATE_VAR_SEED_DOMAIN)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def rank_hash_unit(ranks: np.ndarray, seed: int) -> np.ndarray:
+    """Vectorized splitmix64 of (rank + seed) -> uniform floats in [0, 1) (a stand-in hash)."""
+    z = ranks.astype(np.uint64) + np.uint64(seed)
+    z = z * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / 2.0**53
+
+
+def units_to_partitions(units: np.ndarray, partitions: int) -> np.ndarray:
+    """Hash-range placement: partition i owns [i/P, (i+1)/P) of the hash space."""
+    return np.minimum((units * partitions).astype(np.int64), partitions - 1)
+
+
+def space_partitions(space: KeySpace, partitions: int) -> np.ndarray:
+    """Partition of every rank of a key space."""
+    if space.key_count <= LABEL_HASH_MAX_KEYS:
+        labels = key_labels(space.entity, space.template)
+        units = np.fromiter((label_hash_unit(s) for s in labels), dtype=np.float64, count=len(labels))
+    else:
+        units = rank_hash_unit(np.arange(space.key_count, dtype=np.uint64), template_seed(space.target, space.template))
+    return units_to_partitions(units, partitions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Key spaces of patterns
+
+
+def _split_blocker(table: Table, index: str | None, entity: Entity, sort_template: str | None,
+                   items_per_key: float) -> str:
+    """Why split for heat cannot divide one key's item collection (DOMAIN.md §4, DG/throttling-key-range...)."""
+    if items_per_key < 2:
+        return "one item per key (split for heat never goes below one item)"
+    if index is None and table.lsis:
+        return "item collection with an LSI"
+    if sort_template is None:
+        return "no sort key"
+    for var in template_variables(sort_template):
+        v = entity.variable(var)
+        if v is not None and v.kind == "timestamp":
+            return f"monotonically growing sort key ({{{var}}} is a timestamp)"
+    return ""
+
+
+def _sort_template(entity: Entity, table: Table, index: str | None) -> str | None:
+    sort_key = table.index_keys(index)[1] if (index is None or table.index(index) is not None) else None
+    if sort_key is None:
+        return None
+    tmpl = entity.key_template(sort_key.name)
+    return tmpl.template if tmpl is not None else "{" + sort_key.name + "}"
+
+
+def make_space(target: str, table: Table, index: str | None, entity: Entity, template: str, note: str = "",
+               count: int | None = None) -> KeySpace:
+    """A key space for `template` on `target`, with what split for heat can do to one of its keys."""
+    n = max(1, count if count is not None else key_count(entity, template))
+    items_per_key = max(entity.item_count, 1) / n
+    blocker = _split_blocker(table, index if not isinstance(table.index(index or ""), LocalSecondaryIndex) else None,
+                             entity, _sort_template(entity, table, index), items_per_key)
+    return KeySpace(target=target, entity=entity, template=template, key_count=n,
+                    items_per_key=items_per_key, split_blocker=blocker, note=note)
+
+
+def _shares(distribution: KeyDistribution, space: KeySpace) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Popularity of each rank; hot-key names label the top ranks of spaces too big to label."""
+    n = space.key_count
+    if n <= LABEL_HASH_MAX_KEYS:
+        return popularity(distribution, n, key_labels(space.entity, space.template)), ()
+    hot = tuple(k.key for k in distribution.keys) if isinstance(distribution, HotKeys) else ()
+    return popularity(distribution, n, None), hot
+
+
+def _index_write_distribution(pattern_template: str, index_template: str, distribution: KeyDistribution,
+                              space: KeySpace) -> tuple[KeyDistribution, str]:
+    """How a write pattern's items spread over an index's partition-key values.
+
+    Rule (documented for users): when the index key template equals the table key template the
+    written keys are the same, so the pattern's distribution applies; when the distribution
+    names hot keys that are values of the index key (e.g. `STATUS#PENDING`) those shares apply;
+    otherwise the written items are spread uniformly over the index key's values, so an enum
+    of k values takes 1/k of the writes per value and a constant key takes all of them.
+    """
+    if index_template == pattern_template:
+        return distribution, "index key = table key: the pattern's key distribution applies"
+    if isinstance(distribution, HotKeys) and space.key_count <= LABEL_HASH_MAX_KEYS:
+        labels = set(key_labels(space.entity, space.template))
+        if any(k.key in labels for k in distribution.keys):
+            return distribution, "hot keys named in the distribution are index key values"
+    return Uniform(), f"written items spread uniformly over the {space.key_count} index key value(s)"
+
+
+def _entity_of(model, pattern, attribute: str | None = None) -> Entity:
+    for name in pattern.entities:
+        entity = model.entity(name)
+        if attribute is None or entity.has_attribute(attribute):
+            return entity
+    return model.entity(pattern.entities[0])
+
+
+def _index_space(model, pattern, table: Table, index: GlobalSecondaryIndex, target: str) -> tuple[KeySpace, str]:
+    """Key space of a GSI's partition key for the items a write pattern writes."""
+    attribute = index.partition_key.name
+    entity = _entity_of(model, pattern, attribute)
+    tmpl = entity.key_template(attribute)
+    if tmpl is not None:
+        return make_space(target, table, index.name, entity, tmpl.template), ""
+    if entity.variable(attribute) is not None:
+        return make_space(target, table, index.name, entity, "{" + attribute + "}"), ""
+    note = (f"{target}: the values of '{attribute}' are not described (no key template or variable); "
+            f"assumed one distinct value per item ({entity.item_count})")
+    return make_space(target, table, index.name, entity, "{" + attribute + "}", note=note,
+                      count=max(entity.item_count, 1)), note
+
+
+def _pattern_space(model, pattern, table: Table, target: str, index: str | None) -> KeySpace | None:
+    if pattern.key_condition is None:
+        return None
+    entity = _entity_of(model, pattern)
+    return make_space(target, table, index, entity, pattern.key_condition.partition_key)
+
+
+def _arms_of(evaluation, pattern_name: str) -> tuple:
+    return tuple(evaluation.pattern(pattern_name).arms)
+
+
+def _arm_target(table: Table, target: str) -> tuple[str, str | None, bool]:
+    """(target the load lands on, index name or None, is a GSI). LSIs live on the table's partitions."""
+    if "#" not in target:
+        return target, None, False
+    name = target.split("#", 1)[1]
+    if isinstance(table.index(name), LocalSecondaryIndex):
+        return table.name, None, False
+    return target, name, True
+
+
+def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
+    """Every (pattern, target) arm of load with its key space and key shares."""
+    arms: list[ArmLoad] = []
+    notes: list[str] = []
+    spaces: dict[tuple, KeySpace] = {}
+    for pattern in model.access_patterns:
+        pe = evaluation.pattern(pattern.name)
+        table = model.table(pattern.table)
+        entity = _entity_of(model, pattern)
+        distribution = pattern_distribution(pattern.key_distribution, entity)
+        for arm in _arms_of(evaluation, pattern.name):
+            target, index, is_gsi = _arm_target(table, arm.target)
+            channel = "write" if arm.write_units_per_request > 0 else "read"
+            units = arm.write_units_per_request if channel == "write" else arm.read_units_per_request
+            if units <= 0:
+                continue
+            space, dist = _arm_space(model, pattern, table, target, index, is_gsi, distribution, notes)
+            if space is not None:
+                space = spaces.setdefault((target, space.template, space.key_count), space)
+            shares, hot = _shares(dist, space) if space is not None else (None, ())
+            arms.append(ArmLoad(
+                pattern=pattern.name, target=target, channel=channel, units_per_request=float(units),
+                requests_per_second=float(pe.requests_per_second),
+                peak_requests_per_second=float(max(pe.peak_requests_per_second, pe.requests_per_second)),
+                space=space, shares=shares, hot_labels=hot))
+    return arms, notes
+
+
+def _arm_space(model, pattern, table, target, index, is_gsi, distribution, notes):
+    """The key space and distribution of one arm (see `_index_write_distribution` for GSI writes)."""
+    if is_gsi and pattern.index != index:  # a write maintaining the GSI
+        gsi = table.index(index)
+        space, note = _index_space(model, pattern, table, gsi, target)
+        if note:
+            notes.append(note)
+        base_template = pattern.key_condition.partition_key if pattern.key_condition else ""
+        dist, how = _index_write_distribution(base_template, space.template, distribution, space)
+        notes.append(f"{target} <- '{pattern.name}': {how}")
+        return space, dist
+    return _pattern_space(model, pattern, table, target, index), distribution
+
+
+def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:
+    """Every table and GSI with its partition count, capacity and arms of load."""
+    arms, notes = build_arms(model, evaluation)
+    targets: list[TargetLoad] = []
+    for table in model.tables:
+        te = _table_evaluation(evaluation, table.name)
+        for index in (None, *table.gsis):
+            name = table.name if index is None else f"{table.name}#{index.name}"
+            storage = _storage_bytes(te, None if index is None else index.name)
+            candidates = _partition_candidates(table, index, storage)
+            count, driver = partition_count(candidates)
+            cap = _capacity_settings(table, index)
+            own = tuple(a for a in arms if a.target == name)
+            key_parts = {id(s): space_partitions(s, count) for s in {id(a.space): a.space for a in own if a.space}.values()}
+            targets.append(TargetLoad(
+                target=name, table=table.name, index=None if index is None else index.name,
+                billing=cap["billing"], partitions=count, driver=driver, partitions_by_driver=candidates,
+                read_capacity_units=cap["read"], write_capacity_units=cap["write"],
+                max_read_units=cap["max_read"], max_write_units=cap["max_write"],
+                auto_scaling=cap["auto_scaling"], arms=own, key_partitions=key_parts))
+    return targets, notes
+
+
+def _table_evaluation(evaluation, name: str):
+    try:
+        return evaluation.table(name)
+    except (KeyError, AttributeError):
+        return None
+
+
+def _storage_bytes(te, index: str | None) -> float:
+    if te is None:
+        return 0.0
+    if index is None:
+        return float(te.storage_bytes)
+    return float((getattr(te, "index_storage_bytes", None) or {}).get(index, 0))
+
+
+# ---------------------------------------------------------------------------------------------
+# Static load
+
+
+def arm_partition_units(arm: ArmLoad, target: TargetLoad, per_second: float) -> np.ndarray:
+    """Units/s the arm puts on each partition at `per_second` units/s in total."""
+    p = target.partitions
+    if arm.space is None:
+        return np.full(p, per_second / p)
+    return np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * per_second, minlength=p)
+
+
+def partition_units(target: TargetLoad, peak: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(read units/s, write units/s) per partition at the average or peak rates."""
+    read = np.zeros(target.partitions)
+    write = np.zeros(target.partitions)
+    for arm in target.arms:
+        rate = arm.peak_units_per_second if peak else arm.units_per_second
+        (read if arm.channel == "read" else write)[:] += arm_partition_units(arm, target, rate)
+    return read, write
+
+
+def space_key_units(target: TargetLoad, space: KeySpace, peak: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(read, write) units/s of every key of a space, summed over the arms using it."""
+    read = np.zeros(space.key_count)
+    write = np.zeros(space.key_count)
+    for arm in target.arms:
+        if arm.space is space:
+            rate = arm.peak_units_per_second if peak else arm.units_per_second
+            (read if arm.channel == "read" else write)[:] += arm.shares * rate
+    return read, write
+
+
+def utilization(read_units: np.ndarray | float, write_units: np.ndarray | float):
+    """Share of one partition's limit: RCU/3000 + WCU/1000 (any linear combination, DOMAIN.md §4)."""
+    return np.asarray(read_units) / READ_UNITS_PER_PARTITION + np.asarray(write_units) / WRITE_UNITS_PER_PARTITION
+
+
+def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
+    keys: list[HotKey] = []
+    for space in target.spaces:
+        read, write = space_key_units(target, space, peak=False)
+        peak_r, peak_w = space_key_units(target, space, peak=True)
+        ctu = CTU_WRITE_WEIGHT * write + read
+        n = min(top_n, space.key_count)
+        top = np.argpartition(-ctu, n - 1)[:n] if n < space.key_count else np.arange(space.key_count)
+        hot = _hot_labels(target, space)
+        for rank in top[np.argsort(-ctu[top], kind="stable")]:
+            keys.append(HotKey(
+                target=target.target, key=space.label(int(rank), hot), read_units_per_second=float(read[rank]),
+                write_units_per_second=float(write[rank]), consumed_throughput_units_per_second=float(ctu[rank]),
+                peak_partition_utilization=float(utilization(peak_r[rank], peak_w[rank])),
+                share_of_target=float(ctu[rank] / total_ctu) if total_ctu > 0 else 0.0,
+                splittable_units=space.splittable_units))
+    keys.sort(key=lambda k: -k.consumed_throughput_units_per_second)
+    return keys[:top_n]
+
+
+def _hot_labels(target: TargetLoad, space: KeySpace) -> tuple[str, ...]:
+    for arm in target.arms:
+        if arm.space is space and arm.hot_labels:
+            return arm.hot_labels
+    return ()
+
+
+def layout_of(target: TargetLoad, top_n: int = DEFAULT_TOP_KEYS) -> TargetLayout:
+    """Per-partition and per-key load of one target at its average and peak rates."""
+    read, write = partition_units(target, peak=False)
+    peak_r, peak_w = partition_units(target, peak=True)
+    ctu = CTU_WRITE_WEIGHT * write + read
+    total_ctu = float(ctu.sum())
+    peak_u = utilization(peak_r, peak_w)
+    key_counts = np.zeros(target.partitions, dtype=np.int64)
+    for space in target.spaces:
+        key_counts += np.bincount(target.key_partitions[id(space)], minlength=target.partitions)
+    order = np.argsort(-peak_u, kind="stable")[:top_n]
+    hottest = tuple(PartitionLoad(
+        partition=int(p), read_units_per_second=float(read[p]), write_units_per_second=float(write[p]),
+        consumed_throughput_units_per_second=float(ctu[p]), peak_utilization=float(peak_u[p]),
+        key_count=int(key_counts[p])) for p in order)
+    return TargetLayout(
+        target=target.target, billing=target.billing, count=target.partitions, driver=target.driver,
+        partitions_by_driver=dict(target.partitions_by_driver),
+        read_capacity_units=target.read_capacity_units, write_capacity_units=target.write_capacity_units,
+        read_units_per_second=float(read.sum()), write_units_per_second=float(write.sum()),
+        peak_read_units_per_second=float(peak_r.sum()), peak_write_units_per_second=float(peak_w.sum()),
+        hottest_partition_share=float(ctu.max() / total_ctu) if total_ctu > 0 else 0.0,
+        headroom=float(1.0 - peak_u.max()) if peak_u.size else 1.0,
+        hottest_partitions=hottest, hot_keys=tuple(_top_keys(target, top_n, total_ctu)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Findings
+
+
+def shards_needed(peak_utilization: float) -> int:
+    """Write-sharding suffixes that bring one key's peak to SAFE_UTILIZATION of a partition."""
+    return max(2, math.ceil(peak_utilization / SAFE_UTILIZATION))
+
+
+def cache_hit_rate_needed(peak_read_units: float, other_utilization: float = 0.0) -> float:
+    """Share of a key's reads a cache must answer so the key stays at SAFE_UTILIZATION."""
+    allowed = max(SAFE_UTILIZATION - other_utilization, 0.0) * READ_UNITS_PER_PARTITION
+    return 0.0 if peak_read_units <= allowed else 1.0 - allowed / peak_read_units
+
+
+def _hot_key_finding(layout: TargetLayout, key: HotKey, target: TargetLoad) -> Finding:
+    peak_w = key.write_units_per_second * _peak_ratio(target, "write")
+    peak_r = key.read_units_per_second * _peak_ratio(target, "read")
+    is_index = "#" in layout.target
+    kind = "Index" if is_index else "Table"
+    op = "Write" if peak_w / WRITE_UNITS_PER_PARTITION >= peak_r / READ_UNITS_PER_PARTITION else "Read"
+    message = (f"{layout.target}: key '{key.key}' peaks at {peak_r:,.0f} RCU/s + {peak_w:,.0f} WCU/s, "
+               f"{key.peak_partition_utilization:.0%} of one partition's limit (3,000 RCU / 1,000 WCU); "
+               f"{kind}{op}KeyRangeThroughputExceeded throttling is expected")
+    if key.splittable_units > 1:
+        message += f" until split for heat spreads its item collection (up to {key.splittable_units} pieces)"
+    if is_index and op == "Write":
+        message += "; GSI back-pressure then throttles the base-table writes too"
+    return Finding(rule_id="partitions.hot_key", severity="error", path=f"partitions.{layout.target}",
+                   message=message, fix=_hot_key_fix(key, peak_r, peak_w, op))
+
+
+def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
+    fixes = []
+    if peak_w > 0:
+        n = shards_needed(key.peak_partition_utilization)
+        fixes.append(f"write sharding: append a suffix 0..{n - 1} ({n} suffixes) to the key "
+                     f"(e.g. '{key.key}#<0-{n - 1}>') and read the {n} shards with parallel Queries")
+    if peak_r > 0:
+        hit = cache_hit_rate_needed(peak_r, peak_w / WRITE_UNITS_PER_PARTITION)
+        if hit > 0:
+            fixes.append(f"cache reads (DAX or an application cache) answering at least {hit:.0%} of them")
+    fixes.append("or choose a partition key with many more distinct values")
+    return "; ".join(fixes)
+
+
+def _peak_ratio(target: TargetLoad, channel: str) -> float:
+    avg = sum(a.units_per_second for a in target.arms if a.channel == channel)
+    peak = sum(a.peak_units_per_second for a in target.arms if a.channel == channel)
+    return peak / avg if avg > 0 else 1.0
+
+
+def _capacity_findings(layout: TargetLayout) -> list[Finding]:
+    found = []
+    if layout.billing != "provisioned":
+        return found
+    for channel, peak, cap in (("read", layout.peak_read_units_per_second, layout.read_capacity_units),
+                               ("write", layout.peak_write_units_per_second, layout.write_capacity_units)):
+        if peak > cap:
+            resource = "Index" if "#" in layout.target else "Table"
+            op = channel.capitalize()
+            found.append(Finding(
+                rule_id="partitions.under_provisioned", severity="warning", path=f"partitions.{layout.target}",
+                message=(f"{layout.target}: peak {channel} load {peak:,.0f} units/s exceeds the provisioned "
+                         f"{cap:,.0f}; after burst capacity (300 s of unused units) runs out, expect "
+                         f"{resource}{op}ProvisionedThroughputExceeded"),
+                fix=f"provision at least {math.ceil(peak / SAFE_UTILIZATION):,} {channel} units, enable auto "
+                    "scaling, or switch to on-demand"))
+    return found
+
+
+def _partition_findings(layout: TargetLayout, hot_key_names: set[str]) -> list[Finding]:
+    top = layout.hottest_partitions[0] if layout.hottest_partitions else None
+    if top is None or top.peak_utilization <= 1.0 or hot_key_names:
+        return []
+    return [Finding(
+        rule_id="partitions.hot_partition", severity="warning", path=f"partitions.{layout.target}",
+        message=(f"{layout.target}: partition {top.partition} peaks at {top.peak_utilization:.0%} of its limit "
+                 f"({top.key_count} keys share it) although no single key is over"),
+        fix="split for heat divides it after minutes of sustained load; spread the hottest keys further "
+            "(higher-cardinality key) or lower the peak")]
+
+
+def findings_of(layouts: list[TargetLayout], targets: list[TargetLoad]) -> list[Finding]:
+    """Hot keys, hot partitions and under-provisioned capacity, each with a fix with numbers."""
+    found: list[Finding] = []
+    for layout, target in zip(layouts, targets, strict=True):
+        over = [k for k in layout.hot_keys if k.peak_partition_utilization > 1.0]
+        found += [_hot_key_finding(layout, k, target) for k in over]
+        found += _partition_findings(layout, {k.key for k in over})
+        found += _capacity_findings(layout)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry point
+
+
+def analyze_partitions(model, evaluation=None, top_n: int = DEFAULT_TOP_KEYS) -> PartitionReport:
+    """Partition counts (with their driver), per-partition and per-key load, hot keys and fixes."""
+    if evaluation is None:
+        from engine.evaluate import evaluate
+
+        evaluation = evaluate(model)
+    targets, notes = build_targets(model, evaluation)
+    layouts = [layout_of(t, top_n) for t in targets]
+    all_keys = sorted((k for lay in layouts for k in lay.hot_keys),
+                      key=lambda k: -k.consumed_throughput_units_per_second)[:top_n]
+    assumptions = (
+        "DynamoDB's partition hash is not public: keys are placed by a stable uniform hash of the "
+        "workbench's own, so which keys share a partition is illustrative.",
+        "Partition counts: storage / 10 GB, provisioned RCU/3000 + WCU/1000, on-demand warm throughput "
+        "(12,000 reads or 4,000 writes per second when new) or 2 x the previous peak; the largest drives.",
+        *dict.fromkeys(notes),
+    )
+    return PartitionReport(targets=tuple(layouts), hot_keys=tuple(all_keys),
+                           findings=tuple(findings_of(layouts, targets)), assumptions=assumptions)
+
+
+__all__ = [
+    "ArmLoad", "Finding", "HotKey", "KeySpace", "PartitionLoad", "PartitionReport", "TargetLayout",
+    "TargetLoad", "analyze_partitions", "build_targets", "label_hash_unit", "on_demand_throughput",
+    "partition_count", "rank_hash_unit", "shards_needed", "space_partitions", "storage_partitions",
+    "throughput_partitions", "utilization", "warm_partitions",
+]
