@@ -50,6 +50,8 @@ from engine.model.entity import HotKeys, KeyDistribution, SampleKeys, Uniform, Z
 from engine.model.table import LocalSecondaryIndex, ProvisionedBilling
 
 SECONDS_PER_DAY = 86_400.0
+SECONDS_PER_HOUR = 3_600.0
+READ_UNIT_BYTES = 4 * 1024  # one read unit covers 4 KB (DOMAIN.md §2)
 STALE_REPORT_MS = (0.0, 10.0, 100.0, 1000.0)  # the CLI/JSON points (issue #5)
 MAX_EXACT_KEYS = 100_000  # above this, key shares use a head + power-law tail (see KeyShares)
 HEAD_RANKS = 1_000
@@ -682,7 +684,8 @@ def gsi_write_units_per_second(model, table, gsi_name: str, evaluation=None) -> 
         per_request = _evaluated_index_units(evaluation, w.name, table.name, gsi_name)
         if per_request is None:
             items = getattr(w, "items_per_request", 1.0)
-            fills = [e for e in _written_entities(w) if model.entity(e).has_attribute(gsi.partition_key.name)]
+            fills = [e for e in _written_entities(w) if model.entity(e).table == table.name
+                     and model.entity(e).has_attribute(gsi.partition_key.name)]
             per_request = float(items) * len(fills) / max(len(_written_entities(w)), 1)
         total += per_request * w.peak_rps
     return total
@@ -747,25 +750,26 @@ def _temporary_strong_extra(model, pattern, a: ConsistencyAssumptions) -> float:
 
     catalog = load_catalog(model.price_catalog)
     table = model.table(pattern.table)
-    size = max((_rough_item_size(model.entity(e)) for e in pattern.entities), default=1.0)
+    size_bytes = max((_rough_item_size_bytes(model.entity(e)) for e in pattern.entities), default=1.0)
     items = float(getattr(pattern, "items_per_request", None) or 1.0)
-    if pattern.operation in ("Query", "Scan"):
-        strong_units = max(1.0, math.ceil(items * size / 4096))
-    else:
-        strong_units = items * max(1.0, math.ceil(size / 4096))
+    if pattern.operation in ("Query", "Scan"):  # summed, rounded once (DOMAIN.md §2)
+        strong_units = max(1.0, math.ceil(items * size_bytes / READ_UNIT_BYTES))
+    else:  # each item rounded on its own
+        strong_units = items * max(1.0, math.ceil(size_bytes / READ_UNIT_BYTES))
     eventual_units = strong_units / a.strong_read_unit_multiplier
     hours = model.hours_per_month or catalog.hours_per_month
     price = catalog.on_demand_read_usd_per_unit(table.table_class)
-    return (strong_units - eventual_units) * pattern.requests_per_second * hours * 3600 * price
+    return (strong_units - eventual_units) * pattern.requests_per_second * hours * SECONDS_PER_HOUR * price
 
 
-def _rough_item_size(entity) -> float:
+def _rough_item_size_bytes(entity) -> float:
+    """Attribute names + value sizes + key templates as written (a rough size, temporary path only)."""
     size = 0.0
     for attr in entity.attributes:
         value = attr.size_bytes if attr.size_bytes is not None else len(str(attr.example).encode())
         size += len(attr.name.encode()) + value
     for key in entity.keys:
-        size += len(key.attribute.encode()) + len(key.template.encode()) + 6
+        size += len(key.attribute.encode()) + len(key.template.encode())
     return size
 
 
