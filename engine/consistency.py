@@ -366,10 +366,13 @@ class ReadPathModel:
         arrived_late = src.delay.survival(t)
         if self.local.lag is None:
             return arrived_late
+        # E[1{D <= t} * local(t - D)] over D's equal-probability bins: bin i contributes the part of
+        # its mass already arrived (exact, from D's CDF) times local() at its midpoint. Counting partial
+        # bins keeps the curve continuous and non-increasing in t.
         d = src.delay.nodes_ms(nodes)
-        after = t[:, None] - d[None, :]
-        # E[1{D <= t} * local(t - D)]: quadrature over D's equal-probability nodes.
-        local_part = np.where(after >= 0, self.local.stale(np.maximum(after, 0.0)), 0.0).mean(axis=1)
+        lower = np.arange(nodes) / nodes
+        arrived_mass = np.clip((1.0 - arrived_late)[:, None] - lower[None, :], 0.0, 1.0 / nodes)
+        local_part = (arrived_mass * self.local.stale(np.maximum(t[:, None] - d[None, :], 0.0))).sum(axis=1)
         return arrived_late + local_part
 
     def simulate(self, t_ms: float, rng: np.random.Generator, n_writes: int) -> float:

@@ -276,6 +276,17 @@ def test_mrec_strong_read_in_another_region_still_misses_remote_writes():
     assert p.stale_probability_at_ms["1000"] == pytest.approx(share_us * float(delay.survival(np.array([1000.0]))[0]))
 
 
+@settings(max_examples=30, deadline=None)
+@given(median=st.floats(20, 2000), spread=st.floats(1.2, 8), rtt=st.floats(1, 300))
+def test_replica_region_curves_fall_over_time_for_any_delay_assumptions(median, spread, rtt):
+    a = ConsistencyAssumptions(replication_processing_median_ms=median, replication_processing_p99_ms=median * spread,
+                               round_trip_ms_overrides=(("us-east-1", "eu-west-1", rtt),), quadrature_nodes=400)
+    report = analyze_consistency(mrec_design(), a)
+    for name in ("read eu", "read eu strong", "by group eu"):
+        curve = np.array(report.pattern(name).stale_curve)
+        assert np.all(np.diff(curve) <= 1e-12) and np.all((curve >= 0) & (curve <= 1)), name
+
+
 def test_replica_region_reads_are_stale_until_the_network_one_way_time_has_passed():
     p = analyze_consistency(mrec_design()).pattern("read eu")
     one_way = round_trip("us-east-1", "eu-west-1").one_way_ms
