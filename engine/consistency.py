@@ -708,6 +708,20 @@ def _evaluated_index_units(evaluation, pattern_name: str, table_name: str, index
     return 0.0
 
 
+def gsi_throttled_shares_from_heat(heat_result) -> dict[str, float]:
+    """"<table>#<index>" -> share of simulated time buckets in which that GSI throttled writes.
+
+    Reads a heat simulation result by duck typing (its `targets`, each with `target` and
+    `throttled_write_series`) so this module does not import engine.heat.
+    """
+    shares: dict[str, float] = {}
+    for target in getattr(heat_result, "targets", ()):
+        series = np.asarray(getattr(target, "throttled_write_series", ()), dtype=float)
+        if "#" in target.target and series.size:
+            shares[target.target] = float((series > 0).mean())
+    return shares
+
+
 def gsi_throttling(model, table, gsi_name: str, heat_shares: Mapping[str, float] | None,
                    evaluation=None) -> tuple[float, str | None]:
     """(share of time throttled, reason) of one GSI: the heat engine's figure or provisioned shortfall."""
@@ -1402,7 +1416,8 @@ __all__ = [
     "ConflictMonteCarlo", "ConsistencyAssumptions", "ConsistencyError", "ConsistencyReport", "ConstraintCheck",
     "GlobalTableConsistency", "KeyShares", "LagDistribution", "MonteCarloChecks", "PatternConsistency", "ReadPathModel",
     "ReplicationDelay", "StaleMonteCarlo", "WriteStream", "analyze_consistency", "assumption_docs",
-    "build_read_path", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttling",
+    "build_read_path", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttled_shares_from_heat",
+    "gsi_throttling",
     "key_overlap", "key_shares", "monte_carlo_conflicts", "monte_carlo_stale", "mrsc_constraints",
     "power_sum", "replication_delay", "run_monte_carlo", "write_streams",
 ]

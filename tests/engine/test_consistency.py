@@ -27,6 +27,7 @@ from engine.consistency import (
     assumption_docs,
     fit_gsi_lag,
     fit_table_lag,
+    gsi_throttled_shares_from_heat,
     key_overlap,
     key_shares,
     monte_carlo_conflicts,
@@ -367,6 +368,14 @@ def test_heat_engine_throttling_shares_mix_into_the_expected_stale_risk():
     base, slow = p.stale_probability_at_ms["0"], p.stale_probability_at_ms_throttled["0"]
     assert p.gsi_throttled_share == 0.25
     assert p.expected_stale_at_read_after_write == pytest.approx(0.75 * base + 0.25 * slow)
+
+
+def test_heat_results_become_gsi_throttled_shares():
+    heat = SimpleNamespace(targets=(
+        SimpleNamespace(target="Items", throttled_write_series=np.array([0.0, 5.0, 0.0, 0.0])),
+        SimpleNamespace(target="Items#ByGroup", throttled_write_series=np.array([0.0, 2.0, 1.0, 0.0])),
+    ))
+    assert gsi_throttled_shares_from_heat(heat) == {"Items#ByGroup": 0.5}  # tables are not GSIs
 
 
 # --- Monte Carlo: a real simulation agrees with the analytic curves (issue #5) ---
