@@ -437,6 +437,8 @@ class PatternConsistency:
     gsi_throttle_reason: str | None
     expected_stale_at_read_after_write: float
     """Stale probability at the pattern's delay, mixing baseline and throttled by the throttled share."""
+    stale_at_read_after_write_if_strong: float | None
+    """The same risk with ConsistentRead=true (0 in the write's region; MREC remote writes still lag)."""
     can_be_strong: bool
     strong_read_extra_monthly_usd: float | None
     """Monthly cost of strong minus eventual reads for this pattern (None when it cannot be strong)."""
@@ -459,6 +461,7 @@ class PatternConsistency:
             "stale_probability_at_ms_throttled": self.stale_probability_at_ms_throttled,
             "gsi_throttled_share": self.gsi_throttled_share, "gsi_throttle_reason": self.gsi_throttle_reason,
             "expected_stale_at_read_after_write": self.expected_stale_at_read_after_write,
+            "stale_at_read_after_write_if_strong": self.stale_at_read_after_write_if_strong,
             "can_be_strong": self.can_be_strong,
             "strong_read_extra_monthly_usd": self.strong_read_extra_monthly_usd,
             "read_latency_ms": self.read_latency_ms,
@@ -835,14 +838,17 @@ def _guarantee(read_path: str, kind: str, pattern, table) -> str:
     return "eventually consistent: a read may land on the replica the write acknowledgement did not wait for"
 
 
-def _remedies(kind: str, read_path: str, pattern, extra_usd: float | None, added_ms: float | None) -> tuple[str, ...]:
+def _remedies(kind: str, read_path: str, pattern, extra_usd: float | None, added_ms: float | None,
+              stale_now: float, stale_if_strong: float | None) -> tuple[str, ...]:
     if kind == "gsi":
         return GSI_REMEDIES
     out: list[str] = []
     if not _is_strong(pattern):
         cost = f"+${extra_usd:,.2f}/month" if extra_usd is not None else "2x read units"
         latency = f", +{added_ms:g} ms" if added_ms is not None else ""
-        out.append(f"Use ConsistentRead=true ({cost}{latency}) where the read must see the write.")
+        after = f"{pattern.read_after_write_ms:g} ms after the write"
+        out.append(f"Use ConsistentRead=true ({cost}{latency}): stale risk {after} goes from {stale_now:.3%} to "
+                   f"{stale_if_strong or 0.0:.3%}.")
         out.append("Return the written item to the caller (ReturnValues=ALL_NEW) instead of re-reading it.")
     if read_path == "replica_region":
         out.append("Route reads that follow a write to the region that took the write, or use an MRSC global "
@@ -869,6 +875,7 @@ def _analyze_pattern(model, pattern, ctx: _Context) -> tuple[PatternConsistency,
         expected = (1 - share) * at_delay + share * slow_at_delay
     extra_usd = None if kind == "gsi" or pattern.operation == "TransactGetItems" else ctx.strong_extra(pattern)
     latency, added = _read_latency(table, pattern, a, region)
+    if_strong = None if kind == "gsi" else _stale_if_strong(model, pattern, ctx)
     result = PatternConsistency(
         name=pattern.name, table=pattern.table, index=pattern.index, operation=pattern.operation,
         consistency="transactional" if pattern.operation == "TransactGetItems" else pattern.consistency,
@@ -880,13 +887,20 @@ def _analyze_pattern(model, pattern, ctx: _Context) -> tuple[PatternConsistency,
         stale_probability_at_read_after_write=at_delay,
         throttled_stale_curve=throttled_curve, stale_probability_at_ms_throttled=throttled_at,
         gsi_throttled_share=share, gsi_throttle_reason=reason,
-        expected_stale_at_read_after_write=expected,
+        expected_stale_at_read_after_write=expected, stale_at_read_after_write_if_strong=if_strong,
         can_be_strong=kind != "gsi", strong_read_extra_monthly_usd=extra_usd,
         read_latency_ms=latency, strong_read_added_latency_ms=added,
         guarantee=_guarantee(read_path, kind, pattern, table),
-        remedies=_remedies(kind, read_path, pattern, extra_usd, added),
+        remedies=_remedies(kind, read_path, pattern, extra_usd, added, at_delay, if_strong),
     )
     return result, path
+
+
+def _stale_if_strong(model, pattern, ctx: _Context) -> float:
+    """Stale risk at the pattern's delay if it read with ConsistentRead=true (remote writes still lag)."""
+    strong = pattern if _is_strong(pattern) else pattern.model_copy(update={"consistency": "strong"})
+    _, path = build_read_path(model, strong, ctx.assumptions, ctx.table_lag, ctx.gsi_lag)
+    return float(path.stale(np.array([pattern.read_after_write_ms]), ctx.assumptions.quadrature_nodes)[0])
 
 
 @dataclass

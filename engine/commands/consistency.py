@@ -100,7 +100,8 @@ def _pct(value: float | None) -> str:
 
 def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
     out = sys.stdout
-    head = ("pattern", "path", "read", "after ms", "stale@0", "@10ms", "@100ms", "@1s", "at delay", "strong $/mo", "+ms")
+    head = ("pattern", "path", "read", "after ms", "stale@0", "@10ms", "@100ms", "@1s", "at delay", "if strong",
+            "strong $/mo", "+ms")
     rows = [head]
     for p in report.patterns:
         at = p.stale_probability_at_ms
@@ -108,7 +109,8 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
             "-" if p.strong_read_extra_monthly_usd is None else f"{p.strong_read_extra_monthly_usd:,.2f}")
         added = "-" if p.strong_read_added_latency_ms is None else f"{p.strong_read_added_latency_ms:g}"
         rows.append((p.name, p.read_path, p.consistency, f"{p.read_after_write_ms:g}", _pct(at["0"]), _pct(at["10"]),
-                     _pct(at["100"]), _pct(at["1000"]), _pct(p.expected_stale_at_read_after_write), usd, added))
+                     _pct(at["100"]), _pct(at["1000"]), _pct(p.expected_stale_at_read_after_write),
+                     _pct(p.stale_at_read_after_write_if_strong), usd, added))
     if len(rows) > 1:
         widths = [max(len(str(r[i])) for r in rows) for i in range(len(head))]
         for row in rows:

@@ -288,6 +288,18 @@ def test_replica_region_curves_fall_over_time_for_any_delay_assumptions(median, 
         assert np.all(np.diff(curve) <= 1e-12) and np.all((curve >= 0) & (curve <= 1)), name
 
 
+def test_the_tradeoff_shows_what_strong_reads_would_fix():
+    local = analyze_consistency(single_region_design()).pattern("get item")
+    assert local.stale_at_read_after_write_if_strong == 0.0 < local.stale_probability_at_read_after_write
+    remote = analyze_consistency(mrec_design()).pattern("read eu")  # read 200 ms after the write
+    # ConsistentRead only reaches this region's leader: writes from us-east-1 (60 %) still arrive late.
+    delay = replication_delay("us-east-1", "eu-west-1", DEFAULTS)
+    assert remote.stale_at_read_after_write_if_strong == pytest.approx(
+        30 / 50 * float(delay.survival(np.array([200.0]))[0]))
+    assert 0 < remote.stale_at_read_after_write_if_strong < remote.stale_probability_at_read_after_write
+    assert "ConsistentRead=true" in remote.remedies[0] and "Route reads" in remote.remedies[-1]
+
+
 def test_replica_region_reads_are_stale_until_the_network_one_way_time_has_passed():
     p = analyze_consistency(mrec_design()).pattern("read eu")
     one_way = round_trip("us-east-1", "eu-west-1").one_way_ms
