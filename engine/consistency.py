@@ -514,6 +514,7 @@ class GlobalTableConsistency:
         return tuple(c.message for c in self.constraints if not c.ok)
 
     def to_json(self) -> dict[str, Any]:
+        """JSON shape; `write_latency_ms` is the slowest replica region's (per region in `..._by_region`)."""
         worst = max(self.write_latency_ms.values()) if self.write_latency_ms else None
         return {
             "table": self.table, "mode": self.mode, "regions": list(self.regions),
@@ -732,7 +733,7 @@ def gsi_throttling(model, table, gsi_name: str, heat_shares: Mapping[str, float]
     share, reason = 0.0, None
     if heat_shares and heat_shares.get(target, 0.0) > 0:
         share = float(min(max(heat_shares[target], 0.0), 1.0))
-        reason = f"heat simulation: GSI {target} throttled {share:.1%} of the time"
+        reason = f"GSI {target} throttled {share:.1%} of the time (heat simulation or user input)"
     gsi = table.index(gsi_name)
     if isinstance(table.billing, ProvisionedBilling) and gsi.provisioned is not None:
         scaling = gsi.provisioned.auto_scaling

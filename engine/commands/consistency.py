@@ -11,6 +11,7 @@ from engine.commands import add_json_flag, add_model_argument, load_model_arg, p
 
 HELP = "stale-read risk per read pattern, what strong reads cost, global-table conflicts and MRSC checks"
 DEFAULT_MONTE_CARLO_WRITES = 200_000
+NEGLIGIBLE_SHARE = 1e-9  # shown as "~0" in the table (the JSON keeps the exact value)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
 def _pct(value: float | None) -> str:
     if value is None:
         return "-"
+    if 0 < value < NEGLIGIBLE_SHARE:
+        return "~0"
     return f"{value:.2%}" if value >= 0.0001 or value == 0 else f"{value:.1e}"
 
 
