@@ -229,8 +229,8 @@ def _removal_order(path: Path) -> list[tuple[int, Any]]:
 def _set_value(item: Item, node: Any) -> dict[str, Any]:
     if isinstance(node, Arithmetic):
         left, right = _number(_set_value(item, node.left)), _number(_set_value(item, node.right))
-        result = left + right if node.operator == "+" else left - right
-        return canonical_value({"N": format(_ARITHMETIC.plus(result), "f")})
+        result = _ARITHMETIC.add(left, right) if node.operator == "+" else _ARITHMETIC.subtract(left, right)
+        return canonical_value({"N": format(result, "f")})
     if isinstance(node, IfNotExists):
         existing = resolve(item, node.path)
         return copy_value(existing) if existing is not None else _set_value(item, node.fallback)
@@ -309,7 +309,7 @@ def _add(current: dict[str, Any] | None, value: dict[str, Any]) -> dict[str, Any
         raise validation("An operand in the update expression has an incorrect data type: ADD "
                          f"of {kind} to an attribute of type {value_type(current)}")
     if kind == "N":
-        total = _ARITHMETIC.plus(Decimal(current["N"]) + Decimal(value["N"]))
+        total = _ARITHMETIC.add(Decimal(current["N"]), Decimal(value["N"]))
         return canonical_value({"N": format(total, "f")})
     merged = list(current[kind])
     for element in value[kind]:

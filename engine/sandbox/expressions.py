@@ -380,7 +380,7 @@ class _Parser:
         name = self.function_name()
         if name is None:
             return self.path()
-        if name == "size":
+        if name == "size" and not allow_update_functions:
             return Size(self.call_args(name, paths=(0,), arity=1)[0])
         if name in UPDATE_FUNCTIONS and allow_update_functions:
             return self.update_function(name)
