@@ -45,6 +45,7 @@ from engine.partitions import (
     PartitionReport,
     TargetLoad,
     throughput_partitions,
+    top_ranks,
     warm_partitions,
 )
 
@@ -97,6 +98,9 @@ class HeatOptions:
     """Profile of patterns not named in `profiles` (steady at the average rate)."""
     request_noise: bool = True
     """Poisson arrivals per pattern and second (drawn from the Generator); False: exact rates."""
+    noise_min_requests_per_second: float = 1.0
+    """Slower patterns are spread evenly instead (a Scan pages through the table over time, it does
+    not land in one second)."""
     control_interval_seconds: int = 60
     """How often splits, on-demand growth and auto scaling are decided (their time resolution)."""
     burst_seconds: float = BURST_SECONDS
@@ -326,7 +330,7 @@ def pattern_multipliers(rates: Mapping[str, tuple[float, float]], options: HeatO
         avg, peak = rates[name]
         profile = options.profiles.get(name, options.default_profile)
         mult = profile_multipliers(profile, options.horizon_seconds, peak / avg if avg > 0 else 1.0)
-        if options.request_noise and rng is not None and avg > 0:
+        if options.request_noise and rng is not None and avg >= options.noise_min_requests_per_second:
             mult = rng.poisson(mult * avg) / avg
         out[name] = mult
     return out
@@ -683,9 +687,7 @@ def _select_keys(peak_u: np.ndarray, ctu: np.ndarray, top: int, budget: int) -> 
     over = np.flatnonzero(peak_u > 1.0)
     if over.size > budget:
         over = over[np.argsort(-peak_u[over], kind="stable")[: max(budget, 0)]]
-    n = min(top, ctu.size)
-    best = np.argpartition(-ctu, n - 1)[:n] if 0 < n < ctu.size else np.arange(ctu.size)[:n]
-    return np.unique(np.concatenate([over, best]))
+    return np.unique(np.concatenate([over, top_ranks(ctu, top)]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -916,7 +918,7 @@ ASSUMPTIONS = (
 def simulate_heat(model, options: HeatOptions | None = None, rng: np.random.Generator | None = None,
                   evaluation=None) -> HeatResult:
     """Simulate the design's traffic over the horizon and report throttling, heatmaps and hot keys."""
-    from engine.partitions import analyze_partitions, build_targets
+    from engine.partitions import build_targets, report_of
 
     options = options or HeatOptions()
     rng = rng if rng is not None else np.random.default_rng(0)
@@ -924,7 +926,7 @@ def simulate_heat(model, options: HeatOptions | None = None, rng: np.random.Gene
         from engine.evaluate import evaluate
 
         evaluation = evaluate(model)
-    loads, _ = build_targets(model, evaluation)
+    loads, notes = build_targets(model, evaluation)
     specs = [replace(target_spec(load), on_demand_floor=_on_demand_floor(model, load)) for load in loads]
     rates = {}
     for p in model.access_patterns:
@@ -935,7 +937,7 @@ def simulate_heat(model, options: HeatOptions | None = None, rng: np.random.Gene
     out = simulate_targets(specs, multipliers, options)
     patterns = pattern_results(specs, out, {k: v[0] for k, v in rates.items()}, multipliers, options)
     series, maps = target_results(specs, out, options)
-    layout = analyze_partitions(model, evaluation, top_n=options.top_keys)
+    layout = report_of(loads, notes, options.top_keys)
     return HeatResult(horizon_seconds=options.horizon_seconds,
                       bucket_seconds=max(1, math.ceil(options.horizon_seconds / options.heatmap_max_buckets)),
                       patterns=patterns, targets=series, heatmaps=maps, hot_keys=key_results(specs, out, options),

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.evaluate import Finding
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
 from engine.model.entity import Entity, HotKeys, KeyDistribution, Uniform, template_variables
 from engine.model.table import (
@@ -61,17 +62,6 @@ _TEMPLATE_VAR_SEED_DOMAIN = b"ddb-workbench-keyspace"
 
 # ---------------------------------------------------------------------------------------------
 # Data
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A legal but unwise property of the design, with a fix (same fields as evaluate's Finding)."""
-
-    rule_id: str
-    severity: str  # "info" | "warning" | "error"
-    path: str
-    message: str
-    fix: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -579,10 +569,9 @@ def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
         read, write = space_key_units(target, space, peak=False)
         peak_r, peak_w = space_key_units(target, space, peak=True)
         ctu = CTU_WRITE_WEIGHT * write + read
-        n = min(top_n, space.key_count)
-        top = np.argpartition(-ctu, n - 1)[:n] if n < space.key_count else np.arange(space.key_count)
+        top = top_ranks(ctu, top_n)
         hot = _hot_labels(target, space)
-        for rank in top[np.argsort(-ctu[top], kind="stable")]:
+        for rank in top:
             keys.append(HotKey(
                 target=target.target, key=space.label(int(rank), hot), read_units_per_second=float(read[rank]),
                 write_units_per_second=float(write[rank]), consumed_throughput_units_per_second=float(ctu[rank]),
@@ -591,6 +580,18 @@ def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
                 splittable_units=space.splittable_units))
     keys.sort(key=lambda k: -k.consumed_throughput_units_per_second)
     return keys[:top_n]
+
+
+def top_ranks(values: np.ndarray, n: int) -> np.ndarray:
+    """Ranks of the n largest values, largest first, lower ranks first among ties (O(size))."""
+    n = min(n, values.size)
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    cut = np.partition(values, values.size - n)[values.size - n]
+    above = np.flatnonzero(values > cut)
+    ties = np.flatnonzero(values == cut)[: n - above.size]
+    chosen = np.concatenate([above, ties])
+    return chosen[np.lexsort((chosen, -values[chosen]))]
 
 
 def _hot_labels(target: TargetLoad, space: KeySpace) -> tuple[str, ...]:
@@ -632,7 +633,7 @@ def layout_of(target: TargetLoad, top_n: int = DEFAULT_TOP_KEYS) -> TargetLayout
 
 def shards_needed(peak_utilization: float) -> int:
     """Write-sharding suffixes that bring one key's peak to SAFE_UTILIZATION of a partition."""
-    return max(2, math.ceil(peak_utilization / SAFE_UTILIZATION))
+    return max(2, math.ceil(peak_utilization / SAFE_UTILIZATION - 1e-9))
 
 
 def cache_hit_rate_needed(peak_read_units: float, other_utilization: float = 0.0) -> float:
@@ -665,7 +666,7 @@ def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
         fixes.append(f"write sharding: append a suffix 0..{n - 1} ({n} suffixes) to the key "
                      f"(e.g. '{key.key}#<0-{n - 1}>') and read the {n} shards with parallel Queries")
     if peak_r > 0:
-        hit = cache_hit_rate_needed(peak_r, peak_w / WRITE_UNITS_PER_PARTITION)
+        hit = cache_hit_rate_needed(peak_r)  # reads alone: sharding takes care of the writes
         if hit > 0:
             fixes.append(f"cache reads (DAX or an application cache) answering at least {hit:.0%} of them")
     fixes.append("or choose a partition key with many more distinct values")
@@ -692,7 +693,7 @@ def _capacity_findings(layout: TargetLayout) -> list[Finding]:
                 message=(f"{layout.target}: peak {channel} load {peak:,.0f} units/s exceeds the provisioned "
                          f"{cap:,.0f}; after burst capacity (300 s of unused units) runs out, expect "
                          f"{resource}{op}ProvisionedThroughputExceeded"),
-                fix=f"provision at least {math.ceil(peak / SAFE_UTILIZATION):,} {channel} units, enable auto "
+                fix=f"provision at least {math.ceil(peak / SAFE_UTILIZATION - 1e-9):,} {channel} units, enable auto "
                     "scaling, or switch to on-demand"))
     return found
 
@@ -731,6 +732,11 @@ def analyze_partitions(model, evaluation=None, top_n: int = DEFAULT_TOP_KEYS) ->
 
         evaluation = evaluate(model)
     targets, notes = build_targets(model, evaluation)
+    return report_of(targets, notes, top_n)
+
+
+def report_of(targets: list[TargetLoad], notes: list[str], top_n: int = DEFAULT_TOP_KEYS) -> PartitionReport:
+    """The partition report of targets already built (the heat simulation reuses them)."""
     layouts = [layout_of(t, top_n) for t in targets]
     all_keys = sorted((k for lay in layouts for k in lay.hot_keys),
                       key=lambda k: -k.consumed_throughput_units_per_second)[:top_n]
@@ -748,6 +754,6 @@ def analyze_partitions(model, evaluation=None, top_n: int = DEFAULT_TOP_KEYS) ->
 __all__ = [
     "ArmLoad", "Finding", "HotKey", "KeySpace", "PartitionLoad", "PartitionReport", "TargetLayout",
     "TargetLoad", "analyze_partitions", "build_targets", "label_hash_unit", "on_demand_throughput",
-    "partition_count", "rank_hash_unit", "shards_needed", "space_partitions", "storage_partitions",
+    "partition_count", "rank_hash_unit", "report_of", "top_ranks", "shards_needed", "space_partitions", "storage_partitions",
     "throughput_partitions", "utilization", "warm_partitions",
 ]

@@ -1,0 +1,260 @@
+"""Static partition layout: counts and their driver, hashing, per-key load, hot keys and fixes.
+
+Rules: DOMAIN.md §4 (DG/burst-adaptive-capacity.html, DG/warm-throughput.html,
+DG/throttling-key-range-limit-exceeded-mitigation.html, Contributor Insights).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.evaluate import evaluate
+from engine.io import load_model_or_sample
+from engine.model import parse_model
+from engine.partitions import (
+    CTU_WRITE_WEIGHT,
+    analyze_partitions,
+    label_hash_unit,
+    partition_count,
+    rank_hash_unit,
+    shards_needed,
+    storage_partitions,
+    throughput_partitions,
+    top_ranks,
+    warm_partitions,
+)
+
+
+def design(billing=None, item_count=1000, value_bytes=100, key_template="I#{id}", cardinality=None,
+           patterns=None, gsis=(), variables=(), keys=(), sort_key=None, lsis=(), distribution=None):
+    table = {"name": "Tbl", "partition_key": {"name": "pk"}, "billing": billing or {"mode": "on_demand"}}
+    if sort_key:
+        table["sort_key"] = {"name": "sk"}
+    if gsis:
+        table["gsis"] = list(gsis)
+    if lsis:
+        table["lsis"] = list(lsis)
+    entity = {"name": "E", "table": "Tbl", "item_count": item_count,
+              "keys": [{"attribute": "pk", "template": key_template}, *keys],
+              "variables": [{"name": "id", "cardinality": cardinality or max(item_count, 1)}, *variables],
+              "attributes": [{"name": "v", "size_bytes": value_bytes}]}
+    if distribution:
+        entity["key_distribution"] = distribution
+    return parse_model({"name": "d", "tables": [table], "entities": [entity],
+                        "access_patterns": patterns or [put(100)]})
+
+
+def put(rps, name="put", template="I#{id}", distribution=None, peak=None, sk=None):
+    p = {"name": name, "operation": "PutItem", "table": "Tbl", "entities": ["E"],
+         "key_condition": {"partition_key": template}, "requests_per_second": rps}
+    if sk:
+        p["key_condition"]["sort_key"] = {"operator": "=", "value": sk}
+    if distribution:
+        p["key_distribution"] = distribution
+    if peak:
+        p["peak_requests_per_second"] = peak
+    return p
+
+
+def get(rps, name="get", template="I#{id}", distribution=None):
+    p = {"name": name, "operation": "GetItem", "table": "Tbl", "entities": ["E"],
+         "key_condition": {"partition_key": template}, "requests_per_second": rps, "consistency": "strong"}
+    if distribution:
+        p["key_distribution"] = distribution
+    return p
+
+
+ONE_HOT = {"kind": "hot_keys", "keys": [{"key": "I#id-000000", "share": 1.0}]}
+
+
+# --- partition counts (DOMAIN.md §4: 10 GB, 3,000 RCU / 1,000 WCU per partition) -------------
+
+@pytest.mark.parametrize("read, write, expected", [
+    (3000, 0, 1), (3001, 0, 2), (0, 1000, 1), (6000, 2000, 4), (1500, 500, 1), (40000, 40000, 54),
+])
+def test_throughput_partitions_use_the_linear_combination(read, write, expected):
+    assert throughput_partitions(read, write) == expected
+
+
+@pytest.mark.parametrize("read, write, expected", [
+    (12000, 4000, 4),   # a new on-demand table: 12,000 reads OR 4,000 writes per second = 4 partitions
+    (30000, 4000, 10), (12000, 20000, 20),
+])
+def test_warm_throughput_partitions_take_the_larger_figure(read, write, expected):
+    assert warm_partitions(read, write) == expected
+
+
+@pytest.mark.parametrize("size_bytes, expected", [(0, 1), (10 * 1024**3, 1), (10 * 1024**3 + 1, 2), (95e9, 9)])
+def test_storage_partitions_hold_ten_gb_each(size_bytes, expected):
+    assert storage_partitions(size_bytes) == expected
+
+
+def test_the_largest_candidate_drives_and_is_named():
+    assert partition_count({"storage": 3, "throughput": 7}) == (7, "throughput")
+    assert partition_count({"storage": 9, "warm_throughput": 4}) == (9, "storage")
+
+
+@pytest.mark.parametrize("billing, item_count, value_bytes, count, driver", [
+    ({"mode": "on_demand"}, 1000, 100, 4, "warm_throughput"),
+    ({"mode": "on_demand", "previous_peak_write_units_per_second": 10000}, 1000, 100, 20, "on_demand_peak"),
+    ({"mode": "on_demand", "warm_write_units_per_second": 8000}, 1000, 100, 8, "warm_throughput"),
+    ({"mode": "provisioned", "read_capacity_units": 6000, "write_capacity_units": 2000}, 1000, 100, 4, "throughput"),
+    ({"mode": "provisioned", "read_capacity_units": 10, "write_capacity_units": 10}, 30_000_000, 900, 3, "storage"),
+])
+def test_partition_count_and_driver_of_a_design(billing, item_count, value_bytes, count, driver):
+    report = analyze_partitions(design(billing=billing, item_count=item_count, value_bytes=value_bytes))
+    table = report.target("Tbl")
+    assert (table.count, table.driver) == (count, driver)
+
+
+# --- hashing -----------------------------------------------------------------------------------
+
+def test_label_hash_is_stable_and_in_range():
+    assert label_hash_unit("STATUS#PENDING") == label_hash_unit("STATUS#PENDING")
+    assert 0 <= label_hash_unit("x") < 1
+    assert label_hash_unit("a") != label_hash_unit("b")
+
+
+def test_rank_hash_spreads_keys_uniformly_over_partitions():
+    units = rank_hash_unit(np.arange(200_000, dtype=np.uint64), seed=12345)
+    counts = np.bincount((units * 20).astype(int), minlength=20)
+    assert counts.min() > 0.95 * 10_000 and counts.max() < 1.05 * 10_000
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1e6), min_size=1, max_size=60), st.integers(1, 10))
+def test_top_ranks_are_the_largest_values_in_order(values, n):
+    arr = np.array(values)
+    top = top_ranks(arr, n)
+    assert len(top) == min(n, len(values))
+    assert list(arr[top]) == sorted(arr, reverse=True)[: len(top)]
+
+
+# --- per-key load, CTU, hot keys and fixes -----------------------------------------------------
+
+def test_consumed_throughput_units_are_three_times_writes_plus_reads():
+    model = design(patterns=[put(300, distribution=ONE_HOT), get(400, distribution=ONE_HOT)])
+    key = analyze_partitions(model).target("Tbl").hot_keys[0]
+    assert key.key == "I#id-000000"
+    assert key.write_units_per_second == pytest.approx(300)
+    assert key.read_units_per_second == pytest.approx(400)  # strong GetItem of a 1 KB item = 1 RCU
+    assert key.consumed_throughput_units_per_second == pytest.approx(CTU_WRITE_WEIGHT * 300 + 400)
+
+
+def test_one_hot_key_takes_the_whole_share_and_leaves_no_headroom():
+    report = analyze_partitions(design(patterns=[put(2000, distribution=ONE_HOT)]))
+    table = report.target("Tbl")
+    assert table.hottest_partition_share == pytest.approx(1.0)
+    assert table.headroom == pytest.approx(1 - 2.0)  # 2,000 WCU on a 1,000 WCU partition
+    assert table.hot_keys[0].peak_partition_utilization == pytest.approx(2.0)
+
+
+def test_uniform_keys_spread_load_evenly():
+    report = analyze_partitions(design(item_count=100_000, patterns=[put(2000)]))
+    table = report.target("Tbl")
+    assert table.hottest_partition_share == pytest.approx(1 / table.count, rel=0.05)
+    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+
+
+@pytest.mark.parametrize("peak_wcu, shards", [(1000, 2), (2000, 3), (2500, 4), (3000, 4), (8000, 10)])
+def test_hot_write_key_fix_names_the_suffix_count(peak_wcu, shards):
+    model = design(patterns=[put(peak_wcu, distribution=ONE_HOT)])
+    findings = [f for f in analyze_partitions(model).findings if f.rule_id == "partitions.hot_key"]
+    if peak_wcu <= 1000:
+        assert not findings
+        return
+    assert shards_needed(peak_wcu / 1000) == shards
+    assert findings[0].severity == "error"
+    assert f"({shards} suffixes)" in findings[0].fix
+    assert "TableWriteKeyRangeThroughputExceeded" in findings[0].message
+
+
+def test_hot_read_key_fix_names_the_cache_hit_rate():
+    model = design(patterns=[put(1), get(6000, distribution=ONE_HOT)])
+    finding = next(f for f in analyze_partitions(model).findings if f.rule_id == "partitions.hot_key")
+    # 6,000 RCU on one key; 80% of 3,000 = 2,400 may reach the table: 60% must come from a cache.
+    assert "at least 60%" in finding.fix
+    assert "TableReadKeyRangeThroughputExceeded" in finding.message
+
+
+def test_under_provisioned_table_is_a_finding_with_the_capacity_needed():
+    billing = {"mode": "provisioned", "read_capacity_units": 100, "write_capacity_units": 100}
+    report = analyze_partitions(design(billing=billing, item_count=100_000, patterns=[put(400)]))
+    finding = next(f for f in report.findings if f.rule_id == "partitions.under_provisioned")
+    assert "TableWriteProvisionedThroughputExceeded" in finding.message
+    assert "500" in finding.fix  # 400 / 0.8
+
+
+# --- index keys have their own distribution ---------------------------------------------------
+
+STATUS_GSI = {"name": "ByStatus", "partition_key": {"name": "status"}}
+STATUS_KEYS = [{"attribute": "status", "template": "{status}"}]
+STATUS_VALUES = [{"name": "status", "cardinality": 4, "kind": "enum", "values": ["NEW", "PAID", "SENT", "DONE"]}]
+
+
+def test_gsi_on_an_enum_takes_one_value_share_of_the_writes():
+    model = design(item_count=100_000, gsis=[STATUS_GSI], keys=STATUS_KEYS, variables=STATUS_VALUES,
+                   patterns=[put(2000)])
+    gsi = analyze_partitions(model).target("Tbl#ByStatus")
+    assert gsi.hot_keys[0].key in {"NEW", "PAID", "SENT", "DONE"}
+    assert gsi.hot_keys[0].write_units_per_second == pytest.approx(2000 / 4)
+
+
+def test_gsi_hot_value_named_by_the_distribution_takes_its_share():
+    dist = {"kind": "hot_keys", "keys": [{"key": "NEW", "share": 1.0}]}
+    model = design(item_count=100_000, gsis=[STATUS_GSI], keys=STATUS_KEYS, variables=STATUS_VALUES,
+                   patterns=[put(2000, distribution=dist)])
+    report = analyze_partitions(model)
+    gsi = report.target("Tbl#ByStatus")
+    assert gsi.hot_keys[0].key == "NEW"
+    assert gsi.hot_keys[0].write_units_per_second == pytest.approx(2000)
+    finding = next(f for f in report.findings if f.path == "partitions.Tbl#ByStatus")
+    assert "IndexWriteKeyRangeThroughputExceeded" in finding.message and "back-pressure" in finding.message
+
+
+# --- split for heat limits (DG/throttling-key-range-limit-exceeded-mitigation.html) ------------
+
+def _splittable(**kwargs) -> int:
+    return analyze_partitions(design(**kwargs)).target("Tbl").hot_keys[0].splittable_units
+
+
+def test_split_cannot_go_below_one_item():
+    assert _splittable(item_count=1000, patterns=[put(10, distribution=ONE_HOT)]) == 1
+
+
+def test_item_collection_with_a_plain_sort_key_can_split():
+    kwargs = dict(item_count=10_000, cardinality=10, sort_key=True,
+                  keys=[{"attribute": "sk", "template": "ITEM#{n}"}],
+                  variables=[{"name": "n", "cardinality": 1000}],
+                  patterns=[put(10, distribution=ONE_HOT, sk="ITEM#{n}")])
+    assert _splittable(**kwargs) == 1000
+
+
+def test_monotonic_sort_key_or_lsi_blocks_splitting():
+    base = dict(item_count=10_000, cardinality=10, sort_key=True, patterns=[put(10, distribution=ONE_HOT, sk="{ts}")])
+    stamp = [{"name": "ts", "cardinality": 1000, "kind": "timestamp"}]
+    assert _splittable(keys=[{"attribute": "sk", "template": "{ts}"}], variables=stamp, **base) == 1
+    plain = [{"name": "ts", "cardinality": 1000}]
+    lsi = [{"name": "ByV", "sort_key": {"name": "v"}}]
+    assert _splittable(keys=[{"attribute": "sk", "template": "{ts}"}], variables=plain, lsis=lsi, **base) == 1
+    assert _splittable(keys=[{"attribute": "sk", "template": "{ts}"}], variables=plain, **base) == 1000
+
+
+# --- sample designs -------------------------------------------------------------------------
+
+def test_hot_enum_key_sample_reports_the_pending_key_with_a_sharding_fix():
+    model = load_model_or_sample("hot_enum_key")
+    report = analyze_partitions(model, evaluate(model))
+    hot = [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    assert hot and "'PENDING'" in hot[0].message and "suffixes" in hot[0].fix
+    assert report.hot_keys[0].key == "PENDING"
+
+
+def test_hot_enum_key_sharded_sample_has_no_hot_key():
+    model = load_model_or_sample("hot_enum_key_sharded")
+    report = analyze_partitions(model)
+    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    assert all(t.headroom > 0 for t in report.targets)
