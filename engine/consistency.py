@@ -571,11 +571,28 @@ class ConsistencyReport:
             "calibration": {
                 "table_third_replica_lag": _lag_json(self.table_lag),
                 "gsi_lag": _lag_json(self.gsi_lag),
+                "points": calibration_points(self.assumptions, self.table_lag, self.gsi_lag),
             },
             "assumptions": self.assumptions.model_dump(mode="json"),
             "notes": list(self.notes),
             **({"monte_carlo": self.monte_carlo.to_json()} if self.monte_carlo else {}),
         }
+
+
+def calibration_points(a: ConsistencyAssumptions, table_lag: LagDistribution,
+                       gsi_lag: LagDistribution) -> list[dict[str, Any]]:
+    """Each measured read-your-writes point next to the fitted model's value (for a calibration view)."""
+    rows = []
+    for path, measured, stale_fn in (
+        ("table", a.table_read_your_writes_measured, lambda t: a.lagging_replica_share * table_lag.survival(t)),
+        ("gsi", a.gsi_read_your_writes_measured, gsi_lag.survival),
+    ):
+        for t_ms, seen in measured:
+            model_stale = float(stale_fn(np.array([float(t_ms)]))[0])
+            rows.append({"read_path": path, "t_ms": float(t_ms), "measured_seen_share": float(seen),
+                         "model_seen_share": 1.0 - model_stale,
+                         "model_misses_per_measurement": model_stale * a.measurement_tries})
+    return rows
 
 
 def _lag_json(lag: LagDistribution) -> dict[str, Any]:
@@ -1431,7 +1448,7 @@ __all__ = [
     "ConflictMonteCarlo", "ConsistencyAssumptions", "ConsistencyError", "ConsistencyReport", "ConstraintCheck",
     "GlobalTableConsistency", "KeyShares", "LagDistribution", "MonteCarloChecks", "PatternConsistency", "ReadPathModel",
     "ReplicationDelay", "StaleMonteCarlo", "WriteStream", "analyze_consistency", "assumption_docs",
-    "build_read_path", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttled_shares_from_heat",
+    "build_read_path", "calibration_points", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttled_shares_from_heat",
     "gsi_throttling",
     "key_overlap", "key_shares", "monte_carlo_conflicts", "monte_carlo_stale", "mrsc_constraints",
     "power_sum", "replication_delay", "run_monte_carlo", "write_streams",

@@ -148,6 +148,14 @@ def test_gsi_is_visible_within_a_second_at_the_assumed_share():
     assert 1 - stale == pytest.approx(DEFAULTS.gsi_visible_share, abs=1e-9)
 
 
+def test_the_report_lists_every_measured_point_next_to_the_model():
+    points = analyze_consistency(single_region_design()).to_json()["calibration"]["points"]
+    assert len(points) == 6
+    for row in points:
+        # each point within the measurement's resolution (1 miss in 5,000 tries)
+        assert abs(row["model_seen_share"] - row["measured_seen_share"]) < 1 / DEFAULTS.measurement_tries
+
+
 def test_only_the_lagging_third_replica_can_serve_a_stale_eventual_read():
     lag = fit_table_lag(DEFAULTS)
     # stale(0) = 1/3 * P(lag > 0): the 0.50 % measured means 1.5 % of writes reach the third replica late.
