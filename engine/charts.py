@@ -103,3 +103,107 @@ def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
                              text=[f"{label}: {v:,.0f} ms" for v in values], textposition="outside"))
     fig.update_yaxes(title="typical write latency (ms)", rangemode="tozero")
     return _layout(fig, "Write latency per region", height=340, barmode="group")
+
+
+# ----------------------------------------------------------------------------- capacity and cost
+
+
+def pattern_cost_parts(pattern: Any) -> dict[str, float]:
+    """A pattern's monthly request cost split into reads, table writes, index writes and replication (USD)."""
+    parts = {"reads": 0.0, "writes": 0.0, "index writes": 0.0, "replication": pattern.replication_monthly_usd}
+    if pattern.read_units_per_request > 0 and pattern.write_units_per_request == 0:
+        parts["reads"] = pattern.monthly_usd
+        return parts
+    index_units = sum(pattern.index_write_units_per_request.values())
+    total_units = pattern.write_units_per_request
+    index_share = index_units / total_units if total_units > 0 else 0.0
+    parts["index writes"] = pattern.monthly_usd * index_share
+    parts["writes"] = pattern.monthly_usd - parts["index writes"]
+    return parts
+
+
+COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR_INDEX_WRITE,
+               "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION}
+
+
+def cost_breakdown_figure(evaluation: Any) -> go.Figure:
+    """Where the money goes: one horizontal bar per access pattern and per table's storage, stacked by kind.
+
+    Segments are labelled with their kind and amount inside the bar, and each bar's total is written
+    at its end, so no legend is needed.
+    """
+    rows: list[tuple[str, dict[str, float]]] = []
+    for p in evaluation.patterns:
+        rows.append((_short(p.name, 36), pattern_cost_parts(p)))
+    for t in evaluation.tables:
+        rows.append((_short(f"storage: {t.name}", 36), {"storage": t.storage_monthly_usd}))
+    rows.sort(key=lambda r: sum(r[1].values()))
+    labels = [r[0] for r in rows]
+    fig = go.Figure()
+    for kind, color in COST_COLORS.items():
+        values = [r[1].get(kind, 0.0) for r in rows]
+        if not any(v > 0 for v in values):
+            continue
+        fig.add_trace(go.Bar(y=labels, x=values, orientation="h", name=kind, marker_color=color,
+                             text=[f"{kind} ${v:,.2f}" if v > 0 else "" for v in values], textposition="inside",
+                             insidetextanchor="middle", textfont={"color": "white"}, cliponaxis=False,
+                             hovertemplate="%{y}: " + kind + " $%{x:,.2f}/month<extra></extra>"))
+    totals = [sum(r[1].values()) for r in rows]
+    fig.add_trace(go.Scatter(y=labels, x=totals, mode="text", text=[f"  ${v:,.2f}" for v in totals],
+                             textposition="middle right", hoverinfo="skip", cliponaxis=False))
+    fig.update_xaxes(title="monthly cost (USD)", rangemode="tozero")
+    height = max(260, 46 * len(rows) + 90)
+    _layout(fig, "Where the money goes (per month)", height=height, barmode="stack")
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"}, margin={"l": 10, "r": 80, "t": 50, "b": 40})
+    return fig
+
+
+UTILIZATION_GRID = tuple(u / 100 for u in range(5, 101, 1))
+
+
+def billing_curves(billing: Any) -> dict[str, list[float]]:
+    """Monthly cost of the same average load by average utilization of the capacity paid for.
+
+    On-demand pays per request, so it is flat; provisioned and reserved pay for capacity sized at
+    load / utilization, so their cost scales with target / utilization (from the engine's figures
+    at the target utilization).
+    """
+    target = billing.target_utilization
+    out = {"on-demand": [billing.on_demand_monthly_usd] * len(UTILIZATION_GRID),
+           "provisioned": [billing.provisioned_monthly_usd * target / u for u in UTILIZATION_GRID]}
+    if billing.reserved_monthly_usd is not None:
+        out["reserved (1 year)"] = [billing.reserved_monthly_usd * target / u for u in UTILIZATION_GRID]
+    return out
+
+
+def break_even(billing: Any, option_monthly_usd: float) -> float | None:
+    """Utilization at which a capacity option costs what on-demand costs (None when never within 0-100 %)."""
+    if billing.on_demand_monthly_usd <= 0:
+        return None
+    u = option_monthly_usd * billing.target_utilization / billing.on_demand_monthly_usd
+    return u if 0 < u <= 1 else None
+
+
+def billing_figure(table: Any) -> go.Figure:
+    """On-demand vs provisioned vs reserved across utilization for one table, break-evens marked."""
+    billing = table.billing
+    xs = [100 * u for u in UTILIZATION_GRID]
+    fig = go.Figure()
+    colors = {"on-demand": COLOR_WRITE, "provisioned": COLOR_READ, "reserved (1 year)": COLOR_STORAGE}
+    for name, ys in billing_curves(billing).items():
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colors[name], "width": 2.5}, name=name,
+                                 hovertemplate=f"{name}: " + "$%{y:,.2f}/month at %{x:.0f} % utilization"
+                                 "<extra></extra>"))
+        fig.add_annotation(x=xs[-1], y=ys[-1], text=name, xanchor="right", yanchor="bottom", showarrow=False,
+                           font={"color": colors[name]})
+    for name, value in (("provisioned", billing.provisioned_monthly_usd),
+                        ("reserved", billing.reserved_monthly_usd)):
+        u = break_even(billing, value) if value is not None else None
+        if u is not None:
+            fig.add_vline(x=100 * u, line={"color": COLOR_MUTED, "dash": "dot"})
+            fig.add_annotation(x=100 * u, y=1, yref="paper", text=f"{name} breaks even at {100 * u:.0f} %",
+                               showarrow=False, xanchor="left", yanchor="top", font={"color": COLOR_MUTED})
+    fig.add_vline(x=100 * billing.target_utilization, line={"color": COLOR_READ, "dash": "dash", "width": 1})
+    fig.update_xaxes(title="average utilization of provisioned capacity (%)", range=[0, 100])
+    fig.update_yaxes(title="monthly throughput cost (USD)", rangemode="tozero")
+    return _layout(fig, f"{table.name}: on-demand vs provisioned vs reserved", height=340)

@@ -1,8 +1,110 @@
-"""Capacity & cost page (placeholder until engine.evaluate lands)."""
+"""Capacity & cost page: units per request and monthly cost per access pattern, billing and class choices."""
 
+import streamlit as st
+
+from engine import charts
 from ui import cache, state, widgets
+from ui import format as fmt
 
 state.ensure_session()
-widgets.page_header("Capacity & cost", "Units per request and monthly cost per access pattern.")
-if not cache.engine_available("evaluate"):
-    widgets.engine_pending("Capacity & cost", "evaluate")
+widgets.page_header("Capacity & cost", "What each request consumes and what the design costs per month; change a "
+                    "request rate on the left and everything updates.")
+
+CATALOGS = {"aws-2024-11": "Current prices (since 2024-11-01)", "aws-2023": "2023 prices (the seed articles)"}
+SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+
+model = state.current_model()
+design_json = state.design_json()
+
+
+def _catalog_changed() -> None:
+    chosen = st.session_state[f"{state.WIDGET_PREFIX}catalog"]
+
+    def mutate(data: dict) -> None:
+        data["price_catalog"] = chosen
+
+    state.edit_design(mutate, f"Prices: {CATALOGS.get(chosen, chosen)}.", keep_widget=f"{state.WIDGET_PREFIX}catalog")
+
+
+left, right = st.columns([1, 3], gap="large")
+with left:
+    st.markdown("**What if: request rates**")
+    if not model.access_patterns:
+        st.caption("No access patterns yet: add them on the Design page.")
+    for p in model.access_patterns:
+        widgets.rate_input(model, p.name)
+    options = dict(CATALOGS)
+    if model.price_catalog not in options:
+        options[model.price_catalog] = model.price_catalog
+    st.radio("Price catalog", list(options), format_func=options.get, index=list(options).index(model.price_catalog),
+             key=f"{state.WIDGET_PREFIX}catalog", on_change=_catalog_changed)
+    free_tier = st.toggle("Apply the free tier (25 GB, 25 RCU + 25 WCU)", key="view.capacity.free_tier")
+
+ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
+if ev is not None:
+    with right:
+        reads = sum(charts.pattern_cost_parts(p)["reads"] for p in ev.patterns)
+        writes = sum(charts.pattern_cost_parts(p)["writes"] + charts.pattern_cost_parts(p)["index writes"]
+                     for p in ev.patterns)
+        storage = sum(t.storage_monthly_usd for t in ev.tables)
+        m = st.columns(4)
+        m[0].metric("Total cost", fmt.usd(ev.total_monthly_usd), help=f"{ev.catalog.name}; "
+                    f"{ev.catalog.hours_per_month:g} hours per month")
+        m[1].metric("Reads", fmt.usd(reads))
+        m[2].metric("Writes incl. index writes", fmt.usd(writes))
+        m[3].metric("Storage", fmt.usd(storage))
+        if ev.patterns:
+            top = max(ev.patterns, key=lambda p: p.monthly_usd + p.replication_monthly_usd)
+            share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0
+            unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
+                    else fmt.units(top.write_units_per_request, "WCU"))
+            st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
+                        f"{fmt.rate(top.requests_per_second)} × {unit} per request. Each extra request per second "
+                        f"of it adds {fmt.usd(top.monthly_usd_per_request_per_second)}.")
+        st.plotly_chart(charts.cost_breakdown_figure(ev), width="stretch", key="chart.cost")
+        rows = [{
+            "access pattern": p.name, "operation": p.operation,
+            "target": p.table + (f" · {p.index}" if p.index else ""), "consistency": p.consistency or "",
+            "rate (req/s)": p.requests_per_second, "RCU per request": round(p.read_units_per_request, 3),
+            "WCU per request": round(p.write_units_per_request, 3),
+            "of which index WCU": round(sum(p.index_write_units_per_request.values()), 3),
+            "$/month": round(p.monthly_usd + p.replication_monthly_usd, 2),
+            "$/month per extra req/s": round(p.monthly_usd_per_request_per_second, 4),
+        } for p in ev.patterns]
+        if rows:
+            st.dataframe(rows, hide_index=True, width="stretch", key="table.patterns")
+        st.caption("RCU: 4 KB read units (eventual reads count half); WCU: 1 KB write units, with every index the "
+                   "write touches. Costs at the average rate; " + (ev.patterns[0].cost_basis if ev.patterns else ""))
+
+    st.subheader("Billing mode and table class per table")
+    for t in ev.tables:
+        with st.container(border=True):
+            b, cls = t.billing, t.table_class_comparison
+            st.markdown(f"**`{t.name}`** · {t.billing_mode.replace('_', '-')} · {fmt.count(t.item_count, 'item')} · "
+                        f"{fmt.size(t.storage_bytes + sum(t.index_storage_bytes.values()))} stored · "
+                        f"{fmt.usd(t.monthly_usd)}")
+            c1, c2 = st.columns([3, 2])
+            c1.plotly_chart(charts.billing_figure(t), width="stretch", key=f"chart.billing.{t.name}")
+            with c2:
+                st.metric("On-demand", fmt.usd(b.on_demand_monthly_usd))
+                st.metric(f"Provisioned, auto scaling at {fmt.percent(b.target_utilization, 0)}",
+                          fmt.usd(b.provisioned_monthly_usd))
+                if b.reserved_monthly_usd is not None:
+                    st.metric("Reserved (1 year)", fmt.usd(b.reserved_monthly_usd))
+                best = {"on_demand": "on-demand", "provisioned": "provisioned", "reserved": "reserved"}[b.recommended]
+                st.markdown(f"**Cheapest for this load: {best}.** Provisioned capacity beats on-demand once it is "
+                            f"used more than {fmt.percent(b.read_break_even_utilization, 0)} of the time on average; "
+                            "on-demand wins for spiky or unknown traffic.")
+                st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
+                            f"{fmt.usd(cls.standard_ia_monthly_usd)}; {cls.reason}.")
+
+    if ev.findings:
+        st.subheader("Findings")
+        for f in ev.findings:
+            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{f.message}** Fix: {f.fix} (`{f.path}`)")
+    with st.expander("Assumptions and what is not modelled"):
+        for a in ev.assumptions:
+            st.markdown(f"- {a}")
+        for item in ev.catalog.not_modelled:
+            st.markdown(f"- Not modelled: {item}")
+        st.caption("Sources: " + "; ".join(ev.catalog.sources))

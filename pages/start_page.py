@@ -68,7 +68,7 @@ for i, name in enumerate(names):
                 st.markdown(f"*Workshop:* {sample.lesson.try_this}")
         elif sample.description:
             st.markdown(sample.description)
-        st.button("Open this sample", key=f"open.sample.{name}", on_click=_open_sample, args=(name,))
+        st.button("Open this sample", key=f"open-sample-{name}", on_click=_open_sample, args=(name,))
 
 st.subheader("Your own design")
 c1, c2 = st.columns([1, 2])

@@ -151,7 +151,8 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
 
     # load a sample from the gallery
-    pg.locator("button", has_text="Open this sample").nth(_sample_position(pg)).click()
+    _wait_idle(pg)
+    pg.locator(f".st-key-open-sample-{SAMPLE} button").click()
     _wait_idle(pg)
     pg.get_by_text("Opened sample " + SAMPLE).first.wait_for()
 
@@ -195,13 +196,6 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
         assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
         pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
-
-
-def _sample_position(pg) -> int:
-    """Index of the sample's 'Open this sample' button (cards are in sample-name order)."""
-    from engine.io import sample_names
-
-    return list(sample_names()).index(SAMPLE)
 
 
 def test_two_browser_sessions_are_isolated(server: Server, page) -> None:
