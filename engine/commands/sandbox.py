@@ -1,0 +1,62 @@
+"""`ddb-workbench sandbox MODEL --operation OP --request FILE`: one DynamoDB API call on the seeded sample data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HELP = "run one DynamoDB API request (wire JSON) against a design's tables holding its seeded sample items"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from engine.commands import add_model_argument
+
+    add_model_argument(parser)
+    parser.add_argument("--seed", type=int, default=0, help="sample data seed (default 0)")
+    parser.add_argument("--operation", required=True, metavar="OP",
+                        help="DynamoDB operation, e.g. Query, GetItem, PutItem, Scan, TransactWriteItems")
+    parser.add_argument("--request", required=True, metavar="FILE",
+                        help="request JSON as the AWS CLI's --cli-input-json takes it ('-' reads stdin); add "
+                             "\"ReturnConsumedCapacity\": \"INDEXES\" to see the units per table and index")
+
+
+def _read_request(spec: str) -> dict:
+    from engine.errors import WorkbenchError
+
+    try:
+        text = sys.stdin.read() if spec == "-" else Path(spec).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise WorkbenchError(f"--request {spec}: cannot read the file ({exc.strerror or exc}); check the path") from None
+    try:
+        request = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise WorkbenchError(f"--request {spec}: line {exc.lineno} column {exc.colno}: {exc.msg}; the request "
+                             "must be one JSON object") from None
+    if not isinstance(request, dict):
+        raise WorkbenchError(f"--request {spec}: expected a JSON object (the request), got {type(request).__name__}")
+    return request
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.commands import load_model_arg, print_json
+    from engine.sandbox import OPERATIONS, Sandbox, SandboxError
+
+    if args.operation not in OPERATIONS:
+        print(f"error: --operation {args.operation} is not a DynamoDB operation the sandbox speaks (known: "
+              f"{', '.join(sorted(OPERATIONS))})", file=sys.stderr)
+        return 2
+    request = _read_request(args.request)
+    sandbox = Sandbox.from_model(load_model_arg(args.model), seed=args.seed)
+    try:
+        response = sandbox.call(args.operation, request)
+    except SandboxError as exc:
+        body = exc.to_wire()
+        if exc.consumed_capacity is not None:
+            body["ConsumedCapacity"] = exc.consumed_capacity  # what DynamoDB charged but does not return
+        print_json(body)
+        print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    print_json(response)
+    return 0
