@@ -56,7 +56,8 @@ CHANNELS = ("read", "write")
 BURST_SECONDS = 300.0
 # DOMAIN.md §4: default per-table throughput quota (provisioned and on-demand).
 TABLE_QUOTA_UNITS_PER_SECOND = 40000.0
-UNSPLITTABLE_SCAN_UNITS = 1 << 20  # a Scan's items are many: split for heat is not blocked by them
+UNSPLITTABLE_SCAN_UNITS = 1 << 20
+RELATIVE_NOISE_FLOOR = 1e-9  # throttled shares below this are float round-off  # a Scan's items are many: split for heat is not blocked by them
 
 
 # ---------------------------------------------------------------------------------------------
@@ -793,15 +794,24 @@ def pattern_results(targets: list[TargetSpec], out: SimulationOutput, rps: Mappi
         reasons = shares.get(name, {})
         total_share = np.clip(sum(reasons.values(), np.zeros_like(requests)), 0.0, 1.0)
         throttled = requests * total_share
-        by_reason = {k: float((requests * v).sum()) for k, v in sorted(reasons.items()) if (requests * v).sum() > 1e-9}
-        first = np.flatnonzero(throttled > 1e-9)
         total = float(requests.sum())
+        noise_floor = RELATIVE_NOISE_FLOOR * max(total, 1.0)  # float round-off, not throttling
+        by_reason = {k: float((requests * v).sum()) for k, v in sorted(reasons.items())
+                     if (requests * v).sum() > noise_floor}
+        first = np.flatnonzero(throttled > RELATIVE_NOISE_FLOOR * np.maximum(requests, 1.0))
         results.append(PatternHeat(
-            name=name, requests=total, throttled_requests=float(throttled.sum()),
-            throttled_fraction=float(throttled.sum() / total) if total > 0 else 0.0, throttle_reasons=by_reason,
+            name=name, requests=total,
+            throttled_requests=float(throttled.sum()) if _fraction(float(throttled.sum()), total) > 0 else 0.0,
+            throttled_fraction=_fraction(float(throttled.sum()), total), throttle_reasons=by_reason,
             first_throttled_second=int(first[0]) if first.size else None,
             throttled_fraction_series=downsample(total_share, options.heatmap_max_buckets)))
     return tuple(results)
+
+
+def _fraction(throttled: float, total: float) -> float:
+    if total <= 0 or throttled <= RELATIVE_NOISE_FLOOR * total:
+        return 0.0
+    return min(1.0, throttled / total)
 
 
 def _own_shares(spec: TargetSpec, sim: _TargetSim, shares: dict, only_reads: bool) -> None:
