@@ -207,3 +207,60 @@ def billing_figure(table: Any) -> go.Figure:
     fig.update_xaxes(title="average utilization of provisioned capacity (%)", range=[0, 100])
     fig.update_yaxes(title="monthly throughput cost (USD)", rangemode="tozero")
     return _layout(fig, f"{table.name}: on-demand vs provisioned vs reserved", height=340)
+
+
+# ----------------------------------------------------------------------------- partitions and heat
+
+
+def partition_load_figure(layout: Any, max_bars: int = 12) -> go.Figure:
+    """Peak load of a target's busiest partitions as a share of one partition's limit, the 100 % line marked."""
+    parts = list(layout.hottest_partitions)[:max_bars]
+    labels = [f"partition {p.partition} ({p.key_count} key{'s' if p.key_count != 1 else ''})" for p in parts]
+    values = [100 * p.peak_utilization for p in parts]
+    colors = [COLOR_LIMIT if v > 100 else COLOR_READ for v in values]
+    fig = go.Figure(go.Bar(y=labels[::-1], x=values[::-1], orientation="h", marker_color=colors[::-1],
+                           text=[f"{v:,.0f} %" for v in values[::-1]], textposition="outside", cliponaxis=False,
+                           hovertemplate="%{y}: %{x:,.1f} % of one partition's limit at peak<extra></extra>"))
+    fig.add_vline(x=100, line={"color": COLOR_LIMIT, "dash": "dash"})
+    fig.add_annotation(x=100, y=1, yref="paper", text="limit: 3,000 RCU / 1,000 WCU per partition",
+                       showarrow=False, xanchor="left", yanchor="bottom", font={"color": COLOR_LIMIT})
+    top = max(values + [100])
+    fig.update_xaxes(title="peak load, % of one partition's limit", range=[0, top * 1.18])
+    return _layout(fig, f"{layout.target}: busiest partitions at peak", height=max(240, 34 * len(parts) + 110))
+
+
+def heatmap_figure(heatmap: Any, horizon_seconds: int) -> go.Figure:
+    """Partition × time heatmap of consumed load as % of one partition's limit (hottest partitions on top)."""
+    z = 100 * heatmap.consumed_utilization
+    minutes = [(i + 0.5) * heatmap.bucket_seconds / 60 for i in range(z.shape[1])]
+    rows = [f"p{int(p)}" for p in heatmap.partitions]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=minutes, y=rows, colorscale=[[0, "#f1f4f9"], [0.5, "#ffb347"], [1, "#b00020"]], zmin=0,
+        zmax=max(100.0, float(z.max()) if z.size else 100.0),
+        colorbar={"title": {"text": "% of limit"}, "thickness": 12},
+        hovertemplate="%{y}, minute %{x:.1f}: %{z:,.0f} % of one partition's limit<extra></extra>"))
+    fig.update_xaxes(title="time (minutes)", range=[0, horizon_seconds / 60])
+    fig.update_yaxes(title="partition (hottest on top)", autorange="reversed", type="category")
+    return _layout(fig, f"{heatmap.target}: load per partition over time", height=max(260, 16 * len(rows) + 120))
+
+
+def throttling_figure(result: Any) -> go.Figure:
+    """Throttled share of each access pattern's requests over time; each line labelled at its end."""
+    fig = go.Figure()
+    minutes = None
+    shown = [p for p in result.patterns if p.throttled_requests > 0]
+    for i, p in enumerate(shown):
+        ys = [100 * v for v in p.throttled_fraction_series]
+        minutes = [(j + 0.5) * result.bucket_seconds / 60 for j in range(len(ys))]
+        color = PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Scatter(x=minutes, y=ys, mode="lines", line={"color": color, "width": 2}, name=p.name,
+                                 hovertemplate=f"{p.name}: " + "%{y:.1f} % throttled at minute %{x:.1f}"
+                                 "<extra></extra>"))
+        fig.add_annotation(x=minutes[-1], y=ys[-1], text=_short(p.name, 30), xanchor="right", yanchor="bottom",
+                           showarrow=False, yshift=12 * i, font={"color": color})
+    if not shown:
+        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                           text="No request was throttled in the simulated hour", font={"size": FONT_SIZE + 2})
+    fig.update_xaxes(title="time (minutes)", range=[0, result.horizon_seconds / 60])
+    fig.update_yaxes(title="requests throttled (%)", range=[0, 105])
+    return _layout(fig, "Throttled requests over time", height=320)

@@ -1,8 +1,130 @@
-"""Partitions & hot keys page (placeholder until engine.partitions lands)."""
+"""Partitions & hot keys page: partition counts and drivers, per-partition load, hot keys, the heat simulator."""
 
+import streamlit as st
+
+from engine import charts
 from ui import cache, state, widgets
+from ui import format as fmt
 
 state.ensure_session()
-widgets.page_header("Partitions & hot keys", "Partition counts, per-partition load and hot keys.")
-if not cache.engine_available("partitions"):
-    widgets.engine_pending("Partitions & hot keys", "partitions")
+widgets.page_header("Partitions & hot keys", "How many partitions each table and index has and why, how close the "
+                    "busiest partition and the hottest key come to the 3,000 RCU / 1,000 WCU per-partition limit, "
+                    "and what a traffic spike does over an hour.")
+
+DRIVERS = {"storage": "storage (10 GB per partition)", "throughput": "provisioned throughput",
+           "warm_throughput": "on-demand warm throughput", "on_demand_peak": "on-demand previous peak"}
+PROFILES = {"steady": "Steady at the average rate", "spike": "Spike", "diurnal": "Daily cycle", "ramp": "Ramp up"}
+SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
+
+model = state.current_model()
+design_json = state.design_json()
+report = widgets.call_engine("Partitions", lambda: cache.partition_report(design_json))
+
+if report is not None:
+    hottest = report.hot_keys[0] if report.hot_keys else None
+    busiest = max(report.targets, key=lambda t: 1 - t.headroom) if report.targets else None
+    c = st.columns(3)
+    c[0].metric("Partitions (all tables and GSIs)", fmt.count(sum(t.count for t in report.targets), "partition"))
+    if hottest is not None:
+        c[1].metric("Hottest key at peak", fmt.percent(hottest.peak_partition_utilization, 0),
+                    help=f"{hottest.key} on {hottest.target}, as a share of one partition's limit")
+    if busiest is not None:
+        c[2].metric("Busiest partition at peak", fmt.percent(1 - busiest.headroom, 0), help=busiest.target)
+    if hottest is not None and hottest.peak_partition_utilization > 1:
+        st.error(f"**Verdict:** key `{hottest.key}` on `{hottest.target}` needs "
+                 f"{fmt.percent(hottest.peak_partition_utilization, 0)} of one partition's limit at peak. One key "
+                 "always lives in one partition, so adding capacity or partitions does not help: spread the key "
+                 "(see the fix below).", icon=":material/local_fire_department:")
+    elif busiest is not None:
+        st.success(f"**Verdict:** every partition stays under its limit at peak; the busiest "
+                   f"(`{busiest.target}`) uses {fmt.percent(1 - busiest.headroom, 0)} of it.",
+                   icon=":material/check_circle:")
+
+    rows = [{
+        "table or index": t.target, "billing": t.billing.replace("_", "-"), "partitions": t.count,
+        "count set by": DRIVERS.get(t.driver, t.driver),
+        "other drivers": ", ".join(f"{DRIVERS.get(k, k).split(' (')[0]}: {v}" for k, v in t.partitions_by_driver.items()
+                                   if k != t.driver),
+        "read units/s (peak)": round(t.peak_read_units_per_second, 1),
+        "write units/s (peak)": round(t.peak_write_units_per_second, 1),
+        "busiest partition's share (%)": round(100 * t.hottest_partition_share, 1),
+        "headroom (%)": round(100 * t.headroom, 1),
+    } for t in report.targets]
+    st.dataframe(rows, hide_index=True, width="stretch", key="table.partitions")
+
+    if report.hot_keys:
+        st.subheader("Hot keys")
+        st.dataframe([{
+            "key": k.key, "table or index": k.target, "RCU/s": round(k.read_units_per_second, 1),
+            "WCU/s": round(k.write_units_per_second, 1),
+            "consumed units/s (3×WCU+RCU)": round(k.consumed_throughput_units_per_second, 1),
+            "peak, % of a partition": round(100 * k.peak_partition_utilization, 1),
+            "share of its table (%)": round(100 * k.share_of_target, 1),
+            "can split for heat": "yes" if k.splittable_units > 1 else "no",
+        } for k in report.hot_keys], hide_index=True, width="stretch", key="table.hotkeys")
+        st.caption("Ranked like CloudWatch Contributor Insights: 3 × WCU + RCU. Key placement uses the workbench's "
+                   "own stable hash (DynamoDB's is not public), so which keys share a partition is illustrative.")
+
+    names = [t.target for t in report.targets]
+    if names:
+        chosen = st.selectbox("Table or index to look at", names, key="view.partitions.target",
+                              index=names.index(busiest.target) if busiest else 0)
+        st.plotly_chart(charts.partition_load_figure(report.target(chosen)), width="stretch",
+                        key="chart.partitions")
+
+    if report.findings:
+        st.subheader("Problems and their fixes")
+        for f in report.findings:
+            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{f.message}.** Fix: {f.fix}.")
+
+
+@st.fragment
+def simulator() -> None:
+    """The heat simulator with its traffic controls (a fragment: changing a control reruns only this)."""
+    st.subheader("Simulate an hour of traffic")
+    patterns = [p.name for p in model.access_patterns]
+    c1, c2, c3, c4 = st.columns(4)
+    kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind", index=1)
+    multiplier = c2.number_input("High point (× average rate)", min_value=0.1, value=3.0, step=0.5,
+                                 key="view.heat.multiplier", format="%g")
+    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=10, key="view.heat.start")
+    length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=10, key="view.heat.length")
+    target_pattern = st.selectbox("Applies to", ["(every access pattern)", *patterns], key="view.heat.pattern")
+    profile = {"kind": kind, "at_seconds": 60.0 * start_min, "duration_seconds": 60.0 * length_min}
+    if kind != "steady":
+        profile["multiplier"] = float(multiplier)
+    if kind == "diurnal":
+        profile["period_seconds"] = 3600.0  # one cycle within the simulated hour
+    pattern = None if target_pattern.startswith("(") else target_pattern
+    result = widgets.call_engine("The heat simulation", lambda: cache.heat_result(design_json, profile, pattern))
+    if result is None:
+        return
+    total = sum(p.requests for p in result.patterns)
+    throttled = sum(p.throttled_requests for p in result.patterns)
+    m = st.columns(3)
+    m[0].metric("Requests simulated", fmt.count(total, "request"))
+    m[1].metric("Throttled", fmt.percent(throttled / total if total else 0, 2))
+    worst = max(result.patterns, key=lambda p: p.throttled_fraction) if result.patterns else None
+    if worst is not None and worst.throttled_requests > 0:
+        m[2].metric("Worst pattern", fmt.percent(worst.throttled_fraction, 1), help=worst.name)
+        reasons = ", ".join(sorted(worst.throttle_reasons, key=worst.throttle_reasons.get, reverse=True))
+        first = worst.first_throttled_second
+        st.markdown(f"*{worst.name}* loses {fmt.percent(worst.throttled_fraction, 1)} of its requests"
+                    + (f", starting at second {first:,}" if first is not None else "")
+                    + (f" ({reasons})." if reasons else "."))
+    st.plotly_chart(charts.throttling_figure(result), width="stretch", key="chart.throttling")
+    maps = {h.target: h for h in result.heatmaps}
+    if maps:
+        chosen = st.selectbox("Heatmap of", list(maps), key="view.heat.heatmap")
+        st.plotly_chart(charts.heatmap_figure(maps[chosen], result.horizon_seconds), width="stretch",
+                        key="chart.heatmap")
+    with st.expander("Simulation assumptions"):
+        for a in result.assumptions:
+            st.markdown(f"- {a}")
+
+
+if report is not None:
+    simulator()
+    with st.expander("Partition model assumptions"):
+        for a in report.assumptions:
+            st.markdown(f"- {a}")

@@ -101,9 +101,7 @@ def evaluation(design_json: str, catalog_id: str | None = None, free_tier: bool 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _partition_report(design_json: str, engine_version: str) -> Any:
     partitions = _engine("partitions")
-    model = model_from_json(design_json)
-    ev = evaluation(design_json) if engine_available("evaluate") else None
-    return partitions.analyze_partitions(model, ev)
+    return partitions.analyze_partitions(model_from_json(design_json), evaluation(design_json))
 
 
 def partition_report(design_json: str) -> Any:
@@ -112,17 +110,28 @@ def partition_report(design_json: str) -> Any:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _heat(design_json: str, engine_version: str, options_items: tuple[tuple[str, Any], ...], seed: int) -> Any:
+def _heat(design_json: str, engine_version: str, profile_items: tuple[tuple[str, Any], ...],
+          pattern: str | None, seed: int) -> Any:
     import numpy as np
 
     heat = _engine("heat")
-    options = heat.HeatOptions(**dict(options_items))
-    return heat.simulate_heat(model_from_json(design_json), options, np.random.default_rng(seed))
+    profile = heat.TrafficProfile(**dict(profile_items))
+    if pattern is None:
+        options = heat.HeatOptions(default_profile=profile)
+    else:
+        options = heat.HeatOptions(profiles={pattern: profile})
+    ev = evaluation(design_json)
+    return heat.simulate_heat(model_from_json(design_json), options, np.random.default_rng(seed), ev)
 
 
-def heat_result(design_json: str, options: dict[str, Any], seed: int = 0) -> Any:
-    """engine.heat.simulate_heat of a design under traffic options (same seed, same result)."""
-    return _heat(design_json, ENGINE_VERSION, tuple(sorted(options.items())), seed)
+def heat_result(design_json: str, profile: dict[str, Any] | None = None, pattern: str | None = None,
+                seed: int = 0) -> Any:
+    """engine.heat.simulate_heat of a design with one traffic profile (on every pattern, or on `pattern`).
+
+    Results hold downsampled heatmaps (at most 200 partitions x 360 buckets), kept read-only in
+    st.cache_resource: no copy per rerun.
+    """
+    return _heat(design_json, ENGINE_VERSION, tuple(sorted((profile or {}).items())), pattern, seed)
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
