@@ -50,8 +50,7 @@ from engine.model.entity import HotKeys, KeyDistribution, SampleKeys, Uniform, Z
 from engine.model.table import LocalSecondaryIndex, ProvisionedBilling
 
 SECONDS_PER_DAY = 86_400.0
-SECONDS_PER_HOUR = 3_600.0
-READ_UNIT_BYTES = 4 * 1024  # one read unit covers 4 KB (DOMAIN.md §2)
+COST_SOURCE = "engine.evaluate: monthly_usd x (strong - eventual read units) / read units at the pattern's consistency"
 STALE_REPORT_MS = (0.0, 10.0, 100.0, 1000.0)  # the CLI/JSON points (issue #5)
 MAX_EXACT_KEYS = 100_000  # above this, key shares use a head + power-law tail (see KeyShares)
 HEAD_RANKS = 1_000
@@ -115,9 +114,6 @@ class ConsistencyAssumptions(BaseModel):
     strong_read_added_latency_ms: float = Field(default=1.0, ge=0)
     """Extra latency of a strongly consistent in-region read: it must reach the leader, possibly in another
     AZ (intra-region AZ round trips are about a millisecond). Workbench choice, AWS publishes none."""
-    strong_read_unit_multiplier: float = Field(default=2.0, gt=0)
-    """Strong reads cost 2x the EC read units (DOMAIN.md §2, DG/read-write-operations.html); used only by
-    the temporary cost path when engine.evaluate is unavailable."""
     curve_points: int = Field(default=41, ge=3, le=400)
     """Points of each stale-read curve: t = 0 plus log-spaced points up to `curve_max_ms`."""
     curve_min_ms: float = Field(default=0.1, gt=0)
@@ -544,7 +540,7 @@ class ConsistencyReport:
     patterns: tuple[PatternConsistency, ...]
     global_tables: tuple[GlobalTableConsistency, ...]
     cost_source: str
-    """'engine.evaluate', or a marked temporary estimate while the cost engine is unavailable."""
+    """Where strong-read costs come from (engine.evaluate)."""
     notes: tuple[str, ...] = ()
     monte_carlo: MonteCarloChecks | None = None
     """Simulation checks, when analyze_consistency was asked for them (monte_carlo_writes > 0)."""
@@ -694,35 +690,23 @@ def build_read_path(model, pattern, a: ConsistencyAssumptions, table_lag: LagDis
 # GSI throttling (design-derived under-provisioning, or the heat engine's shares)
 # ---------------------------------------------------------------------------------------------
 
-def gsi_write_units_per_second(model, table, gsi_name: str, evaluation=None) -> float:
+def gsi_write_units_per_second(model, table, gsi_name: str, evaluation) -> float:
     """Peak write units per second the table's writes put on one GSI.
 
-    From engine.evaluate's per-pattern index write units when an Evaluation is given; otherwise a
-    TEMPORARY estimate (1 unit per written item whose entity fills the GSI's partition key).
+    From engine.evaluate's per-pattern index write units (keyed by index name).
     """
-    gsi = table.index(gsi_name)
     total = 0.0
     for w in model.access_patterns:
-        if w.table != table.name or w.is_read:
-            continue
-        per_request = _evaluated_index_units(evaluation, w.name, table.name, gsi_name)
-        if per_request is None:
-            items = getattr(w, "items_per_request", 1.0)
-            fills = [e for e in _written_entities(w) if model.entity(e).table == table.name
-                     and model.entity(e).has_attribute(gsi.partition_key.name)]
-            per_request = float(items) * len(fills) / max(len(_written_entities(w)), 1)
-        total += per_request * w.peak_rps
+        if w.table == table.name and not w.is_read:
+            total += _evaluated_index_units(evaluation, w.name, table.name, gsi_name) * w.peak_rps
     return total
 
 
-def _evaluated_index_units(evaluation, pattern_name: str, table_name: str, index_name: str) -> float | None:
-    if evaluation is None:
-        return None
+def _evaluated_index_units(evaluation, pattern_name: str, table_name: str, index_name: str) -> float:
     try:
-        pe = evaluation.pattern(pattern_name)
-    except (KeyError, AttributeError):
-        return None
-    units = getattr(pe, "index_write_units_per_request", None) or {}
+        units = evaluation.pattern(pattern_name).index_write_units_per_request
+    except KeyError:
+        return 0.0
     for key in (index_name, f"{table_name}#{index_name}"):
         if key in units:
             return float(units[key])
@@ -744,7 +728,7 @@ def gsi_throttled_shares_from_heat(heat_result) -> dict[str, float]:
 
 
 def gsi_throttling(model, table, gsi_name: str, heat_shares: Mapping[str, float] | None,
-                   evaluation=None) -> tuple[float, str | None]:
+                   evaluation) -> tuple[float, str | None]:
     """(share of time throttled, reason) of one GSI: the heat engine's figure or provisioned shortfall."""
     target = f"{table.name}#{gsi_name}"
     share, reason = 0.0, None
@@ -777,38 +761,6 @@ def _strong_extra_from_evaluation(evaluation, pattern) -> float | None:
     if not current:
         return 0.0
     return float(pe.monthly_usd) * (float(strong) - float(eventual)) / float(current)
-
-
-def _temporary_strong_extra(model, pattern, a: ConsistencyAssumptions) -> float:
-    """TEMPORARY (until engine.evaluate lands): on-demand read price x unit difference x rate.
-
-    Item size is a rough sum of attribute name + value sizes; read units follow DOMAIN.md §2.
-    """
-    from engine.pricing import load_catalog
-
-    catalog = load_catalog(model.price_catalog)
-    table = model.table(pattern.table)
-    size_bytes = max((_rough_item_size_bytes(model.entity(e)) for e in pattern.entities), default=1.0)
-    items = float(getattr(pattern, "items_per_request", None) or 1.0)
-    if pattern.operation in ("Query", "Scan"):  # summed, rounded once (DOMAIN.md §2)
-        strong_units = max(1.0, math.ceil(items * size_bytes / READ_UNIT_BYTES))
-    else:  # each item rounded on its own
-        strong_units = items * max(1.0, math.ceil(size_bytes / READ_UNIT_BYTES))
-    eventual_units = strong_units / a.strong_read_unit_multiplier
-    hours = model.hours_per_month or catalog.hours_per_month
-    price = catalog.on_demand_read_usd_per_unit(table.table_class)
-    return (strong_units - eventual_units) * pattern.requests_per_second * hours * SECONDS_PER_HOUR * price
-
-
-def _rough_item_size_bytes(entity) -> float:
-    """Attribute names + value sizes + key templates as written (a rough size, temporary path only)."""
-    size = 0.0
-    for attr in entity.attributes:
-        value = attr.size_bytes if attr.size_bytes is not None else len(str(attr.example).encode())
-        size += len(attr.name.encode()) + value
-    for key in entity.keys:
-        size += len(key.attribute.encode()) + len(key.template.encode())
-    return size
 
 
 # ---------------------------------------------------------------------------------------------
@@ -932,26 +884,22 @@ class _Context:
     curve_ms: np.ndarray
     evaluation: Any
     heat_shares: Mapping[str, float] | None
-    cost_source: str
 
     def strong_extra(self, pattern) -> float | None:
-        if self.evaluation is not None:
-            try:
-                return _strong_extra_from_evaluation(self.evaluation, pattern)
-            except KeyError:
-                return None
-        return _temporary_strong_extra(self.model, pattern, self.assumptions)
+        """Monthly USD of strong minus eventual reads for a pattern, from the cost engine."""
+        try:
+            return _strong_extra_from_evaluation(self.evaluation, pattern)
+        except KeyError:
+            return None
 
 
-def _evaluation_or_none(model, evaluation) -> tuple[Any, str]:
+def _evaluation(model, evaluation) -> Any:
+    """The cost engine's evaluation of the design (computed when the caller has none)."""
     if evaluation is not None:
-        return evaluation, "engine.evaluate"
-    try:
-        from engine.evaluate import evaluate
-    except ImportError:
-        return None, ("TEMPORARY estimate: engine.evaluate is not available yet; strong-read costs use on-demand "
-                      "read prices and rough item sizes")
-    return evaluate(model), "engine.evaluate"
+        return evaluation
+    from engine.evaluate import evaluate
+
+    return evaluate(model)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1220,6 +1168,9 @@ def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None
                         monte_carlo_writes: int = 0) -> ConsistencyReport:
     """Consistency report of a design: analytic and fast unless Monte Carlo checks are asked for.
 
+    Strong-read costs and GSI write loads come from `evaluation` (engine.evaluate's result; computed
+    here when not given, so pass the one the page already has).
+
     `gsi_throttled_shares` maps "<table>#<index>" to the share of time that GSI is throttled (e.g.
     from engine.heat). With `monte_carlo_writes > 0` the report also carries simulation checks of
     every read pattern and global table, drawn from `rng` (required then; same seed, same figures).
@@ -1227,9 +1178,8 @@ def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None
     if monte_carlo_writes > 0 and rng is None:
         raise ConsistencyError("monte_carlo_writes needs rng: pass rng=numpy.random.default_rng(seed)")
     a = assumptions or ConsistencyAssumptions()
-    evaluation, cost_source = _evaluation_or_none(model, evaluation)
-    ctx = _Context(model, a, fit_table_lag(a), fit_gsi_lag(a), a.curve_ms(), evaluation,
-                   gsi_throttled_shares, cost_source)
+    ctx = _Context(model, a, fit_table_lag(a), fit_gsi_lag(a), a.curve_ms(), _evaluation(model, evaluation),
+                   gsi_throttled_shares)
     patterns, paths = [], {}
     for p in model.access_patterns:
         if p.is_read:
@@ -1238,10 +1188,10 @@ def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None
             paths[p.name] = path
     globals_ = tuple(_analyze_global_table(model, t, ctx) for t in model.tables if t.global_table is not None)
     notes = ("Curves are calibrated to measured read-your-writes rates (DOMAIN.md §5); they are a model, not a "
-             "promise. Cost of strong reads: " + cost_source,)
+             "promise. Strong-read costs come from engine.evaluate (strong vs eventual read units per pattern).",)
     checks = run_monte_carlo(model, patterns, globals_, a, rng, monte_carlo_writes) if monte_carlo_writes > 0 else None
     return ConsistencyReport(a, tuple(float(t) for t in ctx.curve_ms), ctx.table_lag, ctx.gsi_lag,
-                             tuple(patterns), globals_, cost_source, notes, checks, paths)
+                             tuple(patterns), globals_, COST_SOURCE, notes, checks, paths)
 
 
 # ---------------------------------------------------------------------------------------------
