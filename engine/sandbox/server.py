@@ -75,12 +75,14 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         result = self._execute()
         if result.error is None:
-            self._send(200, result.response)
+            status, payload = 200, result.response
         else:
-            self._send(result.error.http_status, result.error.to_wire())
+            status, payload = result.error.http_status, result.error.to_wire()
+        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
         log = self.server.request_log
-        if log is not None:
+        if log is not None:  # logged before the reply, so a client that got it finds the line
             log.write(result, time.perf_counter() - started)
+        self._send_body(status, body)
 
     def _execute(self) -> CallResult:
         from engine.sandbox.requests import Call
@@ -104,7 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.sandbox.execute(operation, request)
 
     def _send(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
+        self._send_body(status, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+
+    def _send_body(self, status: int, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", CONTENT_TYPE)
         self.send_header("Content-Length", str(len(body)))

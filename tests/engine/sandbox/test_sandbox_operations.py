@@ -1,0 +1,329 @@
+"""Sandbox operations: DynamoDB's ordering, paging, indexes, projections, return values, limits and
+errors through `Sandbox.call` (DynamoDB API reference; DOMAIN.md §1-2; DG/LSI.html item collections)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.io import load_model_or_sample
+from engine.model import parse_model
+from engine.samples import generate_items
+from engine.sandbox import Sandbox, SandboxError
+
+HASH_RANGE = [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]
+
+
+def _table(sandbox: Sandbox, name: str = "items", sort_type: str = "S", **extra) -> None:
+    definitions = [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": sort_type}]
+    for index in (*extra.get("GlobalSecondaryIndexes", []), *extra.get("LocalSecondaryIndexes", [])):
+        for element in index["KeySchema"]:
+            if element["AttributeName"] not in ("pk", "sk"):
+                definitions.append({"AttributeName": element["AttributeName"], "AttributeType": "S"})
+    sandbox.call("CreateTable", {"TableName": name, "KeySchema": HASH_RANGE, "AttributeDefinitions": definitions,
+                                 "BillingMode": "PAY_PER_REQUEST", **extra})
+
+
+def _put(sandbox: Sandbox, sk, table: str = "items", **attrs) -> None:
+    item = {"pk": {"S": "p"}, "sk": sk, **{k: v if isinstance(v, dict) else {"S": v} for k, v in attrs.items()}}
+    sandbox.call("PutItem", {"TableName": table, "Item": item})
+
+
+def _query_all(sandbox: Sandbox, **request) -> list[dict]:
+    items, start = [], None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        page = sandbox.call("Query", {"TableName": "items", "KeyConditionExpression": "pk = :p",
+                                      "ExpressionAttributeValues": {":p": {"S": "p"}}, **request, **extra})
+        items += page["Items"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return items
+
+
+# ------------------------------------------------------------------------------ ordering
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=6), min_size=1, max_size=25, unique=True))
+def test_string_sort_keys_are_ordered_by_utf8_bytes(keys: list[str]) -> None:
+    """DG/HowItWorks.CoreComponents.html: S sort keys order by UTF-8 bytes (not UTF-16 units)."""
+    sandbox = Sandbox()
+    _table(sandbox)
+    for k in keys:
+        _put(sandbox, {"S": k})
+    got = [i["sk"]["S"] for i in _query_all(sandbox)]
+    assert got == sorted(keys, key=lambda s: s.encode("utf-8"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False), min_size=1,
+                max_size=25, unique=True), st.integers(min_value=1, max_value=7))
+def test_number_sort_keys_are_numeric_and_pages_cover_everything(numbers, limit) -> None:
+    """N sort keys order numerically; Limit pages with ExclusiveStartKey return each item once, in order."""
+    sandbox = Sandbox()
+    _table(sandbox, sort_type="N")
+    for n in numbers:
+        _put(sandbox, {"N": str(n)})
+    forward = [float(i["sk"]["N"]) for i in _query_all(sandbox, Limit=limit)]
+    backward = [float(i["sk"]["N"]) for i in _query_all(sandbox, Limit=limit, ScanIndexForward=False)]
+    assert forward == sorted(float(n) for n in set(numbers))
+    assert backward == forward[::-1]
+
+
+def test_binary_keys_order_bytewise_and_accept_bytes() -> None:
+    sandbox = Sandbox()
+    _table(sandbox, sort_type="B")
+    for raw in (b"\xff", b"\x00\x01", b"\x7f", b"\x00"):
+        _put(sandbox, {"B": raw})  # bytes accepted on input, returned as base64 (the wire form)
+    got = [base64.b64decode(i["sk"]["B"]) for i in _query_all(sandbox)]
+    assert got == [b"\x00", b"\x00\x01", b"\x7f", b"\xff"]
+
+
+@pytest.mark.parametrize(("condition", "values", "expected"), [
+    ("sk BETWEEN :a AND :b", {":a": {"S": "b"}, ":b": {"S": "d"}}, ["b", "ba", "c", "d"]),
+    ("begins_with(sk, :a)", {":a": {"S": "b"}}, ["b", "ba"]),
+    ("sk < :a", {":a": {"S": "b"}}, ["a"]),
+    ("sk >= :a", {":a": {"S": "d"}}, ["d", "e"]),
+    (":a < sk", {":a": {"S": "d"}}, ["e"]),
+])
+def test_sort_key_conditions(condition: str, values: dict, expected: list[str]) -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    for k in ("a", "b", "ba", "c", "d", "e"):
+        _put(sandbox, {"S": k})
+    items = sandbox.call("Query", {"TableName": "items", "KeyConditionExpression": f"pk = :p AND {condition}",
+                                   "ExpressionAttributeValues": {":p": {"S": "p"}, **values}})["Items"]
+    assert [i["sk"]["S"] for i in items] == expected
+
+
+# ------------------------------------------------------------------------------- indexes
+def _indexed(sandbox: Sandbox) -> None:
+    _table(sandbox, GlobalSecondaryIndexes=[
+        {"IndexName": "byStatus", "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"},
+                                                {"AttributeName": "created", "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["title"]}}],
+        LocalSecondaryIndexes=[
+        {"IndexName": "byDue", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                             {"AttributeName": "due", "KeyType": "RANGE"}],
+         "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+
+
+def test_sparse_gsi_with_projection_and_key_moves() -> None:
+    sandbox = Sandbox()
+    _indexed(sandbox)
+    _put(sandbox, {"S": "1"}, status="open", created="2024", title="t1", body="long")
+    _put(sandbox, {"S": "2"}, title="no status: not in the GSI")
+    _put(sandbox, {"S": "3"}, status="open", created="2023", title="t3")
+
+    def open_items():
+        return sandbox.call("Query", {"TableName": "items", "IndexName": "byStatus",
+                                      "KeyConditionExpression": "#s = :o", "ExpressionAttributeNames": {"#s": "status"},
+                                      "ExpressionAttributeValues": {":o": {"S": "open"}}})["Items"]
+
+    items = open_items()
+    assert [i["sk"]["S"] for i in items] == ["3", "1"]  # index sort key order
+    assert set(items[0]) == {"pk", "sk", "status", "created", "title"}  # INCLUDE projection, no body
+    sandbox.call("UpdateItem", {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "3"}},
+                                "UpdateExpression": "SET #s = :c", "ExpressionAttributeNames": {"#s": "status"},
+                                "ExpressionAttributeValues": {":c": {"S": "closed"}}})
+    assert [i["sk"]["S"] for i in open_items()] == ["1"]
+    gsi = sandbox.call("DescribeTable", {"TableName": "items"})["Table"]["GlobalSecondaryIndexes"][0]
+    assert gsi["ItemCount"] == 2 and gsi["IndexStatus"] == "ACTIVE"
+
+
+def test_gsi_rejects_all_attributes_and_lsi_fetches_them() -> None:
+    sandbox = Sandbox()
+    _indexed(sandbox)
+    _put(sandbox, {"S": "1"}, status="open", created="1", due="d1", body="b")
+    with pytest.raises(SandboxError, match="ALL_ATTRIBUTES is not supported for global secondary index byStatus"):
+        sandbox.call("Query", {"TableName": "items", "IndexName": "byStatus", "Select": "ALL_ATTRIBUTES",
+                               "KeyConditionExpression": "#s = :o", "ExpressionAttributeNames": {"#s": "status"},
+                               "ExpressionAttributeValues": {":o": {"S": "open"}}})
+    items = sandbox.call("Query", {"TableName": "items", "IndexName": "byDue", "Select": "ALL_ATTRIBUTES",
+                                   "KeyConditionExpression": "pk = :p",
+                                   "ExpressionAttributeValues": {":p": {"S": "p"}}})["Items"]
+    assert items[0]["body"] == {"S": "b"}  # fetched from the table
+
+
+def test_filter_on_query_key_is_rejected_and_projection_is_nested() -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    _put(sandbox, {"S": "1"}, doc={"M": {"a": {"S": "x"}, "b": {"L": [{"N": "1"}, {"N": "2"}]}}})
+    with pytest.raises(SandboxError, match="Filter Expression can only contain non-primary key attributes"):
+        sandbox.call("Query", {"TableName": "items", "KeyConditionExpression": "pk = :p",
+                               "FilterExpression": "sk = :p", "ExpressionAttributeValues": {":p": {"S": "p"}}})
+    item = sandbox.call("GetItem", {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}},
+                                    "ProjectionExpression": "doc.b[1], sk"})["Item"]
+    assert item == {"sk": {"S": "1"}, "doc": {"M": {"b": {"L": [{"N": "2"}]}}}}
+
+
+# ---------------------------------------------------------------------------- writes
+def test_return_values_and_number_normalisation() -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    _put(sandbox, {"S": "1"}, n={"N": "01.50"}, s="x")
+    key = {"pk": {"S": "p"}, "sk": {"S": "1"}}
+    response = sandbox.call("UpdateItem", {"TableName": "items", "Key": key, "UpdateExpression": "SET n = n + :a",
+                                           "ExpressionAttributeValues": {":a": {"N": "1E1"}},
+                                           "ReturnValues": "UPDATED_OLD"})
+    assert response["Attributes"] == {"n": {"N": "1.5"}}  # DynamoDB returns normalised numbers
+    old = sandbox.call("DeleteItem", {"TableName": "items", "Key": key, "ReturnValues": "ALL_OLD"})["Attributes"]
+    assert old["n"] == {"N": "11.5"} and old["s"] == {"S": "x"}
+    upsert = sandbox.call("UpdateItem", {"TableName": "items", "Key": key, "UpdateExpression": "ADD c :one",
+                                         "ExpressionAttributeValues": {":one": {"N": "1"}}, "ReturnValues": "ALL_NEW"})
+    assert upsert["Attributes"] == {**key, "c": {"N": "1"}}
+
+
+def test_condition_failure_returns_old_item_on_request() -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    _put(sandbox, {"S": "1"}, v="old")
+    with pytest.raises(SandboxError) as caught:
+        sandbox.call("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}},
+                                 "ConditionExpression": "attribute_not_exists(pk)",
+                                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
+    assert caught.value.code == "ConditionalCheckFailedException"
+    assert caught.value.item["v"] == {"S": "old"}
+    assert sandbox.call("GetItem", {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}})["Item"]["v"] == {"S": "old"}
+
+
+def test_cancelled_transaction_changes_nothing_and_names_reasons() -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    _put(sandbox, {"S": "1"})
+    with pytest.raises(SandboxError) as caught:
+        sandbox.call("TransactWriteItems", {"TransactItems": [
+            {"Put": {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "2"}}}},
+            {"Delete": {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}},
+                        "ConditionExpression": "attribute_not_exists(pk)"}}]})
+    assert caught.value.code == "TransactionCanceledException"
+    assert caught.value.cancellation_reasons == [
+        {"Code": "None"}, {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]
+    assert sandbox.call("DescribeTable", {"TableName": "items"})["Table"]["ItemCount"] == 1
+
+
+def test_item_collection_limit_with_lsi() -> None:
+    """DG/LSI.html: an item collection of a table with an LSI holds at most 10 GB (scaled down here)."""
+    sandbox = Sandbox(item_collection_limit_bytes=3000)
+    _indexed(sandbox)
+    _put(sandbox, {"S": "1"}, due="a", pad="x" * 1000)
+    response = sandbox.call("PutItem", {"TableName": "items", "ReturnItemCollectionMetrics": "SIZE",
+                                        "Item": {"pk": {"S": "p"}, "sk": {"S": "2"}, "due": {"S": "b"}}})
+    assert response["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": {"S": "p"}}
+    with pytest.raises(SandboxError) as caught:
+        _put(sandbox, {"S": "3"}, due="c", pad="x" * 2000)
+    assert caught.value.code == "ItemCollectionSizeLimitExceededException"
+    with pytest.raises(SandboxError, match="Collection size exceeded"):
+        _put(sandbox, {"S": "3"}, pad="x" * 2000)  # no LSI entry, but table items count too
+    sandbox.call("PutItem", {"TableName": "items", "Item": {"pk": {"S": "q"}, "sk": {"S": "3"}, "pad": {"S": "x" * 2000}}})
+    assert sandbox.call("DescribeTable", {"TableName": "items"})["Table"]["ItemCount"] == 3  # other collection
+
+
+@pytest.mark.parametrize(("operation", "request_", "fragment"), [
+    ("GetItem", {"TableName": "nope", "Key": {}}, "Table: nope not found"),
+    ("GetItem", {"TableName": "items", "Key": {"pk": {"S": "p"}}}, "key element does not match the schema"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"N": "1"}}}, "Type mismatch for key sk"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": ""}, "sk": {"S": "1"}}}, "cannot contain an empty string"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}, "big": {"S": "x" * 409_600}}},
+     "Item size has exceeded the maximum allowed size"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}, "s": {"SS": []}}}, "may not be empty"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}, "n": {"N": "1" * 39}}},
+     "numeric value"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}, "status": {"N": "1"}}},
+     "Type mismatch for Index Key status"),
+    ("Query", {"TableName": "items", "IndexName": "byStatus", "ConsistentRead": True,
+               "KeyConditionExpression": "#s = :o", "ExpressionAttributeNames": {"#s": "status"},
+               "ExpressionAttributeValues": {":o": {"S": "x"}}}, "Consistent reads are not supported on global"),
+    ("Query", {"TableName": "items", "IndexName": "nope", "KeyConditionExpression": "pk = :p",
+               "ExpressionAttributeValues": {":p": {"S": "x"}}}, "does not have the specified index: nope"),
+    ("BatchWriteItem", {"RequestItems": {"items": [
+        {"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"S": str(i)}}}} for i in range(26)]}},
+     "less than or equal to 25"),
+    ("BatchWriteItem", {"RequestItems": {"items": [
+        {"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}}},
+        {"DeleteRequest": {"Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}}}]}}, "contains duplicates"),
+    ("BatchGetItem", {"RequestItems": {"items": {"Keys": [
+        {"pk": {"S": "p"}, "sk": {"S": str(i)}} for i in range(101)]}}}, "Too many items requested"),
+    ("TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}}},
+        {"Delete": {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}}}]},
+     "multiple operations on one item"),
+    ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}, "Expected": {}},
+     "legacy parameter Expected"),
+    ("Scan", {"TableName": "items", "Segment": 3, "TotalSegments": 2}, "Segment"),
+    ("CreateTable", {"TableName": "items", "KeySchema": HASH_RANGE, "BillingMode": "PAY_PER_REQUEST",
+                     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                              {"AttributeName": "sk", "AttributeType": "S"}]},
+     "Table already exists: items"),
+    ("Frobnicate", {}, "Unknown operation"),
+])
+def test_errors_name_the_problem(operation: str, request_: dict, fragment: str) -> None:
+    sandbox = Sandbox()
+    _indexed(sandbox)
+    with pytest.raises(SandboxError) as caught:
+        sandbox.call(operation, request_)
+    assert fragment in caught.value.message
+    assert caught.value.http_status == 400
+
+
+def test_create_table_validation() -> None:
+    sandbox = Sandbox()
+    with pytest.raises(SandboxError, match="does not have a range key"):
+        sandbox.call("CreateTable", {
+            "TableName": "lsi_no_range", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "x", "AttributeType": "S"}],
+            "LocalSecondaryIndexes": [{"IndexName": "lsi1", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                                                                       {"AttributeName": "x", "KeyType": "RANGE"}],
+                                       "Projection": {"ProjectionType": "ALL"}}]})
+    with pytest.raises(SandboxError, match="ProvisionedThroughput must be specified"):
+        sandbox.call("CreateTable", {"TableName": "prov", "KeySchema": HASH_RANGE[:1],
+                                     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
+    sandbox.call("CreateTable", {"TableName": "prov", "KeySchema": HASH_RANGE[:1],
+                                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                 "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 2}})
+    table = sandbox.call("DescribeTable", {"TableName": "prov"})["Table"]
+    assert table["TableStatus"] == "ACTIVE" and table["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    assert sandbox.call("ListTables", {})["TableNames"] == ["prov"]
+    assert sandbox.call("DeleteTable", {"TableName": "prov"})["TableDescription"]["TableStatus"] == "DELETING"
+    assert sandbox.call("ListTables", {})["TableNames"] == []
+
+
+# ------------------------------------------------------------------------------- designs
+def test_from_model_creates_tables_indexes_and_loads_samples() -> None:
+    model = parse_model({
+        "name": "shop",
+        "tables": [{"name": "orders", "partition_key": {"name": "PK"}, "sort_key": {"name": "SK"},
+                    "billing": {"mode": "provisioned", "read_capacity_units": 5, "write_capacity_units": 5},
+                    "gsis": [{"name": "GSI1", "partition_key": {"name": "GSI1PK"},
+                              "projection": {"type": "KEYS_ONLY"},
+                              "provisioned": {"read_capacity_units": 2, "write_capacity_units": 2}}],
+                    "lsis": [{"name": "ByDate", "sort_key": {"name": "Date"}}]}],
+        "entities": [{"name": "Order", "table": "orders", "item_count": 50,
+                      "keys": [{"attribute": "PK", "template": "C#{c}"}, {"attribute": "SK", "template": "O#{o}"},
+                               {"attribute": "GSI1PK", "template": "S#{s}"}],
+                      "variables": [{"name": "c", "cardinality": 10}, {"name": "o", "cardinality": 50},
+                                    {"name": "s", "cardinality": 3}],
+                      "attributes": [{"name": "total", "type": "N", "size_bytes": 3}]}],
+    })
+    sandbox = Sandbox.from_model(model, seed=3)
+    table = sandbox.call("DescribeTable", {"TableName": "orders"})["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PROVISIONED"
+    assert table["GlobalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    assert table["LocalSecondaryIndexes"][0]["IndexName"] == "ByDate"
+    expected = generate_items(model, 3)["orders"]
+    assert table["ItemCount"] == len(expected) > 0
+    assert table["GlobalSecondaryIndexes"][0]["ItemCount"] == sum("GSI1PK" in i for i in expected)
+
+
+@pytest.mark.parametrize("name", ["github_single_table", "crm_complex_filtering"])
+def test_sample_designs_load(name: str) -> None:
+    model = load_model_or_sample(name)
+    sandbox = Sandbox.from_model(model)
+    items = generate_items(model, 0)
+    for table in model.tables:
+        described = sandbox.call("DescribeTable", {"TableName": table.name})["Table"]
+        assert described["ItemCount"] == len(items[table.name])
