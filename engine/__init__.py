@@ -26,6 +26,9 @@ _EXPORTS = {
     "analyze_partitions": "engine.partitions",
     "simulate_heat": "engine.heat",
     "analyze_consistency": "engine.consistency",
+    "ConsistencyAssumptions": "engine.consistency",
+    "monte_carlo_stale": "engine.consistency",
+    "monte_carlo_conflicts": "engine.consistency",
 }
 
 __all__ = ["ENGINE_VERSION", *_EXPORTS]
