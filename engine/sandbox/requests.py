@@ -74,11 +74,11 @@ def reject_legacy(request: Request) -> None:
 
 def find_table(sandbox: Any, request: Request, call: Call | None = None) -> TableStore:
     name = require(request, "TableName")
+    if call is not None and call.table is None:
+        call.table = name
     table = sandbox.tables.get(name)
     if table is None:
         raise SandboxError(RESOURCE_NOT_FOUND, f"Requested resource not found: Table: {name} not found")
-    if call is not None and call.table is None:
-        call.table = name
     return table
 
 
