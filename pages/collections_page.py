@@ -1,10 +1,14 @@
 """Item collections page: the design's sample items by item collection and per facet, and sandbox runs."""
 
+import json
+
 import streamlit as st
 
-from ui import cache, state, widgets
+from engine.patterns import AGREEMENT_TEXT
+from engine.sandbox import OPERATIONS
+from ui import cache, sandbox_runs, state, widgets
 from ui import format as fmt
-from ui.collections import collection_sizes, facet_keys
+from ui.collections import collection_sizes, facet_keys, scalar_text
 
 state.ensure_session()
 widgets.page_header("Item collections", "What the data looks like: deterministic sample items grouped by partition "
@@ -44,5 +48,85 @@ if rows is not None:
         st.dataframe(rows, hide_index=True, width="stretch", height=420)
 
 st.subheader("Run a request on the sandbox")
-if not cache.engine_available("sandbox.executor") and not hasattr(__import__("engine.sandbox").sandbox, "Sandbox"):
-    widgets.engine_pending("The sandbox", "sandbox")
+st.caption("The sandbox is an in-memory DynamoDB holding the sample items above (private to this browser tab). "
+           "Pick an access pattern to see the request it becomes, or type any request as DynamoDB JSON.")
+
+report = widgets.call_engine("Access pattern runs", lambda: cache.pattern_report(design_json))
+REQUEST_KEY = f"{state.WIDGET_PREFIX}sandbox.request"
+OPERATION_KEY = f"{state.WIDGET_PREFIX}sandbox.operation"
+
+
+def _load_pattern_request() -> None:
+    name = st.session_state["view.sandbox.pattern"]
+    if report is None or name not in {p.name for p in report.patterns}:
+        return
+    runs = report.pattern(name).runs
+    if runs:
+        st.session_state[REQUEST_KEY] = json.dumps(runs[0].request, indent=2)
+        st.session_state[OPERATION_KEY] = runs[0].operation
+
+
+def _run_request() -> None:
+    try:
+        request = sandbox_runs.parse_request(st.session_state[REQUEST_KEY])
+    except ValueError as exc:
+        st.session_state[sandbox_runs.LAST_RUN] = sandbox_runs.RunOutcome(
+            st.session_state[OPERATION_KEY], error=f"The request is not valid JSON: {exc}")
+        return
+    st.session_state[sandbox_runs.LAST_RUN] = sandbox_runs.run(st.session_state[OPERATION_KEY], request)
+
+
+def _reset_sandbox() -> None:
+    sandbox_runs.session_sandbox(reset=True)
+    st.session_state.pop(sandbox_runs.LAST_RUN, None)
+
+
+if report is not None and report.patterns:
+    names = [p.name for p in report.patterns]
+    chosen = st.selectbox("Access pattern", names, key="view.sandbox.pattern", on_change=_load_pattern_request)
+    pv = report.pattern(chosen)
+    if REQUEST_KEY not in st.session_state:
+        _load_pattern_request()
+    c = st.columns(3)
+    c[0].metric("Consumed per request (sandbox)", fmt.units(sum(pv.measured.values()), "units"),
+                help=", ".join(f"{t}: {u:g}" for t, u in pv.measured.items()))
+    if pv.estimate is not None:
+        c[1].metric("Capacity engine's estimate", fmt.units(sum(pv.estimate.values()), "units"))
+    if pv.items_returned is not None:
+        c[2].metric("Items returned per request", fmt.units(pv.items_returned, "items"))
+    kinds = ", ".join(pv.entities_returned) or "none"
+    st.markdown(f"**How it is served:** {pv.summary}. Returns: {kinds}"
+                + (" (a heterogeneous item collection: several entity types in one request)." if pv.heterogeneous
+                   else "."))
+    st.caption(f"Sandbox vs estimate: {AGREEMENT_TEXT.get(pv.agreement, pv.agreement)}.")
+    if pv.error:
+        st.error(f"This pattern could not be run: {pv.error}")
+    for note in pv.notes:
+        st.caption(note)
+elif report is not None:
+    st.info("This design has no access patterns yet; type a request below, or add patterns on the Design page.")
+
+with st.form("form.sandbox"):
+    st.selectbox("Operation", list(OPERATIONS), key=OPERATION_KEY)
+    st.text_area("Request (DynamoDB JSON)", key=REQUEST_KEY, height=220,
+                 placeholder='{"TableName": "app", "Key": {"PK": {"S": "USER#1"}, "SK": {"S": "PROFILE"}}}')
+    st.form_submit_button("Run on the sandbox", on_click=_run_request, type="primary")
+st.button("Reset the sandbox's data", key="sandbox.reset", on_click=_reset_sandbox,
+          help="Writes you ran change the sandbox; this reloads the sample items.")
+
+outcome = st.session_state.get(sandbox_runs.LAST_RUN)
+if outcome is not None:
+    if outcome.error:
+        st.error(outcome.error, icon=":material/error:")
+    else:
+        got = fmt.count(len(outcome.items), "item")
+        scanned = f", {fmt.count(outcome.scanned_count, 'item')} evaluated" if outcome.scanned_count is not None else ""
+        st.success(f"{outcome.operation} returned {got}{scanned}.")
+    if outcome.arms:
+        st.dataframe([{"table or index": t, "consumed capacity units": u} for t, u in outcome.arms.items()],
+                     hide_index=True, key="table.sandbox.arms")
+        st.caption("As DynamoDB reports it with ReturnConsumedCapacity=INDEXES: `table` for the table, "
+                   "`table#index` for each index" + (" (a failed request still consumes)." if outcome.error else "."))
+    if outcome.items:
+        st.dataframe([{k: scalar_text(v) for k, v in item.items()} for item in outcome.items], hide_index=True,
+                     width="stretch", key="table.sandbox.items")

@@ -241,3 +241,14 @@ def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] 
                       ) -> tuple[Any, tuple[str, ...]]:
     """The global-table consistency of `table` with MREC and MRSC swapped: (result, ()) or (None, reasons)."""
     return _other_mode(design_json, ENGINE_VERSION, table, tuple(sorted((assumptions or {}).items())))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _pattern_report(design_json: str, engine_version: str, seed: int) -> Any:
+    patterns = _engine("patterns")
+    return patterns.validate_patterns(model_from_json(design_json), seed=seed)
+
+
+def pattern_report(design_json: str, seed: int = 0) -> Any:
+    """engine.patterns.validate_patterns: every access pattern run on a private sandbox (read-only result)."""
+    return _pattern_report(design_json, ENGINE_VERSION, seed)
