@@ -401,33 +401,41 @@ def _index_write_distribution(pattern_template: str, index_template: str, distri
     return Uniform(), f"written items spread uniformly over the {space.key_count} index key value(s)"
 
 
-def _entity_of(model, pattern, attribute: str | None = None) -> Entity:
-    for name in pattern.entities:
-        entity = model.entity(name)
+def _pattern_entities(model, pattern) -> list[Entity]:
+    """Entities a pattern touches: its `entities`, then those of its transaction actions."""
+    names = list(pattern.entities) + [a.entity for a in getattr(pattern, "actions", ())]
+    return [model.entity(n) for n in dict.fromkeys(names)]
+
+
+def _entity_of(model, pattern, table: str | None = None, attribute: str | None = None) -> Entity:
+    """The pattern's entity stored in `table` (and carrying `attribute`), else its first entity."""
+    entities = _pattern_entities(model, pattern)
+    in_table = [e for e in entities if table is None or e.table == table] or list(model.entities_of(table or "")) \
+        or entities
+    for entity in in_table:
         if attribute is None or entity.has_attribute(attribute):
             return entity
-    return model.entity(pattern.entities[0])
+    return in_table[0]
 
 
-def _index_space(model, pattern, table: Table, index: GlobalSecondaryIndex, target: str) -> tuple[KeySpace, str]:
-    """Key space of a GSI's partition key for the items a write pattern writes."""
-    attribute = index.partition_key.name
-    entity = _entity_of(model, pattern, attribute)
+def _attribute_space(table: Table, index: str | None, entity: Entity, attribute: str,
+                     target: str) -> tuple[KeySpace, str]:
+    """Key space of a key attribute the written items carry (a GSI key, or another table's key)."""
     tmpl = entity.key_template(attribute)
     if tmpl is not None:
-        return make_space(target, table, index.name, entity, tmpl.template), ""
+        return make_space(target, table, index, entity, tmpl.template), ""
     if entity.variable(attribute) is not None:
-        return make_space(target, table, index.name, entity, "{" + attribute + "}"), ""
+        return make_space(target, table, index, entity, "{" + attribute + "}"), ""
     note = (f"{target}: the values of '{attribute}' are not described (no key template or variable); "
             f"assumed one distinct value per item ({entity.item_count})")
-    return make_space(target, table, index.name, entity, "{" + attribute + "}", note=note,
+    return make_space(target, table, index, entity, "{" + attribute + "}", note=note,
                       count=max(entity.item_count, 1)), note
 
 
 def _pattern_space(model, pattern, table: Table, target: str, index: str | None) -> KeySpace | None:
     if pattern.key_condition is None:
         return None
-    entity = _entity_of(model, pattern)
+    entity = _entity_of(model, pattern, table.name)
     return make_space(target, table, index, entity, pattern.key_condition.partition_key)
 
 
@@ -435,14 +443,15 @@ def _arms_of(evaluation, pattern_name: str) -> tuple:
     return tuple(evaluation.pattern(pattern_name).arms)
 
 
-def _arm_target(table: Table, target: str) -> tuple[str, str | None, bool]:
-    """(target the load lands on, index name or None, is a GSI). LSIs live on the table's partitions."""
-    if "#" not in target:
-        return target, None, False
-    name = target.split("#", 1)[1]
+def _arm_target(model, target: str) -> tuple[Table, str, str | None, bool]:
+    """(table, target the load lands on, GSI name or None, is a GSI). LSIs live on the table's partitions."""
+    table_name, _, name = target.partition("#")
+    table = model.table(table_name)
+    if not name:
+        return table, target, None, False
     if isinstance(table.index(name), LocalSecondaryIndex):
-        return table.name, None, False
-    return target, name, True
+        return table, table.name, None, False
+    return table, target, name, True
 
 
 def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
@@ -452,11 +461,10 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
     spaces: dict[tuple, KeySpace] = {}
     for pattern in model.access_patterns:
         pe = evaluation.pattern(pattern.name)
-        table = model.table(pattern.table)
-        entity = _entity_of(model, pattern)
+        entity = _entity_of(model, pattern, pattern.table)
         distribution = pattern_distribution(pattern.key_distribution, entity)
         for arm in _arms_of(evaluation, pattern.name):
-            target, index, is_gsi = _arm_target(table, arm.target)
+            table, target, index, is_gsi = _arm_target(model, arm.target)
             channel = "write" if arm.write_units_per_request > 0 else "read"
             units = arm.write_units_per_request if channel == "write" else arm.read_units_per_request
             if units <= 0:
@@ -473,18 +481,31 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
     return arms, notes
 
 
-def _arm_space(model, pattern, table, target, index, is_gsi, distribution, notes):
-    """The key space and distribution of one arm (see `_index_write_distribution` for GSI writes)."""
-    if is_gsi and pattern.index != index:  # a write maintaining the GSI
-        gsi = table.index(index)
-        space, note = _index_space(model, pattern, table, gsi, target)
-        if note:
-            notes.append(note)
-        base_template = pattern.key_condition.partition_key if pattern.key_condition else ""
-        dist, how = _index_write_distribution(base_template, space.template, distribution, space)
-        notes.append(f"{target} <- '{pattern.name}': {how}")
-        return space, dist
-    return _pattern_space(model, pattern, table, target, index), distribution
+def _arm_space(model, pattern, table: Table, target: str, index: str | None, is_gsi: bool,
+               distribution: KeyDistribution, notes: list[str]):
+    """The key space and distribution of one arm.
+
+    The pattern's key condition addresses its own table (and LSIs), or the GSI it reads. Other
+    arms are writes the key condition does not name: a GSI the write maintains (see
+    `_index_write_distribution`) or another table's item in a transaction (its entity's key
+    template and key distribution).
+    """
+    own_table = table.name == pattern.table
+    if own_table and (not is_gsi or pattern.index == index):
+        return _pattern_space(model, pattern, table, target, index), distribution
+    attribute = table.index(index).partition_key.name if is_gsi else table.partition_key.name
+    entity = _entity_of(model, pattern, table.name, attribute)
+    space, note = _attribute_space(table, index, entity, attribute, target)
+    if note:
+        notes.append(note)
+    if not is_gsi:
+        notes.append(f"{target} <- '{pattern.name}': transaction item keys follow entity {entity.name}'s distribution")
+        return space, entity.key_distribution
+    base = pattern.key_condition.partition_key if pattern.key_condition and own_table else ""
+    dist, how = _index_write_distribution(base, space.template, distribution if own_table else
+                                          entity.key_distribution, space)
+    notes.append(f"{target} <- '{pattern.name}': {how}")
+    return space, dist
 
 
 def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:

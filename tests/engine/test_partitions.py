@@ -258,3 +258,32 @@ def test_hot_enum_key_sharded_sample_has_no_hot_key():
     report = analyze_partitions(model)
     assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
     assert all(t.headroom > 0 for t in report.targets)
+
+
+def test_a_transaction_loads_every_table_it_writes_on_that_table_s_keys():
+    model = parse_model({
+        "name": "tx",
+        "tables": [{"name": "Orders", "partition_key": {"name": "pk"}},
+                   {"name": "Stock", "partition_key": {"name": "sku"},
+                    "gsis": [{"name": "ByWarehouse", "partition_key": {"name": "wh"}}]}],
+        "entities": [
+            {"name": "Order", "table": "Orders", "item_count": 1000,
+             "keys": [{"attribute": "pk", "template": "O#{id}"}], "variables": [{"name": "id", "cardinality": 1000}],
+             "attributes": [{"name": "v", "size_bytes": 100}]},
+            {"name": "Item", "table": "Stock", "item_count": 50,
+             "keys": [{"attribute": "sku", "template": "SKU#{sku}"}, {"attribute": "wh", "template": "WH#{wh}"}],
+             "variables": [{"name": "sku", "cardinality": 50}, {"name": "wh", "cardinality": 2}],
+             "attributes": [{"name": "qty", "type": "N", "size_bytes": 3}]}],
+        "access_patterns": [{
+            "name": "checkout", "operation": "TransactWriteItems", "table": "Orders", "entities": ["Order"],
+            "key_condition": {"partition_key": "O#{id}"}, "requests_per_second": 100,
+            "actions": [{"action": "Put", "entity": "Order"},
+                        {"action": "Update", "entity": "Item", "changed_attributes": ["qty", "wh"]}]}],
+    })
+    report = analyze_partitions(model)
+    stock = report.target("Stock")
+    assert stock.hot_keys[0].key.startswith("SKU#")
+    assert stock.write_units_per_second == pytest.approx(200)  # transactional: 2 x 1 WCU per item
+    warehouse = report.target("Stock#ByWarehouse")
+    assert warehouse.hot_keys[0].key in {"WH#wh-000000", "WH#wh-000001"}
+    assert warehouse.hot_keys[0].write_units_per_second == pytest.approx(warehouse.write_units_per_second / 2)
