@@ -264,3 +264,38 @@ def throttling_figure(result: Any) -> go.Figure:
     fig.update_xaxes(title="time (minutes)", range=[0, result.horizon_seconds / 60])
     fig.update_yaxes(title="requests throttled (%)", range=[0, 105])
     return _layout(fig, "Throttled requests over time", height=320)
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
+    """A design's monthly cost by kind: reads, writes, index writes, replication, storage (USD)."""
+    totals = {kind: 0.0 for kind in COST_COLORS}
+    for p in evaluation.patterns:
+        for kind, value in pattern_cost_parts(p).items():
+            totals[kind] += value
+    totals["storage"] = sum(t.storage_monthly_usd for t in evaluation.tables)
+    return totals
+
+
+def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
+    """Monthly cost of each design side by side, stacked by kind, each segment and total labelled."""
+    labels = [_short(label, 30) for label, _ in evaluations]
+    parts = [evaluation_cost_parts(ev) for _, ev in evaluations]
+    fig = go.Figure()
+    for kind, color in COST_COLORS.items():
+        values = [p[kind] for p in parts]
+        if not any(v > 0 for v in values):
+            continue
+        fig.add_trace(go.Bar(x=labels, y=values, name=kind, marker_color=color,
+                             text=[f"{kind} ${v:,.0f}" if v > 0 else "" for v in values], textposition="inside",
+                             textfont={"color": "white"},
+                             hovertemplate="%{x}: " + kind + " $%{y:,.2f}/month<extra></extra>"))
+    totals = [ev.total_monthly_usd for _, ev in evaluations]
+    fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[f"${v:,.2f}/month" for v in totals],
+                             textposition="top center", hoverinfo="skip", cliponaxis=False))
+    fig.update_yaxes(title="monthly cost (USD)", rangemode="tozero", range=[0, max(totals + [1]) * 1.15])
+    _layout(fig, "Monthly cost side by side", height=380, barmode="stack")
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
+    return fig

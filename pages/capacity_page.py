@@ -38,7 +38,8 @@ with left:
         options[model.price_catalog] = model.price_catalog
     st.radio("Price catalog", list(options), format_func=options.get, index=list(options).index(model.price_catalog),
              key=f"{state.WIDGET_PREFIX}catalog", on_change=_catalog_changed)
-    free_tier = st.toggle("Apply the free tier (25 GB, 25 RCU + 25 WCU)", key="view.capacity.free_tier")
+    free_tier = st.toggle("Free tier", key="view.capacity.free_tier",
+                          help="Deduct the always-free 25 GB storage and 25 RCU + 25 WCU of provisioned capacity.")
 
 ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
 if ev is not None:
@@ -48,11 +49,11 @@ if ev is not None:
                      for p in ev.patterns)
         storage = sum(t.storage_monthly_usd for t in ev.tables)
         m = st.columns(4)
-        m[0].metric("Total cost", fmt.usd(ev.total_monthly_usd), help=f"{ev.catalog.name}; "
+        m[0].metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), help=f"{ev.catalog.name}; "
                     f"{ev.catalog.hours_per_month:g} hours per month")
-        m[1].metric("Reads", fmt.usd(reads))
-        m[2].metric("Writes incl. index writes", fmt.usd(writes))
-        m[3].metric("Storage", fmt.usd(storage))
+        m[1].metric("Reads per month", fmt.usd(reads, per=""))
+        m[2].metric("Writes per month (incl. indexes)", fmt.usd(writes, per=""))
+        m[3].metric("Storage per month", fmt.usd(storage, per=""))
         if ev.patterns:
             top = max(ev.patterns, key=lambda p: p.monthly_usd + p.replication_monthly_usd)
             share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0
@@ -73,8 +74,9 @@ if ev is not None:
         } for p in ev.patterns]
         if rows:
             st.dataframe(rows, hide_index=True, width="stretch", key="table.patterns")
+        basis = ev.patterns[0].cost_basis.replace("on_demand requests", "on-demand request prices") if ev.patterns else ""
         st.caption("RCU: 4 KB read units (eventual reads count half); WCU: 1 KB write units, with every index the "
-                   "write touches. Costs at the average rate; " + (ev.patterns[0].cost_basis if ev.patterns else ""))
+                   f"write touches. Costs at the average rate, {basis}.")
 
     st.subheader("Billing mode and table class per table")
     for t in ev.tables:

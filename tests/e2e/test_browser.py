@@ -129,7 +129,7 @@ def _title(pg, text: str) -> None:
 
 
 def _total_cost(pg) -> str:
-    metric = pg.locator('[data-testid="stMetric"]', has_text="Total cost").first
+    metric = pg.locator('[data-testid="stMetric"]', has_text="Total cost per month").first
     metric.wait_for()
     return metric.locator('[data-testid="stMetricValue"]').inner_text()
 
@@ -168,7 +168,7 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     _wait_idle(pg)
     pg.wait_for_function(
         "(before) => { const m = [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
-        ".find(e => e.innerText.includes('Total cost')); "
+        ".find(e => e.innerText.includes('Total cost per month')); "
         "return m && !m.innerText.includes(before); }", arg=before, timeout=UI_TIMEOUT_MS)
     after = _total_cost(pg)
     assert after != before
