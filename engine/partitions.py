@@ -459,6 +459,7 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
     arms: list[ArmLoad] = []
     notes: list[str] = []
     spaces: dict[tuple, KeySpace] = {}
+    popular: dict[tuple, tuple[np.ndarray, tuple[str, ...]]] = {}
     for pattern in model.access_patterns:
         pe = evaluation.pattern(pattern.name)
         entity = _entity_of(model, pattern, pattern.table)
@@ -472,7 +473,9 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
             space, dist = _arm_space(model, pattern, table, target, index, is_gsi, distribution, notes)
             if space is not None:
                 space = spaces.setdefault((target, space.template, space.key_count), space)
-            shares, hot = _shares(dist, space) if space is not None else (None, ())
+            if space is not None and (id(space), dist) not in popular:
+                popular[(id(space), dist)] = _shares(dist, space)  # arms of one space share one array
+            shares, hot = popular[(id(space), dist)] if space is not None else (None, ())
             arms.append(ArmLoad(
                 pattern=pattern.name, target=target, channel=channel, units_per_request=float(units),
                 requests_per_second=float(pe.requests_per_second),
