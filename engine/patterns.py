@@ -93,6 +93,8 @@ class RequestRun:
     measured: Arms
     rules: Arms
     disputed: bool = False
+    item_sizes_bytes: tuple[int, ...] = ()
+    """Sizes of the items (index entries on an index) the rules charged: evaluated, read or written."""
 
 
 @dataclass(frozen=True)
@@ -609,6 +611,14 @@ def _paged(ctx: _Context, operation: str, request: dict,
         page_request = {**request, "ExclusiveStartKey": last}
 
 
+def _evaluated_sizes(ctx: _Context, pattern: Any, table: Table, evaluated: list[Item]) -> list[int]:
+    """Sizes the read is charged on: whole items on the table, index entries on an index (DG/GSI.html)."""
+    full = [ctx.full_item(table, it) for it in evaluated]
+    if pattern.index is None:
+        return [item_size_bytes(i) for i in full]
+    return [_entry_size(table, pattern.index, i) or 0 for i in full]
+
+
 def _read_rules(ctx: _Context, pattern: Any, table: Table, evaluated: list[Item]) -> Arms:
     """engine.capacity's Query/Scan rule on the evaluated items (index entries on an index)."""
     full = [ctx.full_item(table, it) for it in evaluated]
@@ -617,7 +627,7 @@ def _read_rules(ctx: _Context, pattern: Any, table: Table, evaluated: list[Item]
         return {table.name: capacity.query_read_units([item_size_bytes(i) for i in full], pattern.consistency)}
     gsi = isinstance(index, GlobalSecondaryIndex)
     consistency = "eventual" if gsi else pattern.consistency
-    entries = [_entry_size(table, index.name, i) or 0 for i in full]
+    entries = _evaluated_sizes(ctx, pattern, table, evaluated)
     target = capacity.target_name(table.name, index.name)
     if not gsi and getattr(pattern, "fetch_from_table", False):
         units = capacity.lsi_query_read_units(entries, [item_size_bytes(i) for i in full], consistency)
@@ -654,7 +664,8 @@ def _run_query_or_scan(ctx: _Context, pattern: Any, table: Table, notes: list[st
         runs.append(RequestRun(
             f"Limit {limit}" if limit is not None else "every page", weight, pattern.operation, request, error,
             scanned, None if error else len(items), _entities(ctx, table, items), measured,
-            _read_rules(ctx, pattern, table, probe_items)))
+            _read_rules(ctx, pattern, table, probe_items),
+            item_sizes_bytes=tuple(_evaluated_sizes(ctx, pattern, table, probe_items))))
     return runs
 
 
@@ -708,7 +719,8 @@ def _run_key_reads(ctx: _Context, pattern: Any, table: Table, notes: list[str]) 
             items = [] if response is None else returned(response)
             runs.append(RequestRun(f"{len(keys)} key(s)", weight / len(groups), pattern.operation, request, error,
                                    len(keys), len(items), _entities(ctx, table, items), measured,
-                                   _key_read_rules(pattern, table, [None if f is None else _size(f.item) for f in found])))
+                                   _key_read_rules(pattern, table, [None if f is None else _size(f.item) for f in found]),
+                                   item_sizes_bytes=tuple(_size(f.item) for f in found if f is not None)))
     return runs
 
 
@@ -884,7 +896,8 @@ def _write_run(ctx: _Context, label: str, weight: float, operation: str, request
     _response, error, measured = _call(ctx, operation, request)
     if error is None:
         _undo(ctx, writes)
-    return RequestRun(label, weight, operation, request, error, None, None, (), measured, rules, disputed)
+    sizes = tuple(max(_size(w.old) or 0, _size(w.new) or 0) for w in writes)
+    return RequestRun(label, weight, operation, request, error, None, None, (), measured, rules, disputed, sizes)
 
 
 def _run_batch_write(ctx: _Context, pattern: Any, notes: list[str]) -> list[RequestRun]:
@@ -1053,7 +1066,27 @@ def _difference_notes(pattern: Any, runs: Sequence[RequestRun], ctx: _Context, t
         if not same_arms(r.measured, r.rules):
             notes.append(f"{r.scenario}: sandbox measured {_nonzero(r.measured)}, the rules on the same items give "
                          f"{_nonzero(r.rules)}")
+    sample_mean = _mean([(r.weight * len(r.item_sizes_bytes), sum(r.item_sizes_bytes) / len(r.item_sizes_bytes))
+                         for r in runs if r.item_sizes_bytes])
+    design_mean = _design_mean_bytes(ctx.model, pattern)
+    if sample_mean is not None and design_mean is not None and abs(sample_mean - design_mean) > 0.5:
+        what = "index entries" if pattern.index else "items"
+        notes.append(f"the sample {what} this pattern touched average {sample_mean:,.0f} B; the design's average "
+                     f"is {design_mean:,.0f} B")
     return notes
+
+
+def _design_mean_bytes(model: DataModel, pattern: Any) -> float | None:
+    """Mean item (or index entry) size of the pattern's entities by engine.capacity's size model."""
+    if pattern.operation == "TransactWriteItems":
+        return None
+    sizes = capacity.DesignSizes(model)
+    weights = capacity.entity_weights(model, pattern.entities)
+    if pattern.index is None:
+        return sum(w * sizes.item(e).mean for e, w in weights.items())
+    parts = [(w * sizes.share(e, pattern.index), sizes.entry(e, pattern.index).mean) for e, w in weights.items()]
+    total = sum(w for w, _ in parts)
+    return None if total <= 0 else sum(w * m for w, m in parts) / total
 
 
 def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimate_note: str | None) -> PatternValidation:
