@@ -20,6 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--request", required=True, metavar="FILE",
                         help="request JSON as the AWS CLI's --cli-input-json takes it ('-' reads stdin); add "
                              "\"ReturnConsumedCapacity\": \"INDEXES\" to see the units per table and index")
+    parser.add_argument("--items", metavar="FILE", default=None,
+                        help="also load items from FILE (DynamoDB JSON, plain JSON/JSON lines, or CSV with "
+                             "name:TYPE headers) into --table before the request")
+    parser.add_argument("--table", metavar="NAME", default=None,
+                        help="table the --items go to (default: the design's only table)")
+    parser.add_argument("--no-samples", action="store_true",
+                        help="start the design's tables empty (no seeded sample items)")
 
 
 def _read_request(spec: str) -> dict:
@@ -39,6 +46,22 @@ def _read_request(spec: str) -> dict:
     return request
 
 
+def _load_items(sandbox, model, path: str, table_name: str | None) -> None:
+    """Import items from a file into one of the design's tables (keys checked, problems by row/column)."""
+    from engine.errors import WorkbenchError
+    from engine.samples import import_items_file
+
+    names = [t.name for t in model.tables]
+    if table_name is None and len(names) != 1:
+        raise WorkbenchError(f"--items {path}: the design has tables {names}; say which one with --table NAME")
+    name = table_name or names[0]
+    if name not in names:
+        raise WorkbenchError(f"--table {name} is not a table of the design (known: {', '.join(names)})")
+    items = import_items_file(path, table=model.table(name))
+    sandbox.load_items(name, items)
+    print(f"loaded {len(items)} item(s) from {path} into {name}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from engine.commands import load_model_arg, print_json
     from engine.sandbox import OPERATIONS, Sandbox, SandboxError
@@ -48,7 +71,17 @@ def run(args: argparse.Namespace) -> int:
               f"{', '.join(sorted(OPERATIONS))})", file=sys.stderr)
         return 2
     request = _read_request(args.request)
-    sandbox = Sandbox.from_model(load_model_arg(args.model), seed=args.seed)
+    model = load_model_arg(args.model)
+    if args.no_samples:
+        from engine.sandbox import create_table_request
+
+        sandbox = Sandbox()
+        for table in model.tables:
+            sandbox.call("CreateTable", create_table_request(table))
+    else:
+        sandbox = Sandbox.from_model(model, seed=args.seed)
+    if args.items:
+        _load_items(sandbox, model, args.items, args.table)
     try:
         response = sandbox.call(args.operation, request)
     except SandboxError as exc:

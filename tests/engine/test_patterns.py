@@ -377,3 +377,17 @@ def test_cli_sandbox_errors(tmp_path, capsys, args, request_text, code, message)
     path.write_text(request_text)
     assert main(["sandbox", "team_users_gsi", *args, "--request", str(path)]) == code
     assert message in capsys.readouterr().err
+
+
+def test_cli_sandbox_loads_imported_items(tmp_path, capsys):
+    """Imported items (CSV with typed headers) are queryable; a bad cell is named by row and column."""
+    (tmp_path / "items.csv").write_text("TeamId,UserId,Role,Score:N\nTEAM#x,USER#1,admin,5\nTEAM#x,USER#2,dev,7\n")
+    (tmp_path / "q.json").write_text(json.dumps({"TableName": "TeamUsers", "KeyConditionExpression": "TeamId = :t",
+                                                 "ExpressionAttributeValues": {":t": {"S": "TEAM#x"}}}))
+    args = ["sandbox", "team_users_gsi", "--no-samples", "--operation", "Query", "--request", str(tmp_path / "q.json")]
+    assert main([*args, "--items", str(tmp_path / "items.csv")]) == 0
+    response = json.loads(capsys.readouterr().out)
+    assert response["Count"] == 2 and response["Items"][1]["Score"] == {"N": "7"}
+    (tmp_path / "bad.csv").write_text("TeamId,UserId,Score:N\nTEAM#x,USER#1,five\n")
+    assert main([*args, "--items", str(tmp_path / "bad.csv")]) == 1
+    assert "row 2, column 'Score' (N): 'five' is not a number" in capsys.readouterr().err
