@@ -324,3 +324,22 @@ def test_csv_key_columns_take_the_table_key_type():
 def test_generated_items_survive_an_export_import_round_trip():
     items = generate_items(parse_model(_design()))["main"]
     assert import_items(json.dumps(items), "dynamodb-json", TABLE) == items
+
+
+@settings(max_examples=60, deadline=None)
+@given(pk_card=st.integers(1, 50), sk_card=st.integers(1, 50), item_count=st.integers(0, 5000),
+       cap=st.integers(0, 120), enum=st.booleans(), skew=st.sampled_from(["uniform", "zipf"]),
+       seed=st.integers(0, 2**16))
+def test_any_design_gets_the_right_count_of_distinct_keyed_items(pk_card, sk_card, item_count, cap, enum, skew, seed):
+    """Invariants: min(item_count, cap, distinct keys) items, unique primary keys, every key attribute typed."""
+    pk_var = {"name": "p", "cardinality": pk_card, "kind": "enum" if enum else "id"}
+    design = {"name": "prop", "tables": [{"name": "Tab", "partition_key": {"name": "PK"}, "sort_key": {"name": "SK"}}],
+              "entities": [{"name": "E", "table": "Tab", "item_count": item_count,
+                            "keys": [{"attribute": "PK", "template": "P#{p}"}, {"attribute": "SK", "template": "S#{s}"}],
+                            "variables": [pk_var, {"name": "s", "cardinality": sk_card}],
+                            "key_distribution": {"kind": skew},
+                            "attributes": [{"name": "a", "size_bytes": 10, "presence": 0.5}]}]}
+    items = generate_items(parse_model(design), seed=seed, max_items_per_entity=cap)["Tab"]
+    assert len(items) == min(item_count, cap, pk_card * sk_card)
+    assert len({(i["PK"]["S"], i["SK"]["S"]) for i in items}) == len(items)
+    assert all(set(i) <= {"PK", "SK", "a"} and "PK" in i and "SK" in i for i in items)
