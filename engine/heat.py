@@ -513,14 +513,16 @@ class _TargetSim:
         sl = slice(t0, t0 + L)
         self.demand[:, sl] = self.rate[:, None] * mult
         key_r, key_w, beta = self._key_admission(mult)
-        dem = self._partition_demand(mult, key_r * beta, key_w * beta)
+        dem, raw = self._partition_demand(mult, key_r, key_w, beta)
         util = dem[READ] / LIMITS[READ] + dem[WRITE] / LIMITS[WRITE]
         hard = np.where(util > self.frag[:, None], self.frag[:, None] / np.maximum(util, 1e-300), 1.0)
         frac = np.ones((2, self.hot.size, L))
         for ch in (READ, WRITE):
             frac[ch] = self._admit_channel(ch, dem[ch] * hard, mult, sl)
         self._attribute(mult, sl, hard, frac, beta)
-        self._record_partitions(mult, sl, dem, hard, frac)
+        for ch in (READ, WRITE):
+            self.throttled_series[ch, sl] = self.demand[self.channel == ch, sl].sum(axis=0) - self.consumed_series[ch, sl]
+        self._record_partitions(mult, sl, dem, raw, hard, frac)
         self._record_keys(key_r, key_w, beta, hard, frac)
         self._control(t0 + L, util)
         total = self.demand[:, sl]
@@ -538,14 +540,18 @@ class _TargetSim:
         beta = np.where(key_u > cap, cap / np.maximum(key_u, 1e-300), 1.0)
         return key_r, key_w, beta
 
-    def _partition_demand(self, mult: np.ndarray, key_r: np.ndarray, key_w: np.ndarray) -> np.ndarray:
-        """(2, H, L) demand of the simulated partitions after per-key caps."""
+    def _partition_demand(self, mult: np.ndarray, key_r: np.ndarray, key_w: np.ndarray,
+                          beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(2, H, L) demand of the simulated partitions after per-key caps, and before them."""
         dem = np.zeros((2, self.hot.size, mult.shape[1]))
+        raw = np.zeros_like(dem)
         for ch, keys in ((READ, key_r), (WRITE, key_w)):
             sel = self.channel == ch
             dem[ch] = self.cold_h[sel].T @ mult[sel]
-            np.add.at(dem[ch], self.key_local, keys)
-        return dem
+            raw[ch] = dem[ch]
+            np.add.at(dem[ch], self.key_local, keys * beta)
+            np.add.at(raw[ch], self.key_local, keys)
+        return dem, raw
 
     def _admit_channel(self, ch: int, demand: np.ndarray, mult: np.ndarray, sl: slice) -> np.ndarray:
         """Admitted share (H, L) of one channel's demand: share, adaptive capacity, then burst."""
@@ -569,9 +575,7 @@ class _TargetSim:
         before, self.bank[ch] = bank_levels(self.bank[ch], x, cap)
         admitted = base + given + np.minimum(before, remaining)
         self.cap_series[ch, sl] = capacity
-        consumed = rest + admitted.sum(axis=0)
-        self.consumed_series[ch, sl] = consumed
-        self.throttled_series[ch, sl] = (demand - admitted).sum(axis=0)
+        self.consumed_series[ch, sl] = rest + admitted.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(demand > 0, admitted / demand, 1.0)
 
@@ -590,7 +594,7 @@ class _TargetSim:
             self.kr[sel, sl] = kr * mult[sel]
             self.cap_th[sel, sl] = cp * mult[sel]
 
-    def _record_partitions(self, mult, sl, dem, hard, frac) -> None:
+    def _record_partitions(self, mult, sl, dem, raw, hard, frac) -> None:
         """Consumed and throttled units for the heatmap rows and the partition count."""
         rows, local = self.display, self.display_local
         inside = local >= 0
@@ -600,7 +604,7 @@ class _TargetSim:
             self.grid_consumed[ch, ~inside, sl] = outside
             admitted = dem[ch][local[inside]] * hard[local[inside]] * frac[ch][local[inside]]
             self.grid_consumed[ch, inside, sl] = admitted
-            self.grid_throttled[ch, inside, sl] = dem[ch][local[inside]] - admitted
+            self.grid_throttled[ch, inside, sl] = raw[ch][local[inside]] - admitted
         self.count_series[sl] = (self.P - self.hot.size) * self.frag_uniform + self.frag.sum()
 
     def _record_keys(self, key_r, key_w, beta, hard, frac) -> None:

@@ -305,3 +305,32 @@ def test_cli_json_shape():
 def test_cli_rejects_a_bad_horizon_without_a_traceback(capsys):
     assert main(["heat", "hot_enum_key", "--horizon", "-5"]) == 1
     assert "--horizon -5" in capsys.readouterr().err
+
+
+# --- invariants -------------------------------------------------------------------------------
+
+def _zipf_spec(partitions, write_capacity, write_rps, read_rps, exponent, seed):
+    keys = 5000
+    shares = np.arange(1, keys + 1, dtype=float) ** -exponent
+    shares /= shares.sum()
+    group = KeyGroup(key_partition=np.random.default_rng(seed).integers(0, partitions, keys), splittable_units=1)
+    arms = (ArmSpec("w", "write", 1.0, write_rps, group, shares), ArmSpec("r", "read", 0.5, read_rps, group, shares))
+    return provisioned("T", partitions, 3000.0 * partitions, write_capacity, arms)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 20), st.floats(100, 20_000), st.floats(0, 20_000), st.floats(0, 20_000), st.floats(0.2, 2.0),
+       st.integers(0, 1000))
+def test_throttling_is_bounded_conserves_units_and_never_grows_with_capacity(partitions, capacity, write_rps,
+                                                                          read_rps, exponent, seed):
+    options = HeatOptions(horizon_seconds=240, request_noise=False, heatmap_max_buckets=240)
+    low = simulate_specs([_zipf_spec(partitions, capacity, write_rps, read_rps, exponent, seed)], options)
+    high = simulate_specs([_zipf_spec(partitions, capacity * 2, write_rps, read_rps, exponent, seed)], options)
+    for p in low.patterns:
+        assert 0.0 <= p.throttled_fraction <= 1.0
+        assert sum(p.throttle_reasons.values()) == pytest.approx(p.throttled_requests, rel=1e-6, abs=1e-3)
+        assert high.pattern(p.name).throttled_fraction <= p.throttled_fraction + 1e-9
+    target = low.targets[0]
+    demand = write_rps * 1.0
+    assert (target.consumed_write_series + target.throttled_write_series) == pytest.approx(
+        np.full(240, demand), rel=1e-6, abs=1e-6)
