@@ -120,6 +120,11 @@ def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str
             if target in seen:
                 raise validation("Transaction request cannot include multiple operations on one item")
             seen.add(target)
+    payload_bytes = sum(a.plan.new.size_bytes for a in planned
+                        if isinstance(a, Action) and a.plan is not None and a.plan.new is not None)
+    if payload_bytes > MAX_TRANSACTION_BYTES:
+        raise validation(f"Transaction size exceeded: the items total {payload_bytes} bytes, over the "
+                         f"{MAX_TRANSACTION_BYTES}-byte limit of a transaction")
     reasons = [_reason(action) for action in planned]
     if any(r["Code"] != "None" for r in reasons):
         raise _cancelled(planned, reasons, call)

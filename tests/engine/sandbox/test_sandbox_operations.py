@@ -327,3 +327,38 @@ def test_sample_designs_load(name: str) -> None:
     for table in model.tables:
         described = sandbox.call("DescribeTable", {"TableName": table.name})["Table"]
         assert described["ItemCount"] == len(items[table.name])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(["1", "2", "3"])), min_size=1, max_size=30),
+       st.integers(min_value=1, max_value=5), st.booleans())
+def test_gsi_pages_with_duplicate_index_keys_cover_every_item_once(keys, limit, forward) -> None:
+    """GSI keys need not be unique: entries order by (index sort key, table key) and paging resumes exactly."""
+    sandbox = Sandbox()
+    _table(sandbox, GlobalSecondaryIndexes=[{"IndexName": "byG", "KeySchema": [
+        {"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "gs", "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+    for i, (g, gs) in enumerate(keys):
+        _put(sandbox, {"S": f"{i:03d}"}, g=g, gs=gs)
+    got, start = [], None
+    while True:
+        page = sandbox.call("Query", {"TableName": "items", "IndexName": "byG", "Limit": limit,
+                                      "ScanIndexForward": forward, "KeyConditionExpression": "g = :a AND gs >= :two",
+                                      "ExpressionAttributeValues": {":a": {"S": "a"}, ":two": {"S": "2"}},
+                                      **({"ExclusiveStartKey": start} if start else {})})
+        got += [(i["gs"]["S"], i["sk"]["S"]) for i in page["Items"]]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+        assert set(start) == {"pk", "sk", "g", "gs"}  # table keys + index keys
+    expected = sorted((gs, f"{i:03d}") for i, (g, gs) in enumerate(keys) if g == "a" and gs >= "2")
+    assert got == (expected if forward else expected[::-1])
+
+
+def test_transaction_size_limit() -> None:
+    sandbox = Sandbox()
+    _table(sandbox)
+    puts = [{"Put": {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": str(i)}, "d": {"S": "x" * 400_000}}}}
+            for i in range(11)]  # DG/ServiceQuotas.html: a transaction carries at most 4 MB
+    with pytest.raises(SandboxError, match="Transaction size exceeded"):
+        sandbox.call("TransactWriteItems", {"TransactItems": puts})
