@@ -38,7 +38,7 @@ from engine.keyspace import variable_cardinality
 from engine.model import DataModel
 from engine.model.entity import Entity, template_variables
 from engine.model.table import GlobalSecondaryIndex, Table
-from engine.samples import SampleItem, generate_samples, key_value, primary_key_text
+from engine.samples import SampleItem, entity_samples, generate_samples, key_value, primary_key_text
 
 Item = dict[str, dict[str, Any]]
 Arms = dict[str, float]
@@ -67,6 +67,8 @@ AGREEMENT_TEXT = {
     "assumption_differs": "DynamoDB documents no figure here (cancelled transaction); the sandbox and the "
                           "capacity engine made different documented assumptions",
     "unavailable": "no estimate: engine.evaluate did not run (see notes)",
+    "incomplete": "some of the pattern's scenarios could not be built from the sample (see notes); the measured "
+                  "average covers the others only",
     "error": "the pattern could not be run (see error)",
 }
 
@@ -203,10 +205,11 @@ def _pattern_dict(p: PatternValidation) -> dict[str, Any]:
 class _Context:
     """The sandbox, the sample items and lookups shared by every pattern run."""
 
-    def __init__(self, model: DataModel, sandbox: Any, samples: dict[str, list[SampleItem]]) -> None:
+    def __init__(self, model: DataModel, sandbox: Any, samples: dict[str, list[SampleItem]], seed: int = 0) -> None:
         self.model = model
         self.sandbox = sandbox
         self.samples = samples
+        self.seed = seed
         self.by_key: dict[tuple[str, tuple[str, ...]], SampleItem] = {}
         for table_name, items in samples.items():
             table = model.table(table_name)
@@ -226,6 +229,12 @@ class _Context:
     def entity_items(self, entity: str) -> list[SampleItem]:
         table = self.model.entity(entity).table
         return [s for s in self.samples[table] if s.entity == entity]
+
+    def synthetic_items(self, entity_name: str) -> list[SampleItem]:
+        """Items the entity would have if it had any (for an entity with item_count 0): not in the sandbox."""
+        entity = self.model.entity(entity_name)
+        stand_in = entity.model_copy(update={"item_count": PROBES})
+        return entity_samples(stand_in, self.model.table(entity.table), self.seed, PROBES)
 
 
 def _call(ctx: _Context, operation: str, request: dict[str, Any]) -> tuple[dict | None, str | None, Arms]:
@@ -346,9 +355,7 @@ def new_item(ctx: _Context, entity_name: str) -> Item:
     """
     entity = ctx.model.entity(entity_name)
     table = ctx.model.table(entity.table)
-    bases = ctx.entity_items(entity_name)
-    if not bases:
-        raise _Unavailable(f"entity '{entity_name}' has no sample items to copy a new item from")
+    bases = ctx.entity_items(entity_name) or ctx.synthetic_items(entity_name)
     types = _key_types(table)
     variables = _primary_variables(entity, table)
     for _ in range(64):
@@ -538,11 +545,10 @@ def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
     texts = [] if kc is None else [kc.partition_key] + (
         [] if kc.sort_key is None else [kc.sort_key.value, kc.sort_key.value2 or ""])
     needed = {v for t in texts for v in template_variables(t)}
-    out = []
-    for s in ctx.samples[pattern.table]:
-        entity = ctx.model.entity(s.entity)
-        if s.entity in pattern.entities and all(entity.variable(v) is not None for v in needed):
-            out.append(s)
+    usable = [e for e in pattern.entities if all(ctx.model.entity(e).variable(v) is not None for v in needed)]
+    out = [s for s in ctx.samples[pattern.table] if s.entity in usable]
+    if not out and usable:  # no sample items (item_count 0): keys of items the entity would have
+        out = ctx.synthetic_items(usable[0])
     return out
 
 
@@ -896,7 +902,7 @@ def _write_run(ctx: _Context, label: str, weight: float, operation: str, request
     _response, error, measured = _call(ctx, operation, request)
     if error is None:
         _undo(ctx, writes)
-    sizes = tuple(max(_size(w.old) or 0, _size(w.new) or 0) for w in writes)
+    sizes = tuple(max(_size(w.old) or 0, _size(w.new) or 0) for w in writes if w.old is not None or w.new is not None)
     return RequestRun(label, weight, operation, request, error, None, None, (), measured, rules, disputed, sizes)
 
 
@@ -1041,13 +1047,16 @@ def _mean(values: Sequence[tuple[float, int | None]]) -> float | None:
     return None if not known or total <= 0 else sum(w * v for w, v in known) / total
 
 
-def _agreement(pattern: Any, runs: Sequence[RequestRun], measured: Arms, rules: Arms, estimate: Arms | None) -> str:
+def _agreement(pattern: Any, runs: Sequence[RequestRun], measured: Arms, rules: Arms, estimate: Arms | None,
+               skipped: bool = False) -> str:
     if any(not same_arms(r.measured, r.rules) and not r.disputed for r in runs):
         return "sandbox_differs"
     if estimate is None:
         return "unavailable"
     if same_arms(measured, estimate):
         return "agree"
+    if skipped:
+        return "incomplete"
     if not same_arms(measured, rules):
         return "assumption_differs"
     if pattern.operation == "Scan" and pattern.items_per_request is None:
@@ -1060,8 +1069,8 @@ def _difference_notes(pattern: Any, runs: Sequence[RequestRun], ctx: _Context, t
     asked = getattr(pattern, "items_per_request", None)
     read = _mean([(r.weight, r.items_read) for r in runs])
     if asked is not None and read is not None and pattern.operation in ("Query", "Scan") and read + 1e-9 < asked:
-        notes.append(f"the sample's largest matching collection gives {read:g} items per request where the "
-                     f"pattern reads {asked:g} (the sample holds at most its cap of items per entity)")
+        notes.append(f"the largest matching collection in the sample gives {read:g} items per request where the "
+                     f"pattern reads {asked:g} (the sample keeps the design's collection sizes, capped per entity)")
     for r in runs:
         if not same_arms(r.measured, r.rules):
             notes.append(f"{r.scenario}: sandbox measured {_nonzero(r.measured)}, the rules on the same items give "
@@ -1103,8 +1112,13 @@ def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimat
         return PatternValidation(**common, runs=(), entities_returned=(), heterogeneous=False, items_read=None,
                                  items_returned=None, measured={}, rules={}, estimate=estimate, agreement="error",
                                  notes=tuple(notes), error=str(exc))
+    if not runs:
+        return PatternValidation(**common, runs=(), entities_returned=(), heterogeneous=False, items_read=None,
+                                 items_returned=None, measured={}, rules={}, estimate=estimate, agreement="error",
+                                 notes=tuple(notes), error="no request could be built from the sample: " + "; ".join(notes))
     measured, rules = _weighted(runs, "measured"), _weighted(runs, "rules")
     returned = tuple(dict.fromkeys(e for r in runs for e in r.entities_returned))
+    skipped = any(" not run: " in n for n in notes)
     errors = [f"{r.scenario}: {r.error_code}" for r in runs if r.error_code and "condition fails" not in r.scenario
               and "cancelled" not in r.scenario]
     notes += _difference_notes(pattern, runs, ctx, table)
@@ -1114,7 +1128,7 @@ def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimat
         items_read=_mean([(r.weight, r.items_read) for r in runs]),
         items_returned=_mean([(r.weight, r.items_returned) for r in runs]),
         measured=measured, rules=rules, estimate=None if estimate is None else _nonzero(estimate),
-        agreement="error" if errors else _agreement(pattern, runs, measured, rules, estimate),
+        agreement="error" if errors else _agreement(pattern, runs, measured, rules, estimate, skipped),
         notes=tuple(dict.fromkeys(notes)), error="; ".join(errors) or None)
 
 
@@ -1166,7 +1180,7 @@ def validate_patterns(model: DataModel, seed: int = 0, sandbox: Any = None,
     samples = generate_samples(model, seed, cap)
     if sandbox is None:
         sandbox = loaded_sandbox(model, samples)
-    ctx = _Context(model, sandbox, samples)
+    ctx = _Context(model, sandbox, samples, seed)
     estimates, estimate_note = _estimates(model)
     ordered = sorted(model.access_patterns, key=lambda p: not p.is_read)
     by_name = {p.name: validate_pattern(ctx, p, estimates.get(p.name), estimate_note) for p in ordered}

@@ -391,3 +391,19 @@ def test_cli_sandbox_loads_imported_items(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("TeamId,UserId,Score:N\nTEAM#x,USER#1,five\n")
     assert main([*args, "--items", str(tmp_path / "bad.csv")]) == 1
     assert "row 2, column 'Score' (N): 'five' is not a number" in capsys.readouterr().err
+
+
+def test_an_entity_without_items_still_validates_what_it_can():
+    """A new, empty entity: puts run on items it would have, reads find nothing (minimum charge,
+    DG/Query.html), writes to existing items cannot run and say why."""
+    design = _shop(SHOP_PATTERNS)
+    design["entities"][1]["item_count"] = 0
+    report = validate_patterns(parse_model(design))
+    assert report.pattern("place order").agreement == "agree"
+    assert report.pattern("import orders").agreement == "agree"
+    empty_read = report.pattern("orders of customer")
+    assert empty_read.items_read == 0 and empty_read.measured == {"Shop": 0.5}
+    assert empty_read.agreement == "sample_differs"
+    assert report.pattern("delete order").agreement == "incomplete"
+    replace = report.pattern("replace order")
+    assert replace.agreement == "error" and "has no (more) sample items" in replace.error
