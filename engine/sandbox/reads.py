@@ -444,8 +444,10 @@ def query(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     forward = request.get("ScanIndexForward", True) is not False
     start = _start_key(request, target)
     hash_order = order_key(hash_value)
+    if start is not None and start[0] != hash_order:
+        raise validation("The provided starting key is outside query boundaries based on provided conditions")
     partition = target.partitions.get(hash_order)
-    if partition is not None and (start is None or start[0] == hash_order):
+    if partition is not None:
         keys = _keys_in(partition, bounds, start[1] if start else None, forward)
         _read(reader, (partition[k] for k in keys))
     return _response(target, reader.page, _consumption(target, reader.page, consistent), request,

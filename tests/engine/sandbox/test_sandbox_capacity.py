@@ -10,7 +10,9 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from sandbox_rules import CASES, TABLE, Case, arms_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sandbox_rules import CASES, TABLE, Case, arms_of, create_rules_table, sized
 
 from engine.sandbox import Sandbox, SandboxError
 from engine.sandbox.server import RequestLog, start_in_thread
@@ -89,3 +91,27 @@ def test_rule_over_http(case: Case, http) -> None:
     logged = json.loads(log.getvalue().splitlines()[-1])
     assert logged["operation"] == case.operation
     assert sum(logged["consumed_capacity"].values()) == pytest.approx(_first(response["ConsumedCapacity"])["CapacityUnits"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=40, max_value=400 * 1024), min_size=0, max_size=12), st.booleans())
+def test_paging_matches_the_capacity_engine(sizes: list[int], consistent: bool) -> None:
+    """Reading a partition page by page costs what engine.capacity.query_read_units says for the same
+    evaluated sizes (1 MB pages, each rounded once, DOMAIN.md §2): two implementations of one rule."""
+    from engine.capacity import query_read_units
+
+    sandbox = Sandbox()
+    create_rules_table(sandbox)
+    sandbox.load_items(TABLE, [sized(size, "p", f"{i:03d}") for i, size in enumerate(sizes)])
+    total, start, seen = 0.0, None, 0
+    while True:
+        page = sandbox.call("Query", {"TableName": TABLE, "KeyConditionExpression": "pk = :p",
+                                      "ExpressionAttributeValues": {":p": {"S": "p"}}, "ConsistentRead": consistent,
+                                      "ReturnConsumedCapacity": "TOTAL", **({"ExclusiveStartKey": start} if start else {})})
+        total += page["ConsumedCapacity"]["CapacityUnits"]
+        seen += page["Count"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            break
+    assert seen == len(sizes)
+    assert total == pytest.approx(query_read_units(sizes, "strong" if consistent else "eventual"))

@@ -253,6 +253,8 @@ def test_item_collection_limit_with_lsi() -> None:
     ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"S": "1"}}, "Expected": {}},
      "legacy parameter Expected"),
     ("Scan", {"TableName": "items", "Segment": 3, "TotalSegments": 2}, "Segment"),
+    ("Query", {"TableName": "items", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
+               "ExclusiveStartKey": {"pk": {"S": "b"}, "sk": {"S": "1"}}}, "outside query boundaries"),
     ("CreateTable", {"TableName": "items", "KeySchema": HASH_RANGE, "BillingMode": "PAY_PER_REQUEST",
                      "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
                                               {"AttributeName": "sk", "AttributeType": "S"}]},
