@@ -161,7 +161,7 @@ class ArmSpec:
     group: KeyGroup | None
     """Keys hit; None spreads the load evenly over all partitions (Scan)."""
     shares: np.ndarray | None = None
-    """Share of requests per rank of `group` (sums to 1)."""
+    """Share of requests per rank of `group` (a sum below 1 spreads the rest evenly over partitions)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -416,7 +416,9 @@ class _TargetSim:
                 self.arm_part[a] = self.rate[a] / P
             else:
                 groups.setdefault(id(arm.group), arm.group)
-                self.arm_part[a] = np.bincount(arm.group.key_partition, weights=arm.shares * self.rate[a], minlength=P)
+                placed = np.bincount(arm.group.key_partition, weights=arm.shares * self.rate[a], minlength=P)
+                tail = max(0.0, 1.0 - float(arm.shares.sum()))  # keys beyond the ranks modelled: spread
+                self.arm_part[a] = placed + tail * self.rate[a] / P
         self._track_keys(list(groups.values()), max_mult)
         self.max_frag = self._max_fragments(list(groups.values()))
 
@@ -453,8 +455,8 @@ class _TargetSim:
         frag = np.zeros(self.P)
         for group in groups:
             frag += np.bincount(group.key_partition, minlength=self.P) * group.splittable_units
-        if any(arm.group is None for arm in self.arms):
-            frag += UNSPLITTABLE_SCAN_UNITS
+        if any(arm.group is None or float(arm.shares.sum()) < 1 - 1e-9 for arm in self.arms):
+            frag += UNSPLITTABLE_SCAN_UNITS  # a Scan, or keys beyond the ranks modelled: many items
         return np.maximum(frag, 1.0)
 
     def _init_state(self) -> None:

@@ -26,7 +26,7 @@ import numpy as np
 
 from engine.evaluate import Finding
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
-from engine.model.entity import Entity, HotKeys, KeyDistribution, Uniform, template_variables
+from engine.model.entity import Entity, HotKeys, KeyDistribution, Uniform, Zipf, template_variables
 from engine.model.table import (
     AutoScaling,
     GlobalSecondaryIndex,
@@ -51,6 +51,9 @@ CTU_WRITE_WEIGHT = 3.0
 # Workbench choices (not AWS figures), documented where used.
 LABEL_HASH_MAX_KEYS = 4096
 """Key spaces up to this size are labelled and hashed by label; larger ones by rank."""
+MAX_RANKS_PER_SPACE = 2_000_000
+"""Keys of one space modelled one by one; the rest of a bigger space (its least popular keys)
+is spread evenly over the partitions, which is where a uniform hash puts it on average."""
 SAFE_UTILIZATION = 0.8
 """Fixes are sized so the hot key stays at or below this share of a partition's limit."""
 DEFAULT_TOP_KEYS = 10
@@ -79,6 +82,11 @@ class KeySpace:
     """How the space was derived when the design does not say (an assumption shown to users)."""
 
     @property
+    def ranks(self) -> int:
+        """Keys modelled one by one (the most popular; at most MAX_RANKS_PER_SPACE)."""
+        return min(self.key_count, MAX_RANKS_PER_SPACE)
+
+    @property
     def splittable_units(self) -> int:
         """Most pieces split for heat can cut one key's item collection into (1 = never)."""
         return 1 if self.split_blocker else max(1, int(self.items_per_key))
@@ -103,7 +111,8 @@ class ArmLoad:
     space: KeySpace | None
     """None: spread evenly over every partition (a Scan)."""
     shares: np.ndarray | None
-    """Share of the arm's requests per key rank (sums to 1), aligned with `space`."""
+    """Share of the arm's requests per key rank, aligned with `space` (sums to 1 unless the space
+    is bigger than MAX_RANKS_PER_SPACE: the rest is spread evenly over the partitions)."""
     hot_labels: tuple[str, ...] = ()
 
     @property
@@ -330,7 +339,7 @@ def space_partitions(space: KeySpace, partitions: int) -> np.ndarray:
         labels = key_labels(space.entity, space.template)
         units = np.fromiter((label_hash_unit(s) for s in labels), dtype=np.float64, count=len(labels))
     else:
-        units = rank_hash_unit(np.arange(space.key_count, dtype=np.uint64), template_seed(space.target, space.template))
+        units = rank_hash_unit(np.arange(space.ranks, dtype=np.uint64), template_seed(space.target, space.template))
     return units_to_partitions(units, partitions)
 
 
@@ -379,7 +388,31 @@ def _shares(distribution: KeyDistribution, space: KeySpace) -> tuple[np.ndarray,
     if n <= LABEL_HASH_MAX_KEYS:
         return popularity(distribution, n, key_labels(space.entity, space.template)), ()
     hot = tuple(k.key for k in distribution.keys) if isinstance(distribution, HotKeys) else ()
-    return popularity(distribution, n, None), hot
+    return head_popularity(distribution, n, space.ranks), hot
+
+
+def head_popularity(distribution: KeyDistribution, n: int, ranks: int) -> np.ndarray:
+    """Shares of the `ranks` most popular of n keys (the whole distribution when ranks == n).
+
+    Zipf normalises over all n keys: H(n, s) = the head's exact sum + the midpoint integral of
+    x^-s over the tail (Euler-Maclaurin; relative error far below 1e-6 for tails this long).
+    """
+    if ranks >= n:
+        return popularity(distribution, n, None)
+    if isinstance(distribution, Zipf):
+        s = distribution.exponent
+        head = np.arange(1, ranks + 1, dtype=float) ** -s
+        a, b = ranks + 0.5, n + 0.5
+        tail = math.log(b / a) if s == 1.0 else (b ** (1 - s) - a ** (1 - s)) / (1 - s)
+        return head / (head.sum() + tail)
+    if isinstance(distribution, HotKeys):
+        shares = np.zeros(ranks)
+        hot = [k.share for k in distribution.keys][:ranks]
+        shares[: len(hot)] = hot
+        rest = max(0.0, 1.0 - sum(hot))
+        shares[len(hot):] = rest / max(n - len(hot), 1)
+        return shares
+    return np.full(ranks, 1.0 / n)
 
 
 def _index_write_distribution(pattern_template: str, index_template: str, distribution: KeyDistribution,
@@ -558,7 +591,9 @@ def arm_partition_units(arm: ArmLoad, target: TargetLoad, per_second: float) -> 
     p = target.partitions
     if arm.space is None:
         return np.full(p, per_second / p)
-    return np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * per_second, minlength=p)
+    placed = np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * per_second, minlength=p)
+    tail = max(0.0, 1.0 - float(arm.shares.sum()))
+    return placed + tail * per_second / p if tail > 1e-12 else placed
 
 
 def partition_units(target: TargetLoad, peak: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -573,8 +608,8 @@ def partition_units(target: TargetLoad, peak: bool) -> tuple[np.ndarray, np.ndar
 
 def space_key_units(target: TargetLoad, space: KeySpace, peak: bool) -> tuple[np.ndarray, np.ndarray]:
     """(read, write) units/s of every key of a space, summed over the arms using it."""
-    read = np.zeros(space.key_count)
-    write = np.zeros(space.key_count)
+    read = np.zeros(space.ranks)
+    write = np.zeros(space.ranks)
     for arm in target.arms:
         if arm.space is space:
             rate = arm.peak_units_per_second if peak else arm.units_per_second
@@ -635,6 +670,7 @@ def layout_of(target: TargetLoad, top_n: int = DEFAULT_TOP_KEYS) -> TargetLayout
     key_counts = np.zeros(target.partitions, dtype=np.int64)
     for space in target.spaces:
         key_counts += np.bincount(target.key_partitions[id(space)], minlength=target.partitions)
+        key_counts += (space.key_count - space.ranks) // target.partitions  # the unmodelled tail, spread
     order = np.argsort(-peak_u, kind="stable")[:top_n]
     hottest = tuple(PartitionLoad(
         partition=int(p), read_units_per_second=float(read[p]), write_units_per_second=float(write[p]),
@@ -778,6 +814,6 @@ def report_of(targets: list[TargetLoad], notes: list[str], top_n: int = DEFAULT_
 __all__ = [
     "ArmLoad", "Finding", "HotKey", "KeySpace", "PartitionLoad", "PartitionReport", "TargetLayout",
     "TargetLoad", "analyze_partitions", "build_targets", "label_hash_unit", "on_demand_throughput",
-    "partition_count", "rank_hash_unit", "report_of", "top_ranks", "shards_needed", "space_partitions", "storage_partitions",
+    "head_popularity", "partition_count", "rank_hash_unit", "report_of", "top_ranks", "shards_needed", "space_partitions", "storage_partitions",
     "throughput_partitions", "utilization", "warm_partitions",
 ]

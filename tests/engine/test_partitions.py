@@ -287,3 +287,33 @@ def test_a_transaction_loads_every_table_it_writes_on_that_table_s_keys():
     warehouse = report.target("Stock#ByWarehouse")
     assert warehouse.hot_keys[0].key in {"WH#wh-000000", "WH#wh-000001"}
     assert warehouse.hot_keys[0].write_units_per_second == pytest.approx(warehouse.write_units_per_second / 2)
+
+
+# --- huge key spaces: the most popular ranks one by one, the tail spread -----------------------
+
+@pytest.mark.parametrize("distribution", [
+    {"kind": "zipf", "exponent": 1.0}, {"kind": "zipf", "exponent": 0.7}, {"kind": "zipf", "exponent": 1.6},
+    {"kind": "uniform"}, {"kind": "hot_keys", "keys": [{"key": "a", "share": 0.3}, {"key": "b", "share": 0.1}]},
+])
+def test_head_popularity_matches_the_full_distribution(distribution):
+    from engine.keyspace import popularity
+    from engine.model.entity import Entity
+    from engine.partitions import head_popularity
+
+    dist = Entity.model_validate({"name": "x", "table": "t", "item_count": 1,
+                                  "key_distribution": distribution}).key_distribution
+    full = popularity(dist, 300_000)
+    head = head_popularity(dist, 300_000, 20_000)
+    assert head == pytest.approx(full[:20_000], rel=1e-5)
+
+
+def test_a_trillion_key_space_is_modelled_without_a_trillion_rows():
+    model = design(item_count=1000, key_template="U#{id}#{day}", cardinality=1_000_000,
+                   variables=[{"name": "day", "cardinality": 1_000_000}],
+                   patterns=[put(2000, template="U#{id}#{day}", distribution={"kind": "zipf", "exponent": 1.0})])
+    table = analyze_partitions(model).target("Tbl")
+    assert table.write_units_per_second == pytest.approx(2000)
+    top = table.hot_keys[0]
+    # zipf s=1 over 1e12 keys: the top key's share is 1 / H(1e12) = 1 / (ln(1e12) + 0.5772...)
+    assert top.write_units_per_second == pytest.approx(2000 / (np.log(1e12) + 0.5772156649), rel=1e-3)
+    assert top.key == "U#id-000000#day-000000"
