@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-HELP = "run one DynamoDB API request (wire JSON) against a design's tables holding its seeded sample items"
+HELP = ("run one DynamoDB API request (wire JSON) against a design's tables holding its seeded sample items "
+        "(without --operation: describe the loaded tables)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,9 +16,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_model_argument(parser)
     parser.add_argument("--seed", type=int, default=0, help="sample data seed (default 0)")
-    parser.add_argument("--operation", required=True, metavar="OP",
+    parser.add_argument("--operation", metavar="OP", default=None,
                         help="DynamoDB operation, e.g. Query, GetItem, PutItem, Scan, TransactWriteItems")
-    parser.add_argument("--request", required=True, metavar="FILE",
+    parser.add_argument("--request", metavar="FILE", default=None,
                         help="request JSON as the AWS CLI's --cli-input-json takes it ('-' reads stdin); add "
                              "\"ReturnConsumedCapacity\": \"INDEXES\" to see the units per table and index")
     parser.add_argument("--items", metavar="FILE", default=None,
@@ -27,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="table the --items go to (default: the design's only table)")
     parser.add_argument("--no-samples", action="store_true",
                         help="start the design's tables empty (no seeded sample items)")
+    parser.add_argument("--json", action="store_true",
+                        help="without --operation, print the tables as JSON (responses are always JSON)")
 
 
 def _read_request(spec: str) -> dict:
@@ -62,15 +65,39 @@ def _load_items(sandbox, model, path: str, table_name: str | None) -> None:
     print(f"loaded {len(items)} item(s) from {path} into {name}", file=sys.stderr)
 
 
+def _describe(sandbox, model, args: argparse.Namespace) -> int:
+    """The loaded tables (DescribeTable of each) and how many sample items each entity holds."""
+    from collections import Counter
+
+    from engine.commands import print_json
+    from engine.samples import generate_samples
+
+    tables = [sandbox.call("DescribeTable", {"TableName": t.name})["Table"] for t in model.tables]
+    per_entity = {} if args.no_samples else {
+        name: dict(Counter(s.entity for s in samples)) for name, samples in generate_samples(model, args.seed).items()}
+    if args.json:
+        print_json({"design": model.name, "seed": args.seed, "tables": tables, "sample_items": per_entity})
+        return 0
+    for t in tables:
+        counts = ", ".join(f"{e} {n}" for e, n in per_entity.get(t["TableName"], {}).items()) or "no sample items"
+        print(f"{t['TableName']}: {t['ItemCount']} items ({counts})")
+    print("run a request with --operation OP --request FILE.json", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from engine.commands import load_model_arg, print_json
     from engine.sandbox import OPERATIONS, Sandbox, SandboxError
 
-    if args.operation not in OPERATIONS:
+    if (args.operation is None) != (args.request is None):
+        print("error: --operation and --request go together (an operation and its request JSON); give both, "
+              "or neither to describe the loaded tables", file=sys.stderr)
+        return 2
+    if args.operation is not None and args.operation not in OPERATIONS:
         print(f"error: --operation {args.operation} is not a DynamoDB operation the sandbox speaks (known: "
               f"{', '.join(sorted(OPERATIONS))})", file=sys.stderr)
         return 2
-    request = _read_request(args.request)
+    request = _read_request(args.request) if args.request is not None else None
     model = load_model_arg(args.model)
     if args.no_samples:
         from engine.sandbox import create_table_request
@@ -82,6 +109,8 @@ def run(args: argparse.Namespace) -> int:
         sandbox = Sandbox.from_model(model, seed=args.seed)
     if args.items:
         _load_items(sandbox, model, args.items, args.table)
+    if request is None:
+        return _describe(sandbox, model, args)
     try:
         response = sandbox.call(args.operation, request)
     except SandboxError as exc:

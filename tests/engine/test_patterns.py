@@ -407,3 +407,12 @@ def test_an_entity_without_items_still_validates_what_it_can():
     assert report.pattern("delete order").agreement == "incomplete"
     replace = report.pattern("replace order")
     assert replace.agreement == "error" and "has no (more) sample items" in replace.error
+
+
+def test_cli_sandbox_without_a_request_describes_the_tables(capsys):
+    assert main(["sandbox", "github_single_table", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [t["TableName"] for t in out["tables"]] == ["GitHub", "Repositories", "Issues"]
+    assert out["tables"][0]["ItemCount"] == 600
+    assert out["sample_items"]["GitHub"] == {"Repo": 200, "Issue": 200, "Star": 200}
+    assert main(["sandbox", "github_single_table", "--operation", "Scan"]) == 2
