@@ -132,7 +132,7 @@ def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str
     for action in planned:
         if action.plan is not None:
             action.table.apply(action.plan)
-        consumptions.setdefault(action.table.name, Consumption(action.table.name, "write")).merge(action.consumption)
+        consumptions.setdefault(action.table.name, Consumption(action.table.name, "write", transactional=True)).merge(action.consumption)
     for consumption in consumptions.values():
         call.record(consumption)
     response: dict[str, Any] = {}
@@ -162,7 +162,7 @@ def _cancelled(planned: list[Action | SandboxError], reasons: list[dict[str, Any
         if isinstance(action, SandboxError):
             continue
         charge = failed_write_consumption(action.table, action.table.get(action.orders), transactional=True)
-        consumptions.setdefault(action.table.name, Consumption(action.table.name, "write")).merge(charge)
+        consumptions.setdefault(action.table.name, Consumption(action.table.name, "write", transactional=True)).merge(charge)
     for consumption in consumptions.values():
         call.record(consumption)
     codes = ", ".join(r["Code"] for r in reasons)
@@ -189,7 +189,7 @@ def transact_get_items(sandbox: Any, request: Request, call: Call) -> dict[str, 
     for table, orders, paths in reads:
         record = table.get(orders)
         units = read_units(record.size_bytes if record else 0, consistent=True, transactional=True)
-        consumptions.setdefault(table.name, Consumption(table.name, "read")).table_units += units
+        consumptions.setdefault(table.name, Consumption(table.name, "read", transactional=True)).table_units += units
         responses.append({"Item": shaped(record.item, paths)} if record else {})
     for consumption in consumptions.values():
         call.record(consumption)

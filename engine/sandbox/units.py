@@ -6,9 +6,12 @@ so the measured units and the capacity engine's estimates cannot drift apart. So
 reads and writes cost 2x on the table; index arms are not doubled, AWS-measured per DOMAIN.md),
 DG/GSI.html and DG/LSI.html (index writes sized on the projected entry).
 
-Wire shape (API_ConsumedCapacity.html): TOTAL returns TableName and CapacityUnits (plus
-ReadCapacityUnits or WriteCapacityUnits); INDEXES adds a `Table` arm and, per index the
-request touched, `GlobalSecondaryIndexes` / `LocalSecondaryIndexes` arms. An index a write
+Wire shape (API_ConsumedCapacity.html): TOTAL returns TableName and CapacityUnits; INDEXES adds
+a `Table` arm and, per index the request touched, `GlobalSecondaryIndexes` /
+`LocalSecondaryIndexes` arms. Only transactions (TransactWriteItems, TransactGetItems) also split
+ReadCapacityUnits / WriteCapacityUnits, top-level and per arm; single-item, Query, Scan and batch
+operations return CapacityUnits alone (characterised against real DynamoDB by the
+paritysuite/dynamodb-conformance suite, issue #69, and ExtendDB PR #212). An index a write
 leaves untouched has no arm; a read through an index carries a zero Table arm unless it
 fetched from the table (LSI).
 """
@@ -55,6 +58,7 @@ class Consumption:
     table_units: float = 0.0
     gsi_units: dict[str, float] = field(default_factory=dict)
     lsi_units: dict[str, float] = field(default_factory=dict)
+    transactional: bool = False  # transactions report the read/write split too
 
     @property
     def total_units(self) -> float:
@@ -82,17 +86,21 @@ class Consumption:
         """ConsumedCapacity as DynamoDB returns it for ReturnConsumedCapacity=mode."""
         if mode == "NONE":
             return None
-        rw = "ReadCapacityUnits" if self.kind == "read" else "WriteCapacityUnits"
-        total = self.total_units
-        out: dict[str, Any] = {"TableName": self.table_name, "CapacityUnits": total, rw: total}
+        out: dict[str, Any] = {"TableName": self.table_name, **self._capacity(self.total_units)}
         if mode != "INDEXES":
             return out
-        out["Table"] = {"CapacityUnits": self.table_units, rw: self.table_units}
+        out["Table"] = self._capacity(self.table_units)
         if self.gsi_units:
-            out["GlobalSecondaryIndexes"] = {n: {"CapacityUnits": u, rw: u} for n, u in self.gsi_units.items()}
+            out["GlobalSecondaryIndexes"] = {n: self._capacity(u) for n, u in self.gsi_units.items()}
         if self.lsi_units:
-            out["LocalSecondaryIndexes"] = {n: {"CapacityUnits": u, rw: u} for n, u in self.lsi_units.items()}
+            out["LocalSecondaryIndexes"] = {n: self._capacity(u) for n, u in self.lsi_units.items()}
         return out
+
+    def _capacity(self, units: float) -> dict[str, float]:
+        if not self.transactional:
+            return {"CapacityUnits": units}
+        split = "ReadCapacityUnits" if self.kind == "read" else "WriteCapacityUnits"
+        return {"CapacityUnits": units, split: units}
 
 
 def consumed_list(consumptions: dict[str, Consumption], mode: str) -> list[dict[str, Any]] | None:

@@ -55,6 +55,18 @@ def test_total_mode_has_no_arms() -> None:
     assert "ConsumedCapacity" not in case.sandbox().call(case.operation, case.request)
 
 
+def test_only_transactions_split_read_and_write_units() -> None:
+    """Real DynamoDB returns the Read/WriteCapacityUnits split on transactions only
+    (paritysuite/dynamodb-conformance#69, characterised against AWS)."""
+    case = next(c for c in CASES if c.id == "get 8KB strong")
+    response = case.sandbox().call(case.operation, {**case.request, "ReturnConsumedCapacity": "INDEXES"})
+    assert response["ConsumedCapacity"] == {"TableName": TABLE, "CapacityUnits": 2.0, "Table": {"CapacityUnits": 2.0}}
+    case = next(c for c in CASES if c.id == "transact gets doubled")
+    response = case.sandbox().call(case.operation, {**case.request, "ReturnConsumedCapacity": "INDEXES"})
+    assert response["ConsumedCapacity"] == [{"TableName": TABLE, "CapacityUnits": 6.0, "ReadCapacityUnits": 6.0,
+                                             "Table": {"CapacityUnits": 6.0, "ReadCapacityUnits": 6.0}}]
+
+
 @pytest.fixture(scope="module")
 def http():
     """`serve` in a thread on a free 127.0.0.1 port, a boto3 client and the request log."""
