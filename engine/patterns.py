@@ -1122,6 +1122,10 @@ def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimat
     errors = [f"{r.scenario}: {r.error_code}" for r in runs if r.error_code and "condition fails" not in r.scenario
               and "cancelled" not in r.scenario]
     notes += _difference_notes(pattern, runs, ctx, table)
+    unlisted = [e for e in returned if e not in pattern.entities]
+    if unlisted:
+        notes.append(f"the request also returns {unlisted}, which the pattern does not list: they are read and "
+                     "charged too (narrow the key condition or list them)")
     return PatternValidation(
         **common, runs=tuple(runs), entities_returned=returned,
         heterogeneous=any(len(r.entities_returned) > 1 for r in runs),
