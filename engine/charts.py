@@ -72,7 +72,7 @@ def stale_read_figure(report: Any, names: Sequence[str] | None = None) -> go.Fig
                                  hovertemplate="%{x:.3g} ms after the write: %{y:.3g} % stale<extra>" + label
                                  + "</extra>"))
         if ys:  # label each line where the lines differ most: at the first point, just above it
-            fig.add_annotation(x=math.log10(xs[0]), y=ys[0], xanchor="left", yanchor="bottom", yshift=2 + 14 * i,
+            fig.add_annotation(x=math.log10(xs[0]), y=ys[0], xanchor="left", yanchor="top", yshift=-4 - 16 * i,
                                text=_short(label), showarrow=False, font={"color": color, "size": FONT_SIZE - 1})
         if delay and delay > 0:
             y_at = _interpolate(xs, ys, delay)
@@ -214,7 +214,7 @@ def billing_figure(table: Any) -> go.Figure:
 
 def partition_load_figure(layout: Any, max_bars: int = 12) -> go.Figure:
     """Peak load of a target's busiest partitions as a share of one partition's limit, the 100 % line marked."""
-    parts = list(layout.hottest_partitions)[:max_bars]
+    parts = [p for p in layout.hottest_partitions if p.key_count > 0 or p.peak_utilization > 0][:max_bars]
     labels = [f"partition {p.partition} ({p.key_count} key{'s' if p.key_count != 1 else ''})" for p in parts]
     values = [100 * p.peak_utilization for p in parts]
     colors = [COLOR_LIMIT if v > 100 else COLOR_READ for v in values]

@@ -15,6 +15,7 @@ widgets.page_header("Compare", "Two designs side by side: monthly cost, throttli
                     "stale-read risk, with the better one marked per metric and the reason.")
 
 CURRENT = "current"
+BETTER = ":green[:material/check_circle:]"  # Material Symbols ship with Streamlit (emoji fonts may be missing)
 # Samples written as before/after pairs: comparing one with its partner is the lesson.
 PARTNERS = {"hot_enum_key": "hot_enum_key_sharded", "page_views": "page_views_vertical_sharding",
             "team_users_overread": "team_users_gsi", "orders_simple_key": "orders_by_customer"}
@@ -134,8 +135,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
             return
         better = "tie" if abs(va - vb) <= tolerance * max(1.0, abs(va), abs(vb)) else ("A" if va < vb else "B")
         wins[better] = wins.get(better, 0) + 1
-        cols[1].markdown(("✅ " if better == "A" else "") + show(va))
-        cols[2].markdown(("✅ " if better == "B" else "") + show(vb))
+        cols[1].markdown(f"{BETTER} **{show(va)}**" if better == "A" else show(va))
+        cols[2].markdown(f"{BETTER} **{show(vb)}**" if better == "B" else show(vb))
         cols[3].markdown("Same on both." if better == "tie" else why.format(
             better=better, worse="B" if better == "A" else "A"))
 

@@ -59,7 +59,8 @@ if report is not None:
         if worst.expected_stale_at_read_after_write > 0:
             st.markdown(f"**Verdict:** *{worst.name}* is the read most likely to miss a write: about "
                         f"{fmt.percent(worst.expected_stale_at_read_after_write, 2)} of its reads, coming "
-                        f"{fmt.ms(worst.read_after_write_ms)} after the write, return the old value "
+                        + (f"{fmt.ms(worst.read_after_write_ms)} after the write" if worst.read_after_write_ms
+                           else "right after the write") + ", return the old value "
                         f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). "
                         + (worst.remedies[0] if worst.remedies else ""))
         else:

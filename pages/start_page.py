@@ -19,7 +19,7 @@ with st.container(border=True):
         st.write(model.description)
     c = st.columns(4)
     c[0].metric("Tables", fmt.count(len(model.tables), "table"))
-    c[1].metric("Items stored", fmt.count(items, "item"))
+    c[1].metric("Items stored", fmt.compact_count(items, "item"), help=fmt.count(items, "item"))
     c[2].metric("Access patterns", fmt.count(len(model.access_patterns), "pattern"))
     c[3].metric("Traffic (average)", fmt.rate(rps))
     if cache.engine_available("evaluate"):

@@ -49,6 +49,15 @@ def count(value: float, noun: str) -> str:
     return f"{n:,} {_plural(noun, n)}"
 
 
+def compact_count(value: float, noun: str) -> str:
+    """5.0 M items, 12.5 K items, 950 items: short enough for a metric box."""
+    n = float(value)
+    for limit, suffix in ((1e9, " B"), (1e6, " M"), (1e3, " K")):
+        if abs(n) >= limit:
+            return f"{n / limit:,.1f}{suffix} {_plural(noun, 2)}"
+    return count(n, noun)
+
+
 def _plural(noun: str, n: int) -> str:
     if n == 1 or noun.endswith("s"):
         return noun

@@ -27,6 +27,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
 SERVER_START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
 SAMPLE = "hot_enum_key"
+SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2000}
+SETTLE_MS = 1500
 PAGES = [  # (url path, title shown, screenshot file)
     ("", "Start", "start"),
     ("design", "Design", "design"),
@@ -189,10 +191,13 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
 
     # every page renders its own title, no exception box; screenshot each
     shots = _screenshot_dir(tmp_path_factory)
+    pg.set_viewport_size(SCREENSHOT_VIEWPORT)  # Streamlit scrolls inside its own container: a tall window shows more
     for url_path, title, shot in PAGES:
         pg.goto(f"{server.url}/{url_path}?design={design_id}")
         _title(pg, title)
         _wait_idle(pg)
+        pg.wait_for_load_state("networkidle")
+        pg.wait_for_timeout(SETTLE_MS)  # let charts and lazily drawn widgets paint
         assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
         pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
