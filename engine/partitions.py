@@ -170,6 +170,12 @@ class HotKey:
     share_of_target: float
     """Share of the target's ConsumedThroughputUnits this key takes."""
     splittable_units: int
+    """Pieces split for heat can cut this key's item collection into (1: it stays on one partition)."""
+    peak_read_units_per_second: float = 0.0
+    peak_write_units_per_second: float = 0.0
+    template: str = ""
+    """The key template (e.g. `{status}`) and how many distinct values it takes."""
+    template_key_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -636,7 +642,9 @@ def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
                 write_units_per_second=float(write[rank]), consumed_throughput_units_per_second=float(ctu[rank]),
                 peak_partition_utilization=float(utilization(peak_r[rank], peak_w[rank])),
                 share_of_target=float(ctu[rank] / total_ctu) if total_ctu > 0 else 0.0,
-                splittable_units=space.splittable_units))
+                splittable_units=space.splittable_units, peak_read_units_per_second=float(peak_r[rank]),
+                peak_write_units_per_second=float(peak_w[rank]), template=space.template,
+                template_key_count=space.key_count))
     keys.sort(key=lambda k: -k.consumed_throughput_units_per_second)
     return keys[:top_n]
 
@@ -702,9 +710,8 @@ def cache_hit_rate_needed(peak_read_units: float, other_utilization: float = 0.0
     return 0.0 if peak_read_units <= allowed else 1.0 - allowed / peak_read_units
 
 
-def _hot_key_finding(layout: TargetLayout, key: HotKey, target: TargetLoad) -> Finding:
-    peak_w = key.write_units_per_second * _peak_ratio(target, "write")
-    peak_r = key.read_units_per_second * _peak_ratio(target, "read")
+def _hot_key_finding(layout: TargetLayout, key: HotKey) -> Finding:
+    peak_w, peak_r = key.peak_write_units_per_second, key.peak_read_units_per_second
     is_index = "#" in layout.target
     kind = "Index" if is_index else "Table"
     op = "Write" if peak_w / WRITE_UNITS_PER_PARTITION >= peak_r / READ_UNITS_PER_PARTITION else "Read"
@@ -729,14 +736,10 @@ def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
         hit = cache_hit_rate_needed(peak_r)  # reads alone: sharding takes care of the writes
         if hit > 0:
             fixes.append(f"cache reads (DAX or an application cache) answering at least {hit:.0%} of them")
-    fixes.append("or choose a partition key with many more distinct values")
+    values = f"'{key.template}' takes {key.template_key_count:,} value(s) and " if key.template else ""
+    fixes.append(f"or a different key: {values}this one takes {key.share_of_target:.0%} of the load; a partition "
+                 "key with many more distinct values that requests spread over (e.g. an id) avoids the hot spot")
     return "; ".join(fixes)
-
-
-def _peak_ratio(target: TargetLoad, channel: str) -> float:
-    avg = sum(a.units_per_second for a in target.arms if a.channel == channel)
-    peak = sum(a.peak_units_per_second for a in target.arms if a.channel == channel)
-    return peak / avg if avg > 0 else 1.0
 
 
 def _capacity_findings(layout: TargetLayout) -> list[Finding]:
@@ -770,12 +773,12 @@ def _partition_findings(layout: TargetLayout, hot_key_names: set[str]) -> list[F
             "(higher-cardinality key) or lower the peak")]
 
 
-def findings_of(layouts: list[TargetLayout], targets: list[TargetLoad]) -> list[Finding]:
+def findings_of(layouts: list[TargetLayout]) -> list[Finding]:
     """Hot keys, hot partitions and under-provisioned capacity, each with a fix with numbers."""
     found: list[Finding] = []
-    for layout, target in zip(layouts, targets, strict=True):
+    for layout in layouts:
         over = [k for k in layout.hot_keys if k.peak_partition_utilization > 1.0]
-        found += [_hot_key_finding(layout, k, target) for k in over]
+        found += [_hot_key_finding(layout, k) for k in over]
         found += _partition_findings(layout, {k.key for k in over})
         found += _capacity_findings(layout)
     return found
@@ -808,7 +811,7 @@ def report_of(targets: list[TargetLoad], notes: list[str], top_n: int = DEFAULT_
         *dict.fromkeys(notes),
     )
     return PartitionReport(targets=tuple(layouts), hot_keys=tuple(all_keys),
-                           findings=tuple(findings_of(layouts, targets)), assumptions=assumptions)
+                           findings=tuple(findings_of(layouts)), assumptions=assumptions)
 
 
 __all__ = [
