@@ -34,9 +34,10 @@ from engine.sandbox.requests import (
 )
 from engine.sandbox.storage import NO_SORT_KEY, IndexStore, KeySchema, TableStore, check_key_value
 from engine.sandbox.units import PAGE_BYTES, Consumption, read_units
-from engine.sandbox.values import copy_value, describe, order_key
+from engine.sandbox.values import canonical_item, copy_value, describe, order_key
 
 SELECTS = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
+MAX_TOTAL_SEGMENTS = 1_000_000  # API_Scan.html: TotalSegments is 1 .. 1,000,000
 
 
 class _Top:
@@ -179,8 +180,6 @@ def _start_key(request: Request, target: Target) -> tuple[Any, Any] | None:
     if not isinstance(key, dict) or set(key) != names:
         raise validation("The provided starting key is invalid: The provided key element does not "
                          "match the schema")
-    from engine.sandbox.values import canonical_item
-
     key = canonical_item(key)
     target.table.item_orders(key)
     s = target.schema
@@ -458,7 +457,7 @@ def _segment(request: Request) -> tuple[int, int] | None:
     segment, total = request.get("Segment"), request.get("TotalSegments")
     if segment is None and total is None:
         return None
-    if not isinstance(segment, int) or not isinstance(total, int) or not 1 <= total <= 1_000_000 \
+    if not isinstance(segment, int) or not isinstance(total, int) or not 1 <= total <= MAX_TOTAL_SEGMENTS \
             or not 0 <= segment < total:
         raise validation("The Segment parameter is required but was not present in the request when "
                          "parameter TotalSegments is present; Segment must be in [0, TotalSegments)")

@@ -11,10 +11,10 @@ capacity per arm ("<table>" / "<table>#<index>"), error code and latency.
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
-import uuid
 import zlib
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +25,7 @@ from engine.sandbox.sandbox import CallResult, Sandbox
 
 TARGET_PREFIX = "DynamoDB_20120810."
 CONTENT_TYPE = "application/x-amz-json-1.0"
+_REQUEST_IDS = itertools.count(1)
 MAX_BODY_BYTES = 32 * 1024 * 1024  # a BatchWriteItem carries at most 16 MB; refuse far larger bodies
 
 
@@ -114,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", CONTENT_TYPE)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("x-amzn-RequestId", uuid.uuid4().hex)
+        self.send_header("x-amzn-RequestId", f"sandbox-{next(_REQUEST_IDS):012d}")
         self.send_header("x-amz-crc32", str(zlib.crc32(body) & 0xFFFFFFFF))
         self.end_headers()
         self.wfile.write(body)
