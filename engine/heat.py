@@ -485,7 +485,6 @@ class _TargetSim:
         self.max_frag_h = self.max_frag[self.hot]
         self.above_since: list[float | None] = [None, None]
         self.served_means: list[tuple[float, np.ndarray]] = []
-        self.peak0 = np.array([0.0, 0.0])
         self._init_records()
 
     def _init_records(self) -> None:
@@ -497,7 +496,6 @@ class _TargetSim:
         self.consumed_series = np.zeros((2, T))
         self.throttled_series = np.zeros((2, T))
         self.count_series = np.zeros(T)
-        self.cap_reason_series: list[list[str]] = [[], []]
         rows = np.argsort(-self.peak_demand_u, kind="stable")[: self.options.heatmap_max_partitions]
         self.display = rows
         local = np.full(self.P, -1)
