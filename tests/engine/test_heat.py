@@ -334,3 +334,51 @@ def test_throttling_is_bounded_conserves_units_and_never_grows_with_capacity(par
     demand = write_rps * 1.0
     assert (target.consumed_write_series + target.throttled_write_series) == pytest.approx(
         np.full(240, demand), rel=1e-6, abs=1e-6)
+
+
+# --- from designs: LSIs, auto scaling, heatmaps ---------------------------------------------
+
+def _provisioned_design(write_rps, auto_scaling=None, lsi=False):
+    billing = {"mode": "provisioned", "read_capacity_units": 100, "write_capacity_units": 500}
+    if auto_scaling:
+        billing["auto_scaling"] = auto_scaling
+    table = {"name": "Events", "partition_key": {"name": "pk"}, "sort_key": {"name": "sk"}, "billing": billing}
+    if lsi:
+        table["lsis"] = [{"name": "ByKind", "sort_key": {"name": "kind"}}]
+    patterns = [{"name": "log", "operation": "PutItem", "table": "Events", "entities": ["Event"],
+                 "key_condition": {"partition_key": "D#{dev}", "sort_key": {"operator": "=", "value": "E#{n}"}},
+                 "requests_per_second": write_rps}]
+    if lsi:
+        patterns.append({"name": "by kind", "operation": "Query", "table": "Events", "index": "ByKind",
+                         "entities": ["Event"], "key_condition": {"partition_key": "D#{dev}"},
+                         "requests_per_second": 10})
+    return parse_model({
+        "name": "events", "tables": [table],
+        "entities": [{"name": "Event", "table": "Events", "item_count": 100_000,
+                      "keys": [{"attribute": "pk", "template": "D#{dev}"}, {"attribute": "sk", "template": "E#{n}"},
+                               *([{"attribute": "kind", "template": "{kind}"}] if lsi else [])],
+                      "variables": [{"name": "dev", "cardinality": 10_000}, {"name": "n", "cardinality": 10},
+                                    {"name": "kind", "cardinality": 3}],
+                      "attributes": [{"name": "v", "size_bytes": 200}]}],
+        "access_patterns": patterns,
+    })
+
+
+def test_a_design_under_provisioned_throttles_and_auto_scaling_catches_up():
+    options = HeatOptions(horizon_seconds=1800, initial_burst_seconds=0, heatmap_max_buckets=1800)
+    fixed = simulate_heat(_provisioned_design(800), options, rng=np.random.default_rng(0))
+    assert fixed.pattern("log").throttled_fraction == pytest.approx(1 - 500 / 800, abs=0.02)
+    assert set(fixed.pattern("log").throttle_reasons) == {"TableWriteProvisionedThroughputExceeded"}
+    scaled = simulate_heat(_provisioned_design(800, {"target_utilization": 0.7}), options,
+                           rng=np.random.default_rng(0))
+    assert scaled.pattern("log").throttled_fraction < 0.5 * fixed.pattern("log").throttled_fraction
+    assert scaled.pattern("log").throttled_fraction_series[-300:].max() == 0.0
+    assert scaled.target("Events").write_capacity_series[-1] > 800
+
+
+def test_lsi_load_lands_on_the_table_partitions():
+    result = simulate_heat(_provisioned_design(100, lsi=True), HeatOptions(horizon_seconds=120),
+                           rng=np.random.default_rng(0))
+    assert [t.target for t in result.targets] == ["Events"]
+    assert result.target("Events").consumed_read_series.mean() > 0
+    assert [h.target for h in result.heatmaps] == ["Events"]
