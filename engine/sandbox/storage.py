@@ -26,7 +26,7 @@ from engine.itemsize import attribute_value_size_bytes, item_size_bytes
 from engine.model.limits import MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES
 from engine.sandbox.errors import ITEM_COLLECTION_SIZE_LIMIT, SandboxError, validation
 from engine.sandbox.units import Consumption, index_write_units, write_units
-from engine.sandbox.values import items_equal, order_key
+from engine.sandbox.values import canonical_item, items_equal, order_key
 
 Item = dict[str, dict[str, Any]]
 ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024**3  # DG/LSI.html: an item collection holds at most 10 GB
@@ -222,7 +222,7 @@ class TableStore:
         schema = self.schema
         if not isinstance(key, dict) or set(key) != set(schema.names):
             raise validation("The provided key element does not match the schema")
-        return self.item_orders(key)
+        return self.item_orders(canonical_item(key))  # B keys may arrive as bytes or base64
 
     def item_orders(self, item: Item) -> tuple[Any, Any]:
         """(partition order, sort order) of an item or key; ValidationException when a key is bad."""

@@ -53,16 +53,16 @@ def _canonical_binary(raw: Any) -> str:
 
 def canonical_value(av: Any, depth: int = 0) -> dict[str, Any]:
     """Validate one attribute value and return a fresh canonical copy (ValidationException if bad)."""
-    if not isinstance(av, dict) or len(av) != 1:
+    if type(av) is not dict or len(av) != 1:
         raise validation("Supplied AttributeValue has more than one datatypes set, must contain "
                          f"exactly one of the supported datatypes: {av!r}")
     (kind, raw), = av.items()
+    if kind == "S" and type(raw) is str:  # the common case first: strings pass through
+        return {"S": raw}
     if depth > MAX_NESTING_DEPTH:
         raise validation(f"Nesting Levels have exceeded supported limits ({MAX_NESTING_DEPTH})")
     if kind == "S":
-        if not isinstance(raw, str):
-            raise validation(f"A string value must be text, got {type(raw).__name__}")
-        return {"S": raw}
+        raise validation(f"A string value must be text, got {type(raw).__name__}")
     if kind == "N":
         return {"N": _normalize_number(raw)}
     if kind == "B":

@@ -79,6 +79,8 @@ def test_binary_keys_order_bytewise_and_accept_bytes() -> None:
         _put(sandbox, {"B": raw})  # bytes accepted on input, returned as base64 (the wire form)
     got = [base64.b64decode(i["sk"]["B"]) for i in _query_all(sandbox)]
     assert got == [b"\x00", b"\x00\x01", b"\x7f", b"\xff"]
+    for key in ({"B": b"\x7f"}, {"B": base64.b64encode(b"\x7f").decode()}):  # either form finds the item
+        assert sandbox.call("GetItem", {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": key}})["Item"]
 
 
 @pytest.mark.parametrize(("condition", "values", "expected"), [
