@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 import math
@@ -369,7 +370,8 @@ def typed_value(kind: str, size_bytes: int, rng: np.random.Generator) -> dict[st
     if kind in ("SS", "NS", "BS"):
         return {kind: _set_elements(kind, max(1, size_bytes), rng)}
     if kind == "L":
-        return {"L": [{"S": _letters(c - 1, rng)} for c in _chunks(size_bytes - 3, COLLECTION_ELEMENT_BYTES + 1)]}
+        lengths = [c - 1 for c in _chunks(size_bytes - 3, COLLECTION_ELEMENT_BYTES + 1)]
+        return {"L": [{"S": text} for text in _letter_strings(lengths, rng)]}
     if kind == "M":
         return {"M": _map_elements(size_bytes - 3, rng)}
     raise SampleDataError(f"unknown attribute type '{kind}' (known: {', '.join(_WIRE_TYPES)})")
@@ -432,13 +434,20 @@ def _set_element(kind: str, size_bytes: int, rng: np.random.Generator) -> str:
 
 def _map_elements(value_bytes: int, rng: np.random.Generator) -> dict[str, dict[str, str]]:
     """Map members (names `a`, `b`, ... `aa`) with S values; each costs 1 + name + value bytes."""
-    out: dict[str, dict[str, str]] = {}
-    for i, cost in enumerate(_chunks(value_bytes, COLLECTION_ELEMENT_BYTES + 3)):
-        name = _member_name(i)
-        out[name] = {"S": _letters(max(0, cost - 1 - len(name)), rng)}
-    return out
+    costs = _chunks(value_bytes, COLLECTION_ELEMENT_BYTES + 3)
+    names = [_member_name(i) for i in range(len(costs))]
+    values = _letter_strings([max(0, c - 1 - len(n)) for c, n in zip(costs, names, strict=True)], rng)
+    return {name: {"S": text} for name, text in zip(names, values, strict=True)}
 
 
+def _letter_strings(lengths: Sequence[int], rng: np.random.Generator) -> list[str]:
+    """Random lowercase strings of the given lengths, drawn in one call (collections have hundreds)."""
+    text = _letters(sum(lengths), rng)
+    bounds = np.cumsum([0, *lengths])
+    return [text[bounds[i]:bounds[i + 1]] for i in range(len(lengths))]
+
+
+@functools.lru_cache(maxsize=4096)
 def _member_name(i: int) -> str:
     name = ""
     i += 1
