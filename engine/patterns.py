@@ -485,7 +485,9 @@ def key_condition_expression(expr: _Expression, pk_name: str, pk_value: dict, sk
         return text
     sk = expr.name(sk_name)
     if operator == "between":
-        return f"{text} AND {sk} BETWEEN {expr.value(sk_value)} AND {expr.value(sk_value2 or sk_value)}"
+        # DynamoDB rejects BETWEEN with the lower bound above the upper one: order rendered bounds
+        low, high = sorted((sk_value, sk_value2 or sk_value), key=sort_key_of)
+        return f"{text} AND {sk} BETWEEN {expr.value(low)} AND {expr.value(high)}"
     if operator == "begins_with":
         return f"{text} AND begins_with({sk}, {expr.value(sk_value)})"
     return f"{text} AND {sk} {_SORT_OPERATORS[operator]} {expr.value(sk_value)}"
