@@ -211,6 +211,9 @@ class TargetLayout:
     """1 - the busiest partition's peak utilization of its per-partition limit (negative: over)."""
     hottest_partitions: tuple[PartitionLoad, ...]
     hot_keys: tuple[HotKey, ...]
+    max_read_units: float | None = None
+    """On-demand: configured maximum read throughput; provisioned: auto scaling maximum."""
+    max_write_units: float | None = None
 
 
 @dataclass(frozen=True)
@@ -692,7 +695,8 @@ def layout_of(target: TargetLoad, top_n: int = DEFAULT_TOP_KEYS) -> TargetLayout
         peak_read_units_per_second=float(peak_r.sum()), peak_write_units_per_second=float(peak_w.sum()),
         hottest_partition_share=float(ctu.max() / total_ctu) if total_ctu > 0 else 0.0,
         headroom=float(1.0 - peak_u.max()) if peak_u.size else 1.0,
-        hottest_partitions=hottest, hot_keys=tuple(_top_keys(target, top_n, total_ctu)))
+        hottest_partitions=hottest, hot_keys=tuple(_top_keys(target, top_n, total_ctu)),
+        max_read_units=target.max_read_units, max_write_units=target.max_write_units)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -743,22 +747,44 @@ def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
 
 
 def _capacity_findings(layout: TargetLayout) -> list[Finding]:
+    """Peak load above what the table or GSI serves: provisioned capacity or on-demand limits."""
     found = []
-    if layout.billing != "provisioned":
-        return found
-    for channel, peak, cap in (("read", layout.peak_read_units_per_second, layout.read_capacity_units),
-                               ("write", layout.peak_write_units_per_second, layout.write_capacity_units)):
-        if peak > cap:
-            resource = "Index" if "#" in layout.target else "Table"
-            op = channel.capitalize()
-            found.append(Finding(
-                rule_id="partitions.under_provisioned", severity="warning", path=f"partitions.{layout.target}",
-                message=(f"{layout.target}: peak {channel} load {peak:,.0f} units/s exceeds the provisioned "
-                         f"{cap:,.0f}; after burst capacity (300 s of unused units) runs out, expect "
-                         f"{resource}{op}ProvisionedThroughputExceeded"),
-                fix=f"provision at least {math.ceil(peak / SAFE_UTILIZATION - 1e-9):,} {channel} units, enable auto "
-                    "scaling, or switch to on-demand"))
+    resource = "Index" if "#" in layout.target else "Table"
+    for channel, peak, cap, mx in (
+            ("read", layout.peak_read_units_per_second, layout.read_capacity_units, layout.max_read_units),
+            ("write", layout.peak_write_units_per_second, layout.write_capacity_units, layout.max_write_units)):
+        reason = f"{resource}{channel.capitalize()}"
+        if layout.billing == "provisioned":
+            if peak > cap:
+                found.append(_finding("partitions.under_provisioned", "warning", layout,
+                                      f"peak {channel} load {peak:,.0f} units/s exceeds the provisioned {cap:,.0f}; "
+                                      f"after burst capacity (300 s of unused units) runs out, expect "
+                                      f"{reason}ProvisionedThroughputExceeded",
+                                      f"provision at least {_needed(peak):,} {channel} units, enable auto scaling, "
+                                      "or switch to on-demand"))
+            continue
+        if mx is not None and peak > mx:
+            found.append(_finding("partitions.on_demand_maximum", "warning", layout,
+                                  f"peak {channel} load {peak:,.0f} units/s exceeds the configured maximum on-demand "
+                                  f"throughput {mx:,.0f}; expect {reason}MaxOnDemandThroughputExceeded",
+                                  f"raise the maximum to at least {_needed(peak):,} or remove it"))
+        elif peak > cap:
+            found.append(_finding("partitions.on_demand_warmup", "warning", layout,
+                                  f"peak {channel} load {peak:,.0f} units/s exceeds the {cap:,.0f} units/s the "
+                                  "on-demand table absorbs at once (its warm throughput, or 2 x its previous peak); "
+                                  f"expect {reason}KeyRangeThroughputExceeded while it scales (up to 30 minutes)",
+                                  f"pre-warm it: set warm throughput to at least {math.ceil(peak):,} {channel} "
+                                  "units/s before launch"))
     return found
+
+
+def _needed(peak: float) -> int:
+    return math.ceil(peak / SAFE_UTILIZATION - 1e-9)
+
+
+def _finding(rule_id: str, severity: str, layout: TargetLayout, message: str, fix: str) -> Finding:
+    return Finding(rule_id=rule_id, severity=severity, path=f"partitions.{layout.target}",
+                   message=f"{layout.target}: {message}", fix=fix)
 
 
 def _partition_findings(layout: TargetLayout, hot_key_names: set[str]) -> list[Finding]:

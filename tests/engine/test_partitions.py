@@ -317,3 +317,19 @@ def test_a_trillion_key_space_is_modelled_without_a_trillion_rows():
     # zipf s=1 over 1e12 keys: the top key's share is 1 / H(1e12) = 1 / (ln(1e12) + 0.5772...)
     assert top.write_units_per_second == pytest.approx(2000 / (np.log(1e12) + 0.5772156649), rel=1e-3)
     assert top.key == "U#id-000000#day-000000"
+
+
+@pytest.mark.parametrize("billing, rule, reason", [
+    ({"mode": "on_demand"}, "partitions.on_demand_warmup", "TableWriteKeyRangeThroughputExceeded"),
+    ({"mode": "on_demand", "max_write_request_units": 3000}, "partitions.on_demand_maximum",
+     "TableWriteMaxOnDemandThroughputExceeded"),
+])
+def test_on_demand_peak_above_what_it_absorbs_is_a_finding(billing, rule, reason):
+    # a new on-demand table absorbs 4,000 writes/s at once (DOMAIN.md §4)
+    report = analyze_partitions(design(billing=billing, item_count=1_000_000, patterns=[put(5000)]))
+    finding = next(f for f in report.findings if f.rule_id == rule)
+    assert reason in finding.message
+    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    quiet = analyze_partitions(design(billing={"mode": "on_demand", "warm_write_units_per_second": 6000},
+                                      item_count=1_000_000, patterns=[put(5000)]))
+    assert not [f for f in quiet.findings if f.rule_id.startswith("partitions.on_demand")]
