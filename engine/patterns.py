@@ -535,10 +535,11 @@ def _scalar(value: Mapping[str, Any]) -> tuple:
     return tuple(value.items())
 
 
-def _target_counts(ctx: _Context, table: Table, index: str | None) -> Counter:
-    """Sample items per partition key value on the table or index."""
+def _target_counts(ctx: _Context, table: Table, index: str | None, entities: Sequence[str]) -> Counter:
+    """Sample items of the given entities per partition key value on the table or index."""
     pk_name = table.index_keys(index)[0].name
-    return Counter(_scalar(s.item[pk_name]) for s in ctx.samples[table.name] if pk_name in s.item)
+    return Counter(_scalar(s.item[pk_name]) for s in ctx.samples[table.name]
+                   if pk_name in s.item and s.entity in entities)
 
 
 def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
@@ -555,12 +556,12 @@ def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
 
 
 def _query_probe_key(ctx: _Context, pattern: Any, table: Table) -> tuple[SampleItem, dict[str, str]]:
-    """The sample item whose rendered partition key has the largest collection on the target."""
+    """The sample item whose rendered partition key holds the most items of the pattern's entities."""
     candidates = _candidates(ctx, pattern)
     if not candidates:
         raise _Unavailable(f"no sample item of {list(pattern.entities)} declares the variables of the key condition")
     pk = table.index_keys(pattern.index)[0]
-    counts = _target_counts(ctx, table, pattern.index)
+    counts = _target_counts(ctx, table, pattern.index, pattern.entities)
     best: tuple[int, int, SampleItem, dict[str, str]] | None = None
     for order, sample in enumerate(candidates):
         value = _render(ctx.model, sample, pattern.key_condition.partition_key, pk.type, pk.name)
