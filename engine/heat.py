@@ -492,10 +492,10 @@ class _TargetSim:
         self.kr = np.zeros((A, T))
         self.cap_th = np.zeros((A, T))
         self.demand = self.rate[:, None] * np.ones((1, T))
-        self.cap_series = np.zeros((2, T))
+        self.cap_series = np.tile(self.capacity[:, None], (1, T))
         self.consumed_series = np.zeros((2, T))
         self.throttled_series = np.zeros((2, T))
-        self.count_series = np.zeros(T)
+        self.count_series = np.full(T, float(self.P))
         rows = np.argsort(-self.peak_demand_u, kind="stable")[: self.options.heatmap_max_partitions]
         self.display = rows
         local = np.full(self.P, -1)
