@@ -7,7 +7,6 @@ as they are, so a number on a chart is the number in the CLI JSON.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,9 +70,10 @@ def stale_read_figure(report: Any, names: Sequence[str] | None = None) -> go.Fig
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2.5}, name=label,
                                  hovertemplate="%{x:.3g} ms after the write: %{y:.3g} % stale<extra>" + label
                                  + "</extra>"))
-        if ys:  # label each line where the lines differ most: at the first point, just above it
-            fig.add_annotation(x=math.log10(xs[0]), y=ys[0], xanchor="left", yanchor="top", yshift=-4 - 16 * i,
-                               text=_short(label), showarrow=False, font={"color": color, "size": FONT_SIZE - 1})
+        if ys:  # label each falling line halfway down, above and right of it (empty space on a falling curve)
+            j = next((k for k, y in enumerate(ys) if y <= ys[0] / 2), len(ys) // 2)
+            fig.add_trace(go.Scatter(x=[xs[j]], y=[ys[j]], mode="text", text=[_short(label)], hoverinfo="skip",
+                                     textposition="top right", textfont={"color": color, "size": FONT_SIZE - 1}))
         if delay and delay > 0:
             y_at = _interpolate(xs, ys, delay)
             fig.add_trace(go.Scatter(x=[delay], y=[y_at], mode="markers", marker={"color": color, "size": 10},
@@ -190,22 +190,29 @@ def billing_figure(table: Any) -> go.Figure:
     xs = [100 * u for u in UTILIZATION_GRID]
     fig = go.Figure()
     colors = {"on-demand": COLOR_WRITE, "provisioned": COLOR_READ, "reserved (1 year)": COLOR_STORAGE}
-    for name, ys in billing_curves(billing).items():
+    curves = billing_curves(billing)
+    for name, ys in curves.items():
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": colors[name], "width": 2.5}, name=name,
                                  hovertemplate=f"{name}: " + "$%{y:,.2f}/month at %{x:.0f} % utilization"
                                  "<extra></extra>"))
-        fig.add_annotation(x=xs[-1], y=ys[-1], text=name, xanchor="right", yanchor="bottom", showarrow=False,
-                           font={"color": colors[name]})
-    for name, value in (("provisioned", billing.provisioned_monthly_usd),
-                        ("reserved", billing.reserved_monthly_usd)):
+        # labels at the right end: the dearer capacity option above its line, the cheaper below, on-demand above
+        below = name.startswith("reserved")
+        fig.add_trace(go.Scatter(x=[xs[-1]], y=[ys[-1]], mode="text", text=[name], hoverinfo="skip",
+                                 textposition="bottom left" if below else "top left",
+                                 textfont={"color": colors[name]}))
+    marks = (("provisioned", billing.provisioned_monthly_usd, 0.98), ("reserved", billing.reserved_monthly_usd, 0.86))
+    for name, value, y_paper in marks:
         u = break_even(billing, value) if value is not None else None
         if u is not None:
             fig.add_vline(x=100 * u, line={"color": COLOR_MUTED, "dash": "dot"})
-            fig.add_annotation(x=100 * u, y=1, yref="paper", text=f"{name} breaks even at {100 * u:.0f} %",
-                               showarrow=False, xanchor="left", yanchor="top", font={"color": COLOR_MUTED})
+            fig.add_annotation(x=100 * u, y=y_paper, yref="paper", text=f"{name} breaks even at {100 * u:.0f} %",
+                               showarrow=False, xanchor="left", yanchor="top", xshift=4, font={"color": COLOR_MUTED},
+                               bgcolor="rgba(255,255,255,0.8)")
+    top = 3 * max(billing.on_demand_monthly_usd, billing.provisioned_monthly_usd, 1e-9)
+    fig.update_yaxes(range=[0, top])
     fig.add_vline(x=100 * billing.target_utilization, line={"color": COLOR_READ, "dash": "dash", "width": 1})
     fig.update_xaxes(title="average utilization of provisioned capacity (%)", range=[0, 100])
-    fig.update_yaxes(title="monthly throughput cost (USD)", rangemode="tozero")
+    fig.update_yaxes(title="monthly throughput cost (USD)")
     return _layout(fig, f"{table.name}: on-demand vs provisioned vs reserved", height=340)
 
 
