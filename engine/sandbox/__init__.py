@@ -9,6 +9,6 @@ raises `SandboxError` (`.code`, `.message`, `.cancellation_reasons`, `.consumed_
 from __future__ import annotations
 
 from engine.sandbox.errors import SandboxError
-from engine.sandbox.sandbox import OPERATIONS, CallResult, Sandbox, create_table_request
+from engine.sandbox.sandbox import ASSUMPTIONS, OPERATIONS, CallResult, Sandbox, create_table_request
 
-__all__ = ["OPERATIONS", "CallResult", "Sandbox", "SandboxError", "create_table_request"]
+__all__ = ["ASSUMPTIONS", "OPERATIONS", "CallResult", "Sandbox", "SandboxError", "create_table_request"]

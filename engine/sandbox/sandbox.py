@@ -24,6 +24,23 @@ from engine.sandbox.values import canonical_item
 
 Handler = Callable[[Any, dict[str, Any], Call], dict[str, Any]]
 
+# What the sandbox decides where DynamoDB publishes no rule (show these to users next to its numbers).
+ASSUMPTIONS = (
+    "A cancelled TransactWriteItems consumes, per action, a transactional write of the item as stored "
+    "(2 x ceil(size / 1 KB), 2 when absent) on the table arm and nothing on indexes; DynamoDB documents "
+    "no figure.",
+    "An LSI read that fetches from the table charges each fetched item rounded to 4 KB on its own to the "
+    "Table arm (the developer guide's rule; emulators sum the items instead: disputed); every evaluated "
+    "entry is fetched.",
+    "A table is one partition: a Scan pays the minimum read once per page, not once per partition.",
+    "Item-collection size (10 GB limit with an LSI) sums capacity sizes of items and LSI entries, without "
+    "the 100-byte storage overhead.",
+    "A read through an index reports a Table arm of 0 unless it fetched from the table.",
+    "Limit returns LastEvaluatedKey whenever it stopped the read, even if no items remain.",
+    "ReturnValues UPDATED_OLD/UPDATED_NEW return whole top-level attributes an update touched.",
+    "Scan returns partitions in key order (DynamoDB's order follows its private hash).",
+)
+
 OPERATIONS: dict[str, Handler] = {
     "CreateTable": tables.create_table,
     "DescribeTable": tables.describe_table,
