@@ -160,3 +160,91 @@ def test_number_size_invariant_under_normalisation(value: Decimal) -> None:
                                         st.text(max_size=5), inner, max_size=3), max_leaves=8), max_size=5))
 def test_plain_and_dynamodb_json_agree(item: dict) -> None:
     assert plain_item_size_bytes(item) == item_size_bytes(to_dynamodb_json(item))
+
+
+# ------------------------------------------------------------------ entity size distributions
+import itertools  # noqa: E402
+import math  # noqa: E402
+
+from engine.itemsize import (  # noqa: E402
+    SizeDistribution,
+    entity_size_distribution,
+    index_entry_distribution,
+    index_membership_share,
+)
+from engine.model import parse_model  # noqa: E402
+
+
+def _entity_model(attributes: list[dict], gsi: dict | None = None):
+    table = {"name": "Tbl", "partition_key": {"name": "PK"}, "sort_key": {"name": "SK", "type": "N"}}
+    if gsi:
+        table["gsis"] = [gsi]
+    model = parse_model({
+        "name": "m", "tables": [table],
+        "entities": [{"name": "E", "table": "Tbl", "item_count": 10,
+                      "keys": [{"attribute": "PK", "template": "USER#{id}"}, {"attribute": "SK", "template": "{n}"}],
+                      "variables": [{"name": "id", "cardinality": 10},
+                                    {"name": "n", "cardinality": 1, "kind": "number"}],
+                      "attributes": attributes}]})
+    return model.entity("E"), model.table("Tbl")
+
+
+def test_entity_size_from_specs_keys_and_names() -> None:
+    # keyspace renders USER#id-000000 (14 B) for PK; SK is the number 0 (1 B, type N)
+    entity, table = _entity_model([{"name": "bio", "size_bytes": 100}])
+    dist = entity_size_distribution(entity, table)
+    assert dist.min == dist.max == (2 + 14) + (2 + 1) + (3 + 100)
+
+
+def test_presence_and_examples() -> None:
+    entity, table = _entity_model([
+        {"name": "opt", "size_bytes": 96, "presence": 0.25},                  # name 3 + 96 = 99 B when present
+        {"name": "tags", "type": "SS", "example": ["a", "bb"]},               # set: 3 B, no overhead
+        {"name": "price", "type": "N", "example": "12.50"},                   # normalised: 12.5 -> 3 B
+    ])
+    dist = entity_size_distribution(entity, table)
+    keys = (2 + 14) + (2 + 1)
+    fixed = keys + (4 + 3) + (5 + 3)
+    assert dist.min == fixed and dist.max == fixed + 99
+    assert dist.mean == pytest.approx(fixed + 0.25 * 99)
+
+
+def test_ranged_sizes_keep_the_given_mean() -> None:
+    entity, table = _entity_model([{"name": "v", "size_bytes": 300, "min_size_bytes": 100, "max_size_bytes": 1000}])
+    dist = entity_size_distribution(entity, table)
+    keys = (2 + 14) + (2 + 1) + 1
+    assert dist.min == keys + 100 and dist.max == keys + 1000
+    assert dist.mean == pytest.approx(keys + 300, abs=0.5)
+
+
+def test_sparse_index_share_and_keys_only_entry() -> None:
+    gsi = {"name": "G", "partition_key": {"name": "status"}, "projection": {"type": "KEYS_ONLY"}}
+    entity, table = _entity_model([{"name": "status", "size_bytes": 7, "presence": 0.4},
+                                   {"name": "bio", "size_bytes": 500}], gsi)
+    index = table.index("G")
+    assert index_membership_share(entity, table, index) == 0.4
+    entry = index_entry_distribution(entity, table, index)
+    assert entry.min == entry.max == (2 + 14) + (2 + 1) + (6 + 7)   # table keys + index key, present
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3000), min_size=1, max_size=4), st.lists(st.floats(0.01, 1), min_size=4, max_size=4),
+       st.integers(1, 4), st.sampled_from([1024, 4096]))
+def test_sum_units_match_brute_force(sizes: list[int], weights: list[float], count: int, unit: int) -> None:
+    dist = SizeDistribution.mixture((w, SizeDistribution.fixed(s)) for s, w in zip(sizes, weights, strict=False))
+    values, probs = dist.sizes, dist.pmf
+    support = [i for i in range(len(values)) if probs[i] > 0]
+    expected = 0.0
+    for combo in itertools.product(support, repeat=count):
+        p = math.prod(probs[i] for i in combo)
+        expected += p * max(1, math.ceil(sum(values[i] for i in combo) / unit))
+    assert dist.expected_sum_ceil_units(count, unit, 1) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2000), st.integers(0, 2000), st.integers(1, 500))
+def test_entity_size_grows_with_attribute_size(size: int, more: int, _: int) -> None:
+    small = entity_size_distribution(*_entity_model([{"name": "v", "size_bytes": size}]))
+    large = entity_size_distribution(*_entity_model([{"name": "v", "size_bytes": size + more}]))
+    assert large.mean - small.mean == pytest.approx(more)
+    assert large.expected_ceil_units(1024) >= small.expected_ceil_units(1024)
