@@ -556,19 +556,30 @@ def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
 
 
 def _query_probe_key(ctx: _Context, pattern: Any, table: Table) -> tuple[SampleItem, dict[str, str]]:
-    """The sample item whose rendered partition key holds the most items of the pattern's entities."""
+    """The sample item whose rendered partition key is the hottest key of the pattern's distribution, or
+    else holds the most items of the pattern's entities."""
     candidates = _candidates(ctx, pattern)
     if not candidates:
         raise _Unavailable(f"no sample item of {list(pattern.entities)} declares the variables of the key condition")
     pk = table.index_keys(pattern.index)[0]
     counts = _target_counts(ctx, table, pattern.index, pattern.entities)
-    best: tuple[int, int, SampleItem, dict[str, str]] | None = None
-    for order, sample in enumerate(candidates):
+    hot = _hot_key_shares(ctx, pattern)
+    best: tuple[tuple[float, int], SampleItem, dict[str, str]] | None = None
+    for sample in candidates:
         value = _render(ctx.model, sample, pattern.key_condition.partition_key, pk.type, pk.name)
-        count = counts.get(_scalar(value), 0)
-        if best is None or count > best[0]:
-            best = (count, order, sample, value)
-    return best[2], best[3]
+        score = (hot.get(next(iter(value.values())), 0.0), counts.get(_scalar(value), 0))
+        if best is None or score > best[0]:
+            best = (score, sample, value)
+    return best[1], best[2]
+
+
+def _hot_key_shares(ctx: _Context, pattern: Any) -> dict[str, float]:
+    """Hot keys of the distribution in force (the pattern's, else its first entity's) and their shares."""
+    from engine.keyspace import pattern_distribution
+    from engine.model.entity import HotKeys
+
+    dist = pattern_distribution(pattern.key_distribution, ctx.model.entity(pattern.entities[0]))
+    return {h.key: h.share for h in dist.keys} if isinstance(dist, HotKeys) else {}
 
 
 def _query_request(ctx: _Context, pattern: Any, table: Table, limit: int | None) -> tuple[dict, _Expression]:

@@ -176,11 +176,26 @@ def _item_ranks(entity: Entity, table: Table, rng: np.random.Generator, max_item
         for j in range(int(count)):
             # Globally distinct sort ranks when the key space allows it (an issue number is then
             # unique in the whole sample, as a GSI on it expects), else distinct per partition.
-            sort_index = next_sort_index + j if capacity >= n else j
-            ranks.append({**base, **_decode(entity, sk_vars, sort_index)})
+            if capacity >= n:
+                ranks.append({**base, **_spread(entity, sk_vars, next_sort_index + j, n)})
+            else:
+                ranks.append({**base, **_decode(entity, sk_vars, j)})
         next_sort_index += int(count)
     _add_other_variables(entity, ranks, set(pk_vars) | set(sk_vars), rng)
     return ranks
+
+
+def _spread(entity: Entity, variables: Sequence[str], index: int, n: int) -> dict[str, int]:
+    """The index-th of n distinct sort-key rank sets, spread over each variable's whole range.
+
+    When one variable alone has n values or more, every variable steps by cardinality // n (so
+    timestamps span their period and ids their range, and that variable keeps the sets distinct);
+    otherwise the mixed-radix decoding (last variable fastest) keeps them distinct.
+    """
+    cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
+    if not any(card >= n for card in cards.values()):
+        return _decode(entity, variables, index)
+    return {v: (index * max(1, card // n)) % card for v, card in cards.items()}
 
 
 def _decode(entity: Entity, variables: Sequence[str], index: int) -> dict[str, int]:
