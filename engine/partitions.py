@@ -837,7 +837,23 @@ def report_of(targets: list[TargetLoad], notes: list[str], top_n: int = DEFAULT_
         *dict.fromkeys(notes),
     )
     return PartitionReport(targets=tuple(layouts), hot_keys=tuple(all_keys),
-                           findings=tuple(findings_of(layouts)), assumptions=assumptions)
+                           findings=tuple(findings_of(layouts) + _unknown_value_findings(targets)),
+                           assumptions=assumptions)
+
+
+def _unknown_value_findings(targets: list[TargetLoad]) -> list[Finding]:
+    """Key attributes whose values the design does not describe: their hot spots cannot be seen."""
+    found = []
+    for target in targets:
+        for space in target.spaces:
+            if space.note:
+                attribute = space.template.strip("{}")
+                found.append(Finding(
+                    rule_id="partitions.unknown_key_values", severity="info", path=f"partitions.{target.target}",
+                    message=space.note,
+                    fix=f"give entity {space.entity.name} a key template for '{attribute}' or a variable "
+                        f"'{attribute}' with its values (e.g. an enum), so its hottest value shows"))
+    return found
 
 
 __all__ = [

@@ -333,3 +333,11 @@ def test_on_demand_peak_above_what_it_absorbs_is_a_finding(billing, rule, reason
     quiet = analyze_partitions(design(billing={"mode": "on_demand", "warm_write_units_per_second": 6000},
                                       item_count=1_000_000, patterns=[put(5000)]))
     assert not [f for f in quiet.findings if f.rule_id.startswith("partitions.on_demand")]
+
+
+def test_an_index_key_without_described_values_is_an_info_finding():
+    gsi = {"name": "ByV", "partition_key": {"name": "v"}}
+    report = analyze_partitions(design(item_count=5000, gsis=[gsi], patterns=[put(10)]))
+    finding = next(f for f in report.findings if f.rule_id == "partitions.unknown_key_values")
+    assert finding.severity == "info" and "'v'" in finding.message and "5000" in finding.message
+    assert report.target("Tbl#ByV").hot_keys[0].write_units_per_second == pytest.approx(10 / 5000)
