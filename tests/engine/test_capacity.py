@@ -217,3 +217,58 @@ def test_index_arms_vanish_when_write_does_not_touch_index(op: str, gsis: int, f
         assert cap.index_write_units_per_request == {}
     assert cap.write_units_per_request >= 1 - 1e-12
     assert cap.write_units_per_request == pytest.approx(sum(a.write_units_per_request for a in cap.arms))
+
+
+def _lsi_design(pattern: dict, sparse: float = 1.0):
+    return parse_model({
+        "name": "t",
+        "tables": [{"name": "Tbl", "partition_key": {"name": "pk"}, "sort_key": {"name": "sk"},
+                    "lsis": [{"name": "L", "sort_key": {"name": "ls"}, "projection": {"type": "KEYS_ONLY"}}],
+                    "gsis": [{"name": "G", "partition_key": {"name": "gp"}, "projection": {"type": "KEYS_ONLY"}}]}],
+        "entities": [{"name": "E", "table": "Tbl", "item_count": 100,
+                      "keys": [{"attribute": "pk", "template": "p"}, {"attribute": "sk", "template": "s"},
+                               {"attribute": "ls", "template": "l"}],
+                      "attributes": [{"name": "gp", "size_bytes": 5, "presence": sparse},
+                                     {"name": "body", "size_bytes": 3000}]}],
+        "access_patterns": [{"name": "p", "table": "Tbl", "entities": ["E"], "requests_per_second": 1,
+                             "key_condition": {"partition_key": "p", "sort_key": {"operator": "=", "value": "s"}},
+                             **pattern}]})
+
+
+def test_lsi_query_fetching_from_table_rounds_each_item() -> None:
+    # DOMAIN.md §2 (DG/LSI.html): entries summed once on the LSI arm; each fetched item rounded on the table arm
+    model = _lsi_design({"operation": "Query", "index": "L", "items_per_request": 4, "consistency": "strong",
+                         "fetch_from_table": True, "key_condition": {"partition_key": "p"}})
+    arms = {a.target: a.read_units_per_request for a in _capacity(model).arms}
+    assert arms == {"Tbl#L": 1, "Tbl": 4}          # 4 entries of ~10 B -> 1; 4 items of ~3 KB -> 4 x 1
+    plain = _lsi_design({"operation": "Query", "index": "L", "items_per_request": 4,
+                         "key_condition": {"partition_key": "p"}})
+    assert {a.target for a in _capacity(plain).arms} == {"Tbl#L"}
+
+
+@pytest.mark.parametrize(("pattern", "read_units"), [
+    ({"operation": "BatchGetItem", "items_per_request": 10}, 10 * 0.5),          # each item rounded
+    ({"operation": "TransactGetItems", "items_per_request": 3}, 3 * 2),          # transactional: 2 per 4 KB
+    ({"operation": "GetItem", "consistency": "strong"}, 1),
+    ({"operation": "Scan", "key_condition": None}, 100 * 3040 / 4096),          # all 100 items summed (~3 KB each)
+])
+def test_read_operations(pattern: dict, read_units: float) -> None:
+    cap = _capacity(_lsi_design(pattern))
+    if pattern["operation"] == "Scan":
+        assert cap.read_units_per_request == pytest.approx(read_units * 0.5, abs=0.5)
+    else:
+        assert cap.read_units_per_request == read_units
+
+
+def test_gsi_reads_are_eventual_only() -> None:
+    cap = _capacity(_lsi_design({"operation": "Query", "index": "G", "items_per_request": 8,
+                                 "key_condition": {"partition_key": "x"}}))
+    assert cap.read_units_per_request_strong is None and cap.read_units_per_request == 0.5
+
+
+def test_sparse_index_writes_scale_with_presence() -> None:
+    cap = _capacity(_lsi_design({"operation": "PutItem"}, sparse=0.25))
+    assert cap.index_write_units_per_request == {"G": 0.25, "L": 1}
+    batch = _capacity(_lsi_design({"operation": "BatchWriteItem", "items_per_request": 5, "write_kind": "delete"},
+                                  sparse=0.0))
+    assert batch.index_write_units_per_request == {"L": 5} and batch.write_units_per_request == 5 * 3 + 5
