@@ -5,6 +5,8 @@ DynamoDB's semantics (DG/Expressions.OperatorsAndFunctions.html, DG/Expressions.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.sandbox import Sandbox, SandboxError
 from engine.sandbox.evaluation import apply_update, matches
@@ -225,3 +227,26 @@ def test_update_errors(expression: str, values: dict, fragment: str) -> None:
     with pytest.raises(SandboxError) as caught:
         _update(expression, values)
     assert caught.value.code == "ValidationException" and fragment in caught.value.message
+
+
+EXPRESSION_ALPHABET = list("ab#:n()[],.=<>+- 0123") + [" AND ", " OR ", " NOT ", " BETWEEN ", " IN ", "SET ", "REMOVE ",
+                                                         "ADD ", "DELETE ", "size", "begins_with", "list_append",
+                                                         "if_not_exists", "attribute_exists", ":v", "#n"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(EXPRESSION_ALPHABET), max_size=14).map("".join))
+def test_any_text_parses_or_is_a_validation_error(text: str) -> None:
+    """Parsing and evaluating never fail with anything but a ValidationException (no internal error)."""
+    from engine.sandbox.evaluation import project
+    from engine.sandbox.expressions import parse_projection
+
+    item = {"pk": {"S": "p"}, "a": {"N": "1"}, "b": {"L": [{"N": "1"}]}, "name": {"M": {"a": {"S": "x"}}}}
+    steps = ((parse_condition, lambda ast: matches(ast, item)),
+             (parse_update, lambda ast: apply_update(ast, item, ("pk",))),
+             (parse_projection, lambda ast: project(item, ast)))
+    for parse, evaluate in steps:
+        try:
+            evaluate(parse(text, Placeholders(names={"#n": "name"}, values={":v": {"N": "1"}})))
+        except SandboxError as exc:
+            assert exc.code == "ValidationException" and exc.message
