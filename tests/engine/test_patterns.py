@@ -416,3 +416,10 @@ def test_cli_sandbox_without_a_request_describes_the_tables(capsys):
     assert out["tables"][0]["ItemCount"] == 600
     assert out["sample_items"]["GitHub"] == {"Repo": 200, "Issue": 200, "Star": 200}
     assert main(["sandbox", "github_single_table", "--operation", "Scan"]) == 2
+
+
+def test_a_query_reads_the_hot_key_of_its_distribution():
+    """The pattern's hot key (key_distribution hot_keys) is the one queried: the hot partition's cost."""
+    report = validate_patterns(load_model_or_sample("hot_enum_key"))
+    request = report.pattern("oldest pending orders").runs[0].request
+    assert request["ExpressionAttributeValues"][":v0"] == {"S": "PENDING"}

@@ -343,3 +343,18 @@ def test_any_design_gets_the_right_count_of_distinct_keyed_items(pk_card, sk_car
     assert len(items) == min(item_count, cap, pk_card * sk_card)
     assert len({(i["PK"]["S"], i["SK"]["S"]) for i in items}) == len(items)
     assert all(set(i) <= {"PK", "SK", "a"} and "PK" in i and "SK" in i for i in items)
+
+
+def test_sort_key_timestamps_span_their_period():
+    """A `{created}#{id}` sort key: items get distinct times spread over the whole period, not one minute."""
+    design = {"name": "ts", "tables": [{"name": "Orders", "partition_key": {"name": "PK"}, "sort_key": {"name": "SK"}}],
+              "entities": [{"name": "Order", "table": "Orders", "item_count": 1_000_000,
+                            "keys": [{"attribute": "PK", "template": "{status}"},
+                                     {"attribute": "SK", "template": "{created}#{id}"}],
+                            "variables": [{"name": "status", "cardinality": 2, "values": ["NEW", "OLD"]},
+                                          {"name": "created", "cardinality": 43_200, "kind": "timestamp"},
+                                          {"name": "id", "cardinality": 1_000_000}]}]}
+    items = generate_items(parse_model(design))["Orders"]
+    times = sorted(i["SK"]["S"].split("#")[0] for i in items)
+    assert len(set(times)) == len(items) == 200
+    assert times[0] == "2026-01-01T00:00:00Z" and times[-1] > "2026-01-30"  # 43,200 minutes = 30 days
