@@ -382,3 +382,15 @@ def test_lsi_load_lands_on_the_table_partitions():
     assert [t.target for t in result.targets] == ["Events"]
     assert result.target("Events").consumed_read_series.mean() > 0
     assert [h.target for h in result.heatmaps] == ["Events"]
+
+
+def test_reads_of_a_hot_gsi_key_are_throttled_with_the_index_read_reason():
+    gsi = TargetSpec(name="T#ByStatus", partitions=4, billing="on_demand", read_capacity_units=12000,
+                     write_capacity_units=4000, arms=(one_key_arm("pending", "read", 4000, label="PENDING"),),
+                     is_index=True, table="T")
+    table = TargetSpec(name="T", partitions=4, billing="on_demand", read_capacity_units=12000,
+                       write_capacity_units=4000, arms=())
+    result = simulate_specs([table, gsi], HeatOptions(request_noise=False))
+    pending = result.pattern("pending")
+    assert pending.throttled_fraction == pytest.approx(1 - 3000 / 4000, abs=0.01)  # 3,000 RCU per key
+    assert set(pending.throttle_reasons) == {"IndexReadKeyRangeThroughputExceeded"}
