@@ -97,6 +97,8 @@ def generate_samples(model: DataModel, seed: int = 0,
     """Like generate_items, with each item's entity and variable ranks (for access-pattern runs)."""
     if max_items_per_entity < 0:
         raise SampleDataError(f"max_items_per_entity {max_items_per_entity} is negative; pass 0 or more")
+    if seed < 0:
+        raise SampleDataError(f"seed {seed} is negative; a sample data seed is 0 or more")
     out: dict[str, list[SampleItem]] = {t.name: [] for t in model.tables}
     seen: dict[str, set[tuple[str, ...]]] = {t.name: set() for t in model.tables}
     for entity in model.entities:

@@ -95,6 +95,8 @@ def test_zero_items_and_negative_cap():
     assert _entity_items(generate_samples(parse_model(design))["main"], "Issue") == []
     with pytest.raises(SampleDataError, match="max_items_per_entity"):
         generate_items(parse_model(design), max_items_per_entity=-1)
+    with pytest.raises(SampleDataError, match="seed -1 is negative"):
+        generate_items(parse_model(design), seed=-1)
 
 
 # ----------------------------------------------------------------------------- collections and skew
