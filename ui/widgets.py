@@ -32,12 +32,17 @@ def sidebar() -> None:
     with st.sidebar:
         st.markdown(f"**Design:** {model.name}")
         st.caption(f"Autosaved as `{state.design_id()}`. Bookmark this page's address to come back to it.")
+        st.button("Undo last change", key="sidebar.undo", on_click=state.undo, disabled=not state.can_undo(),
+                  help="Go back to the design before your last change.", width="stretch",
+                  icon=":material/undo:")
         cols = st.columns(2)
-        cols[0].button("Undo", key="sidebar.undo", on_click=state.undo, disabled=not state.can_undo(),
-                       help="Go back to the design before your last change.", width="stretch")
-        cols[1].download_button("YAML", data=dump_model(model, "yaml"), file_name=_file_name(model, "yaml"),
+        cols[0].download_button("YAML", data=dump_model(model, "yaml"), file_name=_file_name(model, "yaml"),
                                 mime="application/yaml", key="sidebar.download_yaml", width="stretch",
+                                icon=":material/download:",
                                 help="Download the design as a YAML file (the CLI reads it too).")
+        cols[1].download_button("JSON", data=state.design_json(), file_name=_file_name(model, "json"),
+                                mime="application/json", key="sidebar.download_json", width="stretch",
+                                icon=":material/download:", help="Download the design as a JSON file.")
         message = state.pop_flash()
         if message:
             st.success(message)

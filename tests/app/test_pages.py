@@ -63,3 +63,15 @@ def test_new_session_opens_the_default_sample_and_puts_its_id_in_the_url(open_ap
         from engine.io import load_sample
 
         assert load_sample(state.DEFAULT_SAMPLE).name in at.main.subheader[0].value
+
+
+def test_every_page_handles_a_new_empty_design(open_app) -> None:
+    """A blank design (one table, no entities, no patterns) gets useful empty states, never an exception."""
+    at = open_app("page_views")
+    next(b for b in at.button if b.label == "New empty design").click().run()
+    assert "new design" in at.session_state["wb_design_json"]
+    for path, title in PAGES:
+        at.switch_page(path).run()
+        assert not at.exception, f"{title}: {[e.value for e in at.exception]}"
+        assert [t.value for t in at.main.title] == [title]
+        assert not at.main.error, f"{title}: {[e.value for e in at.main.error]}"
