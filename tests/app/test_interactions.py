@@ -139,3 +139,18 @@ def test_global_tables_show_mrec_and_mrsc_side_by_side(open_app) -> None:
     labels = [m.label for m in at.main.metric]
     assert "Updates lost to last-writer-wins" in labels
     assert "Writes rejected as conflicts (retryable)" in labels
+
+
+def test_uploading_a_design_replaces_it_and_a_broken_file_names_the_line(open_app) -> None:
+    from engine.io import dump_model, load_sample
+
+    at = open_app("page_views")
+    text = dump_model(load_sample("hot_enum_key"), "yaml")
+    at.file_uploader(key="upload.design").upload("mine.yaml", text.encode(), "application/yaml").run()
+    assert not at.exception
+    assert "Orders keyed by status" in at.session_state["wb_design_json"]
+    before = at.session_state["wb_design_json"]
+    at.file_uploader(key="upload.design").upload("broken.yaml", b"name: x\ntables: [\n", "application/yaml").run()
+    errors = [e.value for e in at.main.error]
+    assert errors and "broken.yaml" in errors[0] and re.search(r"line \d+", errors[0]), errors
+    assert at.session_state["wb_design_json"] == before
