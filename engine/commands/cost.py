@@ -15,6 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", metavar="ID", default=None,
                         help="price catalog id (aws-2024-11, aws-2023, custom) or a .json catalog file; "
                              "overrides the design's")
+    parser.add_argument("--price", action="append", default=[], metavar="FIELD=USD",
+                        help="edit one catalog price (repeatable), e.g. on_demand_write_usd_per_million=0.5; "
+                             "makes a `custom` catalog derived from the chosen one")
     parser.add_argument("--free-tier", action="store_true", help="deduct the free tier from table and total figures")
     parser.add_argument("--hours-per-month", type=float, default=None, metavar="H",
                         help="hours per month for hourly prices (default: the design's, else 730)")
@@ -69,6 +72,22 @@ def _print_table(evaluation) -> None:
         print(f"  [{f.severity}] {f.rule_id} at {f.path}: {f.message}. Fix: {f.fix}")
 
 
+def parse_prices(items: list[str]) -> dict[str, float]:
+    """--price FIELD=USD pairs as a dict (raises WorkbenchError naming the bad pair)."""
+    from engine.errors import PricingError
+
+    prices: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            prices[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise PricingError(f"--price {item!r} is not FIELD=NUMBER; write e.g. on_demand_read_usd_per_million=0.1")
+    return prices
+
+
 def run(args: argparse.Namespace) -> int:
     from engine.commands import load_model_arg, print_json
     from engine.errors import WorkbenchError
@@ -78,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"--hours-per-month {args.hours_per_month:g} must be positive (730 is the usual month)")
     model = load_model_arg(args.model)
     evaluation = evaluate(model, EvaluateOptions(catalog_id=args.catalog, free_tier=args.free_tier,
-                                                 hours_per_month=args.hours_per_month))
+                                                 hours_per_month=args.hours_per_month,
+                                                 price_overrides=parse_prices(args.price) or None))
     if args.json:
         print_json(cost_payload(evaluation))
     else:

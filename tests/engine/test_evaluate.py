@@ -193,3 +193,15 @@ def test_size_cli_bad_item(tmp_path, capsys) -> None:
     path.write_text('{"pk": "plain"}')
     assert main(["size", str(path)]) == 1
     assert "--format plain" in capsys.readouterr().err
+
+
+def test_cost_cli_price_override_makes_custom_catalog(capsys) -> None:
+    assert main(["cost", "page_views", "--json", "--price", "on_demand_write_usd_per_million=1.25"]) == 0
+    custom = json.loads(capsys.readouterr().out)
+    assert main(["cost", "page_views", "--json", "--catalog", "aws-2023"]) == 0
+    old = json.loads(capsys.readouterr().out)
+    assert custom["catalog"]["id"] == "custom"
+    by_name = {p["name"]: p["monthly_usd"] for p in old["access_patterns"]}
+    for p in custom["access_patterns"]:
+        if p["write_units_per_request"] > 0:   # writes now priced like the old catalog
+            assert p["monthly_usd"] == pytest.approx(by_name[p["name"]])
