@@ -501,8 +501,12 @@ class _TargetSim:
         local = np.full(self.P, -1)
         local[self.hot] = np.arange(self.hot.size)
         self.display_local = local[rows]
-        self.grid_consumed = np.zeros((2, rows.size, T), dtype=np.float32)
-        self.grid_throttled = np.zeros((2, rows.size, T), dtype=np.float32)
+        # the heatmap is summed straight into its time buckets: never a partitions x seconds grid
+        self.bucket_seconds = max(1, math.ceil(T / max(self.options.heatmap_max_buckets, 1)))
+        buckets = math.ceil(T / self.bucket_seconds) if T else 0
+        self.bucket_counts = np.bincount(np.arange(T) // self.bucket_seconds, minlength=buckets).astype(float)
+        self.grid_consumed = np.zeros((2, rows.size, buckets))
+        self.grid_throttled = np.zeros((2, rows.size, buckets))
         self.key_consumed = np.zeros(K)
         self.key_demanded = np.zeros(K)
 
@@ -597,15 +601,28 @@ class _TargetSim:
     def _record_partitions(self, mult, sl, dem, raw, hard, frac) -> None:
         """Consumed and throttled units for the heatmap rows and the partition count."""
         rows, local = self.display, self.display_local
-        inside = local >= 0
+        inside = np.flatnonzero(local >= 0)
+        outside = np.flatnonzero(local < 0)
         for ch in (READ, WRITE):
             sel = self.channel == ch
-            outside = self.arm_part[sel][:, rows[~inside]].T @ mult[sel]
-            self.grid_consumed[ch, ~inside, sl] = outside
-            admitted = dem[ch][local[inside]] * hard[local[inside]] * frac[ch][local[inside]]
-            self.grid_consumed[ch, inside, sl] = admitted
-            self.grid_throttled[ch, inside, sl] = raw[ch][local[inside]] - admitted
+            self._add_to_buckets(self.grid_consumed[ch], outside, self.arm_part[sel][:, rows[outside]].T @ mult[sel], sl)
+            hot_rows = local[inside]
+            admitted = dem[ch][hot_rows] * hard[hot_rows] * frac[ch][hot_rows]
+            self._add_to_buckets(self.grid_consumed[ch], inside, admitted, sl)
+            self._add_to_buckets(self.grid_throttled[ch], inside, raw[ch][hot_rows] - admitted, sl)
         self.count_series[sl] = (self.P - self.hot.size) * self.frag_uniform + self.frag.sum()
+
+    def _add_to_buckets(self, grid: np.ndarray, rows: np.ndarray, values: np.ndarray, sl: slice) -> None:
+        """Add per-second values (rows, L) of the seconds `sl` into the heatmap's time buckets."""
+        if rows.size == 0:
+            return
+        ids = np.arange(sl.start, sl.start + values.shape[1]) // self.bucket_seconds
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        grid[np.ix_(rows, ids[starts])] += np.add.reduceat(values, starts, axis=1)
+
+    def heatmap_means(self, grid: np.ndarray) -> np.ndarray:
+        """Per-bucket means (units per second) of a summed heatmap grid."""
+        return (grid / np.maximum(self.bucket_counts, 1.0)).astype(np.float32)
 
     def _record_keys(self, key_r, key_w, beta, hard, frac) -> None:
         if not self.key_local.size:
@@ -853,13 +870,12 @@ def target_results(targets: list[TargetSpec], out: SimulationOutput, options: He
             consumed_write_series=downsample(sim.consumed_series[WRITE], b),
             throttled_read_series=downsample(sim.throttled_series[READ], b),
             throttled_write_series=downsample(sim.throttled_series[WRITE], b)))
-        size = max(1, math.ceil(sim.T / max(b, 1)))
         maps.append(Heatmap(
-            target=spec.name, partitions=sim.display.copy(), bucket_seconds=size,
-            consumed_read=downsample(sim.grid_consumed[READ], b).astype(np.float32),
-            consumed_write=downsample(sim.grid_consumed[WRITE], b).astype(np.float32),
-            throttled_read=downsample(sim.grid_throttled[READ], b).astype(np.float32),
-            throttled_write=downsample(sim.grid_throttled[WRITE], b).astype(np.float32)))
+            target=spec.name, partitions=sim.display.copy(), bucket_seconds=sim.bucket_seconds,
+            consumed_read=sim.heatmap_means(sim.grid_consumed[READ]),
+            consumed_write=sim.heatmap_means(sim.grid_consumed[WRITE]),
+            throttled_read=sim.heatmap_means(sim.grid_throttled[READ]),
+            throttled_write=sim.heatmap_means(sim.grid_throttled[WRITE])))
     return tuple(series), tuple(maps)
 
 

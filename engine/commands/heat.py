@@ -6,7 +6,7 @@ import argparse
 
 HELP = "partitions, hot keys and a second-by-second throttling simulation (burst, adaptive, splits, GSIs)"
 PROFILE_KINDS = ("steady", "diurnal", "spike", "ramp")
-MAX_HORIZON_SECONDS = 7 * 24 * 3600  # a week at one-second resolution keeps memory bounded
+MAX_HORIZON_SECONDS = 24 * 3600  # a day at one-second resolution keeps per-pattern series small
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

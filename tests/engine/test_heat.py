@@ -394,3 +394,18 @@ def test_reads_of_a_hot_gsi_key_are_throttled_with_the_index_read_reason():
     pending = result.pattern("pending")
     assert pending.throttled_fraction == pytest.approx(1 - 3000 / 4000, abs=0.01)  # 3,000 RCU per key
     assert set(pending.throttle_reasons) == {"IndexReadKeyRangeThroughputExceeded"}
+
+
+def test_heatmap_shows_the_hot_partition_first_with_its_consumed_and_throttled_units():
+    hot = one_key_arm("hot", "write", 2000, partition=3)
+    rest = uniform_arm("rest", "write", 800, keys=10_000, partitions=8)
+    spec = provisioned("T", 8, 100, 8000, [hot, rest])
+    options = HeatOptions(horizon_seconds=1000, request_noise=False, heatmap_max_buckets=7, split_for_heat=False)
+    result = simulate_specs([spec], options)
+    heatmap = result.heatmaps[0]
+    assert heatmap.partitions[0] == 3
+    assert heatmap.bucket_seconds == 143 and heatmap.consumed_write.shape == (8, 7)
+    assert heatmap.consumed_write[0] == pytest.approx(np.full(7, 1000.0), rel=1e-3)  # one partition's limit
+    cold_row = heatmap.consumed_write[1:].sum(axis=0)
+    total = heatmap.throttled_write[0] + heatmap.consumed_write[0] + cold_row
+    assert total == pytest.approx(np.full(7, 2800.0), rel=1e-6)
