@@ -170,6 +170,18 @@ class TableEvaluation:
 
 
 @dataclass(frozen=True)
+class ScreenEvaluation:
+    """One page view of the application: the requests it issues and what one view costs."""
+
+    name: str
+    requests_per_view: float
+    read_units_per_view: float
+    write_units_per_view: float
+    usd_per_million_views: float
+    """Request cost of a million views (incl. replicated writes), at the patterns' billing."""
+
+
+@dataclass(frozen=True)
 class Finding:
     rule_id: str
     severity: str
@@ -191,6 +203,7 @@ class Evaluation:
     total_monthly_usd: float
     findings: tuple[Finding, ...]
     assumptions: tuple[str, ...] = field(default=())
+    screens: tuple[ScreenEvaluation, ...] = field(default=())
 
     def pattern(self, name: str) -> PatternEvaluation:
         for p in self.patterns:
@@ -208,6 +221,12 @@ class Evaluation:
         for e in self.entity_sizes:
             if e.entity == name:
                 return e
+        raise KeyError(name)
+
+    def screen(self, name: str) -> ScreenEvaluation:
+        for s in self.screens:
+            if s.name == name:
+                return s
         raise KeyError(name)
 
     def cost_sensitivity(self) -> tuple[tuple[str, float], ...]:
@@ -296,8 +315,7 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
     consistency = getattr(pattern, "consistency", None) if pattern.is_read else None
     if consistency is not None and pattern.index is not None and table.index(pattern.index) in table.gsis:
         consistency = "eventual"  # GSI reads are eventually consistent only (DG/GSI.html)
-    if pattern.operation == "TransactGetItems":
-        consistency = "transactional"
+    # TransactGetItems reads are serializable (strong); their units are transactional (2 per 4 KB)
     return PatternEvaluation(
         pattern.name, pattern.operation, pattern.table, pattern.index, consistency, rps, peak,
         cap.read_units_per_request, cap.read_units_per_request_strong, cap.read_units_per_request_eventual,
@@ -452,6 +470,20 @@ def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCat
         free[0] + free[1], throughput + storage + cost.replication, billing, classes)
 
 
+def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours: float) -> tuple[ScreenEvaluation, ...]:
+    by_name = {p.name: p for p in patterns}
+    seconds = hours * 3600
+    out = []
+    for screen in model.screens:
+        calls = [(name, 1) for name in screen.access_patterns] + list(screen.repeat)
+        rows = [(by_name[name], times) for name, times in calls if name in by_name]
+        out.append(ScreenEvaluation(
+            screen.name, float(sum(t for _, t in rows)),
+            sum(p.read_units_per_request * t for p, t in rows), sum(p.write_units_per_request * t for p, t in rows),
+            sum(p.monthly_usd_per_request_per_second / seconds * t for p, t in rows) * 1_000_000))
+    return tuple(out)
+
+
 # -------------------------------------------------------------------------------------- findings
 def _pattern_findings(model: Any, evaluation_patterns: tuple[PatternEvaluation, ...]) -> list[Finding]:
     out: list[Finding] = []
@@ -566,7 +598,7 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
                 *_table_findings(model, tables))
     return Evaluation(_catalog_info(catalog, hours), options.free_tier, entity_sizes, entries, patterns, tables,
                       sum(t.monthly_usd for t in tables), tuple(findings),
-                      (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS))
+                      (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS), _evaluate_screens(model, patterns, hours))
 
 
 def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
@@ -577,5 +609,5 @@ def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
 
 __all__ = [
     "CatalogInfo", "EntitySize", "EvaluateOptions", "Evaluation", "Finding", "IndexEntrySize", "PatternEvaluation",
-    "TableEvaluation", "evaluate",
+    "ScreenEvaluation", "TableEvaluation", "evaluate",
 ]

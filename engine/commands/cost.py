@@ -49,6 +49,9 @@ def cost_payload(evaluation) -> dict:
             "billing_recommended": t.billing.recommended,
             "table_class_recommended": t.table_class_comparison.recommended,
         } for t in evaluation.tables],
+        "screens": [{"name": s.name, "requests_per_view": s.requests_per_view,
+                     "read_units_per_view": s.read_units_per_view, "write_units_per_view": s.write_units_per_view,
+                     "usd_per_million_views": s.usd_per_million_views} for s in evaluation.screens],
         "findings": [{"rule_id": f.rule_id, "severity": f.severity, "path": f.path, "message": f.message,
                       "fix": f.fix} for f in evaluation.findings],
     }
@@ -66,6 +69,9 @@ def _print_table(evaluation) -> None:
     for t in evaluation.tables:
         print(f"  {t.name:<{width}}  {t.throughput_monthly_usd:>12,.2f}  {t.storage_monthly_usd:>12,.2f}  "
               f"{t.replication_monthly_usd:>12,.2f}  {t.monthly_usd:>12,.2f}")
+    for s in evaluation.screens:
+        print(f"  screen {s.name}: {s.requests_per_view:g} requests, {s.read_units_per_view:.4g} RU + "
+              f"{s.write_units_per_view:.4g} WU per view, {s.usd_per_million_views:,.2f} USD per million views")
     print(f"\n  total: {evaluation.total_monthly_usd:,.2f} USD/month"
           f"{' (free tier deducted)' if evaluation.free_tier else ''}")
     for f in evaluation.findings:

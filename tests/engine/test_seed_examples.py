@@ -96,3 +96,6 @@ def test_one_query_versus_hundred_get_items() -> None:
     screen = next(s for s in model.screens if s.name == "order history (100 GetItems)")
     per_view = sum(ev.pattern(name).read_units_per_request * times for name, times in screen.repeat)
     assert per_view == 100
+    assert ev.screen("order history (100 GetItems)").read_units_per_view == 100
+    assert ev.screen("order history (100 GetItems)").requests_per_view == 100
+    assert ev.screen("order history (one Query)").read_units_per_view == 3
