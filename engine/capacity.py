@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.itemsize import (
+    STORAGE_OVERHEAD_BYTES,
     SizeDistribution,
     entity_size_distribution,
     index_entry_distribution,
@@ -36,6 +37,9 @@ TRANSACTIONAL_WRITE_FACTOR = 2.0
 MIN_READ_UNITS = 1    # a missing item / empty result still costs 1 SC read unit (DG/Query.html)
 MIN_WRITE_UNITS = 1   # a write to a missing item still costs 1 WCU
 QUERY_PAGE_BYTES = 1024 * 1024  # Query/Scan read at most 1 MB per page, before filters
+# DOMAIN.md §4 (DG/burst-adaptive-capacity.html): a partition holds ~10 GB; a Scan pays the minimum
+# read per partition it reads (DOMAIN.md §2), so a whole-table Scan costs at least one unit per partition.
+PARTITION_BYTES = 10 * 1024 ** 3
 
 # Assumptions stated to the user (DOMAIN.md §2 leaves them open).
 ASSUMPTIONS = (
@@ -298,10 +302,13 @@ def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
     table = model.table(pattern.table)
     population, present = _read_population(model, sizes, pattern)
     count = pattern.items_per_request
+    minimum = MIN_READ_UNITS
     if count is None:
         count = sum(model.entity(n).item_count for n in dict.fromkeys(pattern.entities)) * present
+        stored = count * (population.mean + STORAGE_OVERHEAD_BYTES)
+        minimum = max(MIN_READ_UNITS, math.ceil(stored / PARTITION_BYTES))  # one minimum read per partition
     strong = {target_name(table.name, pattern.index): population.expected_sum_ceil_units(
-        count, READ_UNIT_BYTES, MIN_READ_UNITS)}
+        count, READ_UNIT_BYTES, minimum)}
     index = table.index(pattern.index) if pattern.index else None
     return _read_result(strong, pattern.consistency, index is not None and index in table.gsis)
 
@@ -445,7 +452,7 @@ def pattern_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCap
 
 
 __all__ = [
-    "ASSUMPTIONS", "MIN_READ_UNITS", "MIN_WRITE_UNITS", "QUERY_PAGE_BYTES", "READ_UNIT_BYTES", "READ_UNIT_FACTORS",
+    "ASSUMPTIONS", "MIN_READ_UNITS", "PARTITION_BYTES", "MIN_WRITE_UNITS", "QUERY_PAGE_BYTES", "READ_UNIT_BYTES", "READ_UNIT_FACTORS",
     "TRANSACTIONAL_WRITE_FACTOR", "WRITE_UNIT_BYTES", "Arm", "DesignSizes", "PatternCapacity",
     "batch_get_read_units", "batch_write_units", "entity_weights", "failed_write_units", "index_write_units",
     "index_write_units_for_items", "item_write_units", "lsi_query_read_units", "pattern_capacity", "query_pages",
