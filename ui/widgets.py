@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from engine.io import dump_model
+from engine.io import design_data, dump_model
 from engine.model import DataModel
 from ui import cache, state
 from ui import format as fmt
@@ -317,30 +317,64 @@ def entity_editor(model: DataModel, e: int) -> None:
     show_problems(f"entity.{entity.name}")
 
 
-def _edited_rows(key: str, original: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Apply a data_editor's edits (edited/added/deleted rows) to its original rows."""
+def _apply_table_edits(key: str, original: list[dict[str, Any]],
+                       cell: Callable[[dict[str, Any], str, Any], None],
+                       new_row: Callable[[dict[str, Any]], dict[str, Any]]) -> list[dict[str, Any]]:
+    """Apply a data_editor's edits to the design's own rows: only edited cells change (fields the grid
+    does not show, such as min/max sizes or structured examples, are kept), added rows are built by
+    `new_row`, deleted rows dropped, rows left without a name ignored."""
     edits = st.session_state.get(key) or {}
     rows = [dict(r) for r in original]
     for idx, change in (edits.get("edited_rows") or {}).items():
-        rows[int(idx)].update(change)
+        for column, value in change.items():
+            cell(rows[int(idx)], column, value)
     deleted = {int(i) for i in edits.get("deleted_rows") or []}
     rows = [r for i, r in enumerate(rows) if i not in deleted]
-    rows += [dict(r) for r in edits.get("added_rows") or []]
+    rows += [new_row(dict(r)) for r in edits.get("added_rows") or [] if str(r.get("name") or "").strip()]
     return rows
 
 
+def _attribute_cell(row: dict[str, Any], column: str, value: Any) -> None:
+    if column == "name":
+        row["name"] = str(value or "").strip()
+    elif column == "type":
+        row["type"] = value or "S"
+    elif column == "size_bytes":
+        if value in (None, ""):
+            row.pop("size_bytes", None)
+        else:
+            row["size_bytes"] = float(value)
+    elif column == "example":
+        if value in (None, ""):
+            row.pop("example", None)
+        else:
+            row["example"] = _number_or_text(value) if row.get("type") == "N" else value
+    elif column == "presence":
+        row["presence"] = 1.0 if value in (None, "") else float(value)
+
+
+def _variable_cell(row: dict[str, Any], column: str, value: Any) -> None:
+    if column == "values":
+        values = [v.strip() for v in str(value or "").split(",") if v.strip()]
+        if values:
+            row["values"], row["cardinality"] = values, len(values)
+        else:
+            row.pop("values", None)
+    elif column == "cardinality":
+        row["cardinality"] = int(value or 1)
+    elif column in ("name", "kind"):
+        row[column] = str(value or "").strip() or ("id" if column == "kind" else "")
+
+
 def _attribute_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A new attribute from a grid row (a size of 0 bytes when neither size nor example is given)."""
     out: dict[str, Any] = {"name": str(row.get("name") or "").strip(), "type": row.get("type") or "S"}
-    example = row.get("example")
-    if example not in (None, ""):
-        out["example"] = _number_or_text(example) if out["type"] == "N" else example
-    if row.get("size_bytes") not in (None, ""):
-        out["size_bytes"] = float(row["size_bytes"])
-    elif "example" not in out:
+    for column in ("size_bytes", "example", "presence"):
+        _attribute_cell(out, column, row.get(column))
+    if out.get("presence") == 1.0:
+        out.pop("presence")
+    if "size_bytes" not in out and "example" not in out:
         out["size_bytes"] = 0.0
-    presence = row.get("presence")
-    if presence not in (None, "") and float(presence) != 1.0:
-        out["presence"] = float(presence)
     return out
 
 
@@ -352,33 +386,26 @@ def _number_or_text(value: Any) -> Any:
 
 
 def _variable_row(row: dict[str, Any]) -> dict[str, Any]:
-    values = [v.strip() for v in str(row.get("values") or "").split(",") if v.strip()]
-    out: dict[str, Any] = {"name": str(row.get("name") or "").strip(),
-                           "cardinality": len(values) if values else int(row.get("cardinality") or 1),
+    """A new template variable from a grid row."""
+    out: dict[str, Any] = {"name": str(row.get("name") or "").strip(), "cardinality": int(row.get("cardinality") or 1),
                            "kind": row.get("kind") or "id"}
-    if values:
-        out["values"] = values
+    _variable_cell(out, "values", row.get("values"))
     return out
 
 
 def _entity_submitted(e: int, name: str) -> None:
     ss = st.session_state
     key = f"{W}entity.{name}"
-    entity = state.current_model().entities[e]
-    attrs = _edited_rows(f"{key}.attributes", [
-        {"name": a.name, "type": a.type, "size_bytes": a.size_bytes,
-         "example": None if a.example is None else str(a.example), "presence": a.presence}
-        for a in entity.attributes])
-    variables = _edited_rows(f"{key}.variables", [
-        {"name": v.name, "cardinality": v.cardinality, "kind": v.kind, "values": ", ".join(v.values)}
-        for v in entity.variables])
+    own = design_data(state.current_model())["entities"][e]
+    attrs = _apply_table_edits(f"{key}.attributes", own.get("attributes", []), _attribute_cell, _attribute_row)
+    variables = _apply_table_edits(f"{key}.variables", own.get("variables", []), _variable_cell, _variable_row)
 
     def mutate(data: dict[str, Any]) -> None:
         ent = data["entities"][e]
         ent["item_count"] = int(ss[f"{key}.count"])
         ent["growth_items_per_month"] = float(ss[f"{key}.growth"])
-        ent["attributes"] = [_attribute_row(r) for r in attrs if str(r.get("name") or "").strip()]
-        ent["variables"] = [_variable_row(r) for r in variables if str(r.get("name") or "").strip()]
+        ent["attributes"] = attrs
+        ent["variables"] = variables
 
     _apply(f"entity.{name}", mutate, f"Saved entity {name}.")
 
