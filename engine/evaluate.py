@@ -140,6 +140,20 @@ class PatternEvaluation:
 
 
 @dataclass(frozen=True)
+class TargetLoad:
+    """Units per second one target ("<table>" or "<table>#<index>") consumes, at average and peak rates.
+
+    Peaks are summed over patterns as if they coincided (a conservative bound).
+    """
+
+    target: str
+    read_units_per_second: float
+    write_units_per_second: float
+    peak_read_units_per_second: float
+    peak_write_units_per_second: float
+
+
+@dataclass(frozen=True)
 class TableEvaluation:
     name: str
     billing_mode: str
@@ -163,6 +177,8 @@ class TableEvaluation:
     monthly_usd: float
     billing: BillingComparison
     table_class_comparison: TableClassComparison
+    targets: tuple[TargetLoad, ...] = ()
+    """Load per target (the table and each index that any pattern touches)."""
 
     @property
     def storage_gb(self) -> float:
@@ -467,7 +483,15 @@ def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCat
         average.read_units_per_second, average.write_units_per_second, peak.read_units_per_second,
         peak.write_units_per_second, None if cap is None else cap.read_units_per_second,
         None if cap is None else cap.write_units_per_second, throughput, storage, cost.replication,
-        free[0] + free[1], throughput + storage + cost.replication, billing, classes)
+        free[0] + free[1], throughput + storage + cost.replication, billing, classes,
+        _target_rows(table.name, loads, peak_loads))
+
+
+def _target_rows(table: str, loads: Mapping[str, Load], peak_loads: Mapping[str, Load]) -> tuple[TargetLoad, ...]:
+    names = sorted(set(loads) | set(peak_loads), key=lambda t: (t != table, t))
+    return tuple(TargetLoad(t, loads.get(t, Load()).read_units_per_second, loads.get(t, Load()).write_units_per_second,
+                            peak_loads.get(t, Load()).read_units_per_second,
+                            peak_loads.get(t, Load()).write_units_per_second) for t in names)
 
 
 def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours: float) -> tuple[ScreenEvaluation, ...]:
@@ -609,5 +633,5 @@ def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
 
 __all__ = [
     "CatalogInfo", "EntitySize", "EvaluateOptions", "Evaluation", "Finding", "IndexEntrySize", "PatternEvaluation",
-    "ScreenEvaluation", "TableEvaluation", "evaluate",
+    "ScreenEvaluation", "TableEvaluation", "TargetLoad", "evaluate",
 ]

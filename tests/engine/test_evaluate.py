@@ -205,3 +205,16 @@ def test_cost_cli_price_override_makes_custom_catalog(capsys) -> None:
     for p in custom["access_patterns"]:
         if p["write_units_per_request"] > 0:   # writes now priced like the old catalog
             assert p["monthly_usd"] == pytest.approx(by_name[p["name"]])
+
+
+def test_per_target_loads_sum_arms_at_average_and_peak() -> None:
+    gsi = {"name": "ByG", "partition_key": {"name": "g"}}
+    model = design(gsi=gsi, rps=10)
+    patterns = tuple(p.model_copy(update={"peak_requests_per_second": 30.0}) for p in model.access_patterns)
+    ev = evaluate(model.model_copy(update={"access_patterns": patterns}))
+    targets = {t.target: t for t in ev.table("Items").targets}
+    assert list(targets) == ["Items", "Items#ByG"]
+    assert targets["Items"].write_units_per_second == pytest.approx(10)          # put: 1 WCU on the table
+    assert targets["Items"].read_units_per_second == pytest.approx(10)           # get: 1 RCU strong
+    assert targets["Items#ByG"].write_units_per_second == pytest.approx(10)      # put: 1 WCU on the GSI
+    assert targets["Items#ByG"].peak_write_units_per_second == pytest.approx(30)
