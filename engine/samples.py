@@ -353,16 +353,21 @@ def value_sizes(spec: AttributeSpec, n: int, rng: np.random.Generator) -> np.nda
     """n value sizes in bytes with the declared mean, between min and max when they are given.
 
     With min and max, a size is uniform on [min, mean] with probability (max - mean) / (max - min)
-    and uniform on [mean, max] otherwise, so the mean is the declared size_bytes (or the midpoint
-    when only min and max are given). Fractions are rounded up or down at random (mean kept).
+    and uniform on [mean, max] otherwise (engine.itemsize.SizeDistribution.uniform's model), so the
+    mean is the declared size_bytes (or the midpoint when only min and max are given). The n draws
+    are stratified (one per n-quantile, shuffled), so even 200 items have the design's mean and
+    spread; fractions are rounded up or down at random (mean kept).
     """
     lo, hi = spec.min_size_bytes, spec.max_size_bytes
     if lo is None or hi is None or hi <= lo:
         raw = np.full(n, float(spec.size_bytes or 0.0))
     else:
         mean = float(spec.size_bytes) if spec.size_bytes is not None else (lo + hi) / 2
-        low_side = rng.random(n) < (hi - mean) / (hi - lo)
-        raw = np.where(low_side, rng.uniform(lo, mean, n), rng.uniform(mean, hi, n))
+        low_share = (hi - mean) / (hi - lo)
+        u = (rng.permutation(n) + rng.random(n)) / max(n, 1)
+        low = lo + np.divide(u, low_share, out=np.zeros(n), where=low_share > 0) * (mean - lo)
+        high = mean + np.divide(u - low_share, 1 - low_share, out=np.zeros(n), where=low_share < 1) * (hi - mean)
+        raw = np.where(u < low_share, low, high)
     floor = np.floor(raw)
     return (floor + (rng.random(n) < raw - floor)).astype(np.int64)
 

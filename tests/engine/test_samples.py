@@ -216,6 +216,15 @@ def test_varying_sizes_stay_in_range_with_the_declared_mean(size, lo, hi):
     assert abs(sizes.mean() - mean) < 0.02 * mean + 0.1
 
 
+@pytest.mark.parametrize(("size", "lo", "hi"), [(1200, 100, 2300), (300, 10, 400), (55, 50, 60)])
+def test_a_small_sample_already_has_the_declared_mean_and_range(size, lo, hi):
+    """Stratified draws: 200 items have the design's mean within a byte or two and span the range."""
+    spec = AttributeSpec(name="a", size_bytes=size, min_size_bytes=lo, max_size_bytes=hi)
+    sizes = value_sizes(spec, 200, np.random.default_rng(9))
+    assert abs(sizes.mean() - size) <= 2
+    assert sizes.min() <= lo + (hi - lo) * 0.02 and sizes.max() >= hi - (hi - lo) * 0.02
+
+
 def test_presence_leaves_the_attribute_out_of_that_share():
     """A presence below 1 makes an index on the attribute sparse (DG/GSI.html)."""
     issues = _entity_items(generate_samples(parse_model(_design()))["main"], "Issue")
