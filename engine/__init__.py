@@ -25,6 +25,8 @@ _EXPORTS = {
     "Evaluation": "engine.evaluate",
     "analyze_partitions": "engine.partitions",
     "simulate_heat": "engine.heat",
+    "HeatOptions": "engine.heat",
+    "TrafficProfile": "engine.heat",
     "analyze_consistency": "engine.consistency",
     "ConsistencyAssumptions": "engine.consistency",
     "monte_carlo_stale": "engine.consistency",
