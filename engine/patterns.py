@@ -48,7 +48,7 @@ UNITS_TOLERANCE = 1e-6
 # An attribute name no design uses: a filter on it keeps all (attribute_not_exists) or nothing.
 ABSENT_ATTRIBUTE = "__workbench_absent__"
 # Single-item reads and writes are run on this many different sample items and averaged.
-PROBES = 5
+PROBES = 10
 # Sample items per entity: the generator's default, raised (x headroom, capped) so the largest
 # collection a design's Query reads can hold its items_per_request.
 DEFAULT_SAMPLE_ITEMS = 200
