@@ -21,6 +21,7 @@ from engine.itemsize import (
     STORAGE_OVERHEAD_BYTES,
     SizeDistribution,
     entity_size_distribution,
+    index_entry_attribute_names,
     index_entry_distribution,
     index_key_names,
     index_membership_share,
@@ -344,8 +345,6 @@ def _index_change_factor(model: Any, entity: str, index_name: str, changed: froz
         return 2.0
     if changed & set(index_key_names(table, index)):
         return 2.0
-    from engine.itemsize import index_entry_attribute_names
-
     return 1.0 if changed & set(index_entry_attribute_names(ent, table, index)) else 0.0
 
 
