@@ -42,7 +42,10 @@ def _request_items(request: Request) -> dict[str, Any]:
 def batch_get_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     request_items = _request_items(request)
     mode = consumed_mode(request)
-    total_keys = sum(len(spec.get("Keys") or []) for spec in request_items.values())
+    for name, spec in request_items.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("Keys"), list):
+            raise validation(f"RequestItems[{name}] must be an object with a Keys list")
+    total_keys = sum(len(spec["Keys"]) for spec in request_items.values())
     if total_keys > MAX_BATCH_GET_KEYS:
         raise validation(f"Too many items requested for the BatchGetItem call: {total_keys} keys, at "
                          f"most {MAX_BATCH_GET_KEYS}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.sandbox.errors import RESOURCE_NOT_FOUND, SandboxError, validation
+from engine.sandbox.errors import RESOURCE_NOT_FOUND, SERIALIZATION, SandboxError, validation
 from engine.sandbox.evaluation import matches, project
 from engine.sandbox.expressions import (
     Path,
@@ -24,6 +24,50 @@ Item = dict[str, dict[str, Any]]
 # Request members the sandbox does not implement: the legacy (pre-expression) parameters.
 LEGACY_PARAMETERS = ("Expected", "AttributeUpdates", "KeyConditions", "QueryFilter", "ScanFilter",
                      "AttributesToGet", "ConditionalOperator")
+
+
+# Request members by JSON type (DynamoDB API reference); a member of another type is a SerializationException.
+_MEMBER_TYPES: dict[str, type | tuple[type, ...]] = {
+    **dict.fromkeys(("TableName", "IndexName", "KeyConditionExpression", "FilterExpression", "ProjectionExpression",
+                     "ConditionExpression", "UpdateExpression", "Select", "ReturnValues", "ReturnConsumedCapacity",
+                     "ReturnItemCollectionMetrics", "ReturnValuesOnConditionCheckFailure", "BillingMode",
+                     "ClientRequestToken", "ExclusiveStartTableName"), str),
+    **dict.fromkeys(("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeNames", "ExpressionAttributeValues",
+                     "RequestItems", "ProvisionedThroughput"), dict),
+    **dict.fromkeys(("Keys", "TransactItems", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
+                     "LocalSecondaryIndexes"), list),
+    **dict.fromkeys(("ConsistentRead", "ScanIndexForward"), bool),
+    **dict.fromkeys(("Limit", "Segment", "TotalSegments"), int),
+}
+
+
+def _check_members(request: dict[str, Any]) -> None:
+    for name, value in request.items():
+        expected = _MEMBER_TYPES.get(name)
+        if expected is None or value is None:
+            continue
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise SandboxError(SERIALIZATION, f"Unexpected JSON type for member {name}: got "
+                               f"{type(value).__name__}, expected {getattr(expected, '__name__', expected)}")
+
+
+def check_request_shape(request: dict[str, Any]) -> None:
+    """Member types of a request and of its nested batch/transaction specs (SerializationException)."""
+    _check_members(request)
+    items = request.get("RequestItems")
+    for spec in items.values() if isinstance(items, dict) else ():
+        entries = [spec] if isinstance(spec, dict) else spec if isinstance(spec, list) else []
+        for entry in entries:
+            if isinstance(entry, dict):
+                _check_members(entry)
+                for inner in entry.values():
+                    if isinstance(inner, dict) and spec is not entry:
+                        _check_members(inner)
+    actions = request.get("TransactItems")
+    for entry in actions if isinstance(actions, list) else ():
+        for inner in entry.values() if isinstance(entry, dict) else ():
+            if isinstance(inner, dict):
+                _check_members(inner)
 
 
 @dataclass

@@ -17,8 +17,8 @@ from typing import Any
 
 from engine.errors import ItemError
 from engine.sandbox import batches, items, reads, tables, transactions
-from engine.sandbox.errors import INTERNAL, UNKNOWN_OPERATION, VALIDATION, SandboxError
-from engine.sandbox.requests import Call
+from engine.sandbox.errors import INTERNAL, SERIALIZATION, UNKNOWN_OPERATION, VALIDATION, SandboxError
+from engine.sandbox.requests import Call, check_request_shape
 from engine.sandbox.storage import ITEM_COLLECTION_LIMIT_BYTES, TableStore
 from engine.sandbox.values import canonical_item
 
@@ -86,7 +86,8 @@ class Sandbox:
                 raise SandboxError(UNKNOWN_OPERATION, f"Unknown operation {operation!r}; the sandbox "
                                    f"implements {', '.join(OPERATIONS)}")
             if not isinstance(request, dict):
-                raise SandboxError(VALIDATION, "The request must be a JSON object")
+                raise SandboxError(SERIALIZATION, "The request must be a JSON object")
+            check_request_shape(request)
             with self._lock:
                 response = handler(self, request, call)
             return CallResult(call, response, None)

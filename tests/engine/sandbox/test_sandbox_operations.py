@@ -366,3 +366,25 @@ def test_transaction_size_limit() -> None:
             for i in range(11)]  # DG/ServiceQuotas.html: a transaction carries at most 4 MB
     with pytest.raises(SandboxError, match="Transaction size exceeded"):
         sandbox.call("TransactWriteItems", {"TransactItems": puts})
+
+
+_LEAF = st.one_of(st.none(), st.booleans(), st.integers(-3, 3),
+                  st.sampled_from(["items", "byStatus", "pk", "sk", "p", "S", "N", ":v", "pk = :v", "SET a = :v", "COUNT", ""]))
+_MEMBER = st.sampled_from(["TableName", "Item", "Key", "S", "N", "L", "M", "pk", "sk", "status", "KeyConditionExpression",
+                           "FilterExpression", "UpdateExpression", "ExpressionAttributeValues", ":v", "Limit",
+                           "ExclusiveStartKey", "IndexName", "Select", "RequestItems", "Keys", "PutRequest",
+                           "TransactItems", "Put", "Update", "ConditionCheck", "ConsistentRead"])
+_JSON = st.recursive(_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                     st.dictionaries(_MEMBER, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
+                        "BatchWriteItem", "TransactWriteItems", "TransactGetItems", "DescribeTable"]),
+       st.dictionaries(_MEMBER, _JSON, max_size=5))
+def test_malformed_requests_are_client_errors(operation: str, request_: dict) -> None:
+    """Whatever JSON arrives, the answer is a response or a 400-class DynamoDB error, never an internal one."""
+    sandbox = Sandbox()
+    _indexed(sandbox)
+    result = sandbox.execute(operation, request_)
+    assert result.error is None or result.error.http_status == 400, result.error
