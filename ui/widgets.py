@@ -174,19 +174,24 @@ def _table_submitted(t: int, name: str) -> None:
 
     def mutate(data: dict[str, Any]) -> None:
         table = data["tables"][t]
+        old_billing = table.get("billing") or {"mode": "on_demand"}
         if billing == "provisioned":
-            table["billing"] = {"mode": "provisioned", "read_capacity_units": rcu, "write_capacity_units": wcu}
+            kept = old_billing if old_billing.get("mode") == "provisioned" else {"mode": "provisioned"}
+            table["billing"] = {**kept, "read_capacity_units": rcu, "write_capacity_units": wcu}
             for gsi in table.get("gsis", []):
                 gsi.setdefault("provisioned", {"read_capacity_units": rcu, "write_capacity_units": wcu})
         else:
-            table["billing"] = {"mode": "on_demand"}
+            table["billing"] = old_billing if old_billing.get("mode") == "on_demand" else {"mode": "on_demand"}
             for gsi in table.get("gsis", []):
                 gsi.pop("provisioned", None)
         table["table_class"] = ss[f"{W}table.{name}.class"]
         ttl = ss[f"{W}table.{name}.ttl"].strip()
         table["ttl_attribute"] = ttl or None
         if len(regions) > 1:
-            table["global_table"] = {"regions": regions, "mode": ss[f"{W}table.{name}.gtmode"]}
+            mode = ss[f"{W}table.{name}.gtmode"]
+            table["global_table"] = {**(table.get("global_table") or {}), "regions": regions, "mode": mode}
+            if mode == "MREC":
+                table["global_table"].pop("witness_region", None)
         else:
             table.pop("global_table", None)
 
@@ -473,7 +478,7 @@ def pattern_editor(model: DataModel, i: int) -> None:
                      index=list(DISTRIBUTIONS).index(kind), key=f"{key}.dist")
         c2.number_input("Zipf exponent", min_value=0.01, value=float(getattr(dist, "exponent", 1.0)), format="%g",
                         key=f"{key}.zipf")
-        hot = ", ".join(f"{h.key}={h.share:g}" for h in getattr(dist, "keys", ()))
+        hot = ", ".join(f"{h.key}={h.share!r}" for h in getattr(dist, "keys", ()))
         c3.text_input("Hot keys (KEY=share, ...)", value=hot, key=f"{key}.hot")
         st.form_submit_button("Save access pattern", on_click=_pattern_submitted, args=(i, p.name))
     show_problems(f"pattern.{p.name}")
@@ -496,7 +501,9 @@ def _pattern_submitted(i: int, name: str) -> None:
     def mutate(data: dict[str, Any]) -> None:
         p = data["access_patterns"][i]
         p["requests_per_second"] = float(ss[f"{key}.rate"])
-        p["peak_requests_per_second"] = float(ss[f"{key}.peak"])
+        peak = float(ss[f"{key}.peak"])
+        if p.get("peak_requests_per_second") is not None or peak != p["requests_per_second"]:
+            p["peak_requests_per_second"] = peak
         if f"{key}.consistency" in ss:
             p["consistency"] = ss[f"{key}.consistency"]
         if f"{key}.items" in ss:

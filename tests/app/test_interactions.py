@@ -177,3 +177,29 @@ def test_saving_an_entity_form_keeps_fields_the_form_does_not_show(open_app) -> 
         assert after["entities"][0].pop("item_count") == 4242
         before["entities"][0].pop("item_count")
         assert after == before, sample
+
+
+def test_saving_a_table_form_unchanged_keeps_the_design(open_app) -> None:
+    """Saving a table's settings without touching them changes nothing (billing details, replicas, witness)."""
+    from engine.io import sample_names
+
+    for sample in sample_names():
+        at = open_app(sample)
+        at.switch_page(DESIGN).run()
+        before = at.session_state["wb_design_json"]
+        next(b for b in at.button if b.label == "Save table settings").click().run()
+        assert not at.exception and not at.main.error, (sample, [e.value for e in at.main.error])
+        assert at.session_state["wb_design_json"] == before, sample
+
+
+def test_saving_pattern_forms_unchanged_keeps_the_design(open_app) -> None:
+    from engine.io import sample_names
+
+    for sample in sample_names():
+        at = open_app(sample)
+        at.switch_page(DESIGN).run()
+        before = at.session_state["wb_design_json"]
+        for i in range(len([b for b in at.button if b.label == "Save access pattern"])):
+            [b for b in at.button if b.label == "Save access pattern"][i].click().run()
+            assert not at.exception and not at.main.error, (sample, i, [e.value for e in at.main.error])
+        assert at.session_state["wb_design_json"] == before, sample
