@@ -376,7 +376,7 @@ NORMAL_GRID_SIGMAS = 8.0
 class SizeDistribution:
     """A distribution of sizes over whole bytes: P(size = lo + k) = pmf[k] (immutable)."""
 
-    __slots__ = ("lo", "pmf")
+    __slots__ = ("_units_cache", "lo", "pmf")
 
     def __init__(self, lo: int, pmf: Any) -> None:
         import numpy as np
@@ -390,6 +390,7 @@ class SizeDistribution:
         self.lo = int(lo) + int(nz[0])
         self.pmf = arr / arr.sum()
         self.pmf.setflags(write=False)
+        self._units_cache: dict[tuple[int, int], float] = {}
 
     @classmethod
     def fixed(cls, size_bytes: float) -> SizeDistribution:
@@ -482,10 +483,13 @@ class SizeDistribution:
 
     def expected_ceil_units(self, unit_bytes: int, min_units: int = 0) -> float:
         """E[max(min_units, ceil(size / unit_bytes))]: capacity units averaged over the distribution."""
-        import numpy as np
+        key = (unit_bytes, min_units)
+        if key not in self._units_cache:  # memoised: the distribution is immutable
+            import numpy as np
 
-        units = np.maximum(np.ceil(self.sizes / unit_bytes), min_units)
-        return float(self.pmf @ units)
+            units = np.maximum(np.ceil(self.sizes / unit_bytes), min_units)
+            self._units_cache[key] = float(self.pmf @ units)
+        return self._units_cache[key]
 
     def expected_sum_ceil_units(self, count: float, unit_bytes: int, min_units: int = 0) -> float:
         """E[max(min_units, ceil(S / unit_bytes))] for S the total of `count` independent sizes.
