@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.model.limits import MAX_BATCH_GET_KEYS, MAX_BATCH_WRITE_REQUESTS
 from engine.sandbox.errors import validation
+from engine.sandbox.items import collection_metrics
 from engine.sandbox.requests import (
     Call,
     Request,
@@ -126,7 +127,20 @@ def batch_write_item(sandbox: Any, request: Request, call: Call) -> dict[str, An
     consumed = consumed_list(consumptions, mode)
     if consumed is not None:
         response["ConsumedCapacity"] = consumed
+    metrics = collection_metrics_by_table(plans, request)
+    if metrics:
+        response["ItemCollectionMetrics"] = metrics
     return response
+
+
+def collection_metrics_by_table(plans: list[WritePlan], request: Request) -> dict[str, list[dict[str, Any]]]:
+    """ItemCollectionMetrics per table (tables with an LSI) when ReturnItemCollectionMetrics=SIZE."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for plan in plans:
+        metrics = collection_metrics(plan.table, plan, request)
+        if metrics is not None:
+            out.setdefault(plan.table.name, []).append(metrics)
+    return out
 
 
 def _write_request(table: Any, entry: Any) -> tuple[Any, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.sandbox.evaluation import apply_update
+from engine.sandbox.evaluation import apply_update, project
 from engine.sandbox.expressions import UpdatePlan, parse_update
 from engine.sandbox.requests import (
     Call,
@@ -121,10 +121,10 @@ def updated_item(table: TableStore, plan: UpdatePlan | None, old: Item | None, k
 
 
 def _updated_attributes(item: Item | None, plan: UpdatePlan | None) -> Item:
+    """UPDATED_OLD / UPDATED_NEW: the document paths the update wrote, as they were / are now."""
     if item is None or plan is None:
         return {}
-    names = {p.elements[0] for p in plan.paths()}
-    return {k: copy_value(v) for k, v in item.items() if k in names}
+    return project(item, plan.paths())
 
 
 def update_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:

@@ -37,7 +37,6 @@ ASSUMPTIONS = (
     "the 100-byte storage overhead.",
     "A read through an index reports a Table arm of 0 unless it fetched from the table.",
     "Limit returns LastEvaluatedKey whenever it stopped the read, even if no items remain.",
-    "ReturnValues UPDATED_OLD/UPDATED_NEW return whole top-level attributes an update touched.",
     "Scan returns partitions in key order (DynamoDB's order follows its private hash).",
 )
 

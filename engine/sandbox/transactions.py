@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.model.limits import MAX_TRANSACTION_ACTIONS
+from engine.sandbox.batches import collection_metrics_by_table
 from engine.sandbox.errors import ITEM_COLLECTION_SIZE_LIMIT, TRANSACTION_CANCELED, SandboxError, validation
 from engine.sandbox.expressions import parse_update
 from engine.sandbox.items import failed_write_consumption, updated_item
@@ -139,6 +140,9 @@ def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str
     consumed = consumed_list(consumptions, mode)
     if consumed is not None:
         response["ConsumedCapacity"] = consumed
+    metrics = collection_metrics_by_table([a.plan for a in planned if a.plan is not None], request)
+    if metrics:
+        response["ItemCollectionMetrics"] = metrics
     return response
 
 

@@ -176,6 +176,11 @@ def test_return_values_and_number_normalisation() -> None:
     upsert = sandbox.call("UpdateItem", {"TableName": "items", "Key": key, "UpdateExpression": "ADD c :one",
                                          "ExpressionAttributeValues": {":one": {"N": "1"}}, "ReturnValues": "ALL_NEW"})
     assert upsert["Attributes"] == {**key, "c": {"N": "1"}}
+    sandbox.call("UpdateItem", {"TableName": "items", "Key": key, "UpdateExpression": "SET doc = :d",
+                                "ExpressionAttributeValues": {":d": {"M": {"a": {"N": "1"}, "b": {"S": "keep"}}}}})
+    nested = sandbox.call("UpdateItem", {"TableName": "items", "Key": key, "UpdateExpression": "SET doc.a = doc.a + :a",
+                                         "ExpressionAttributeValues": {":a": {"N": "1"}}, "ReturnValues": "UPDATED_NEW"})
+    assert nested["Attributes"] == {"doc": {"M": {"a": {"N": "2"}}}}  # only the updated path, not doc.b
 
 
 def test_condition_failure_returns_old_item_on_request() -> None:
@@ -214,13 +219,16 @@ def test_item_collection_limit_with_lsi() -> None:
     response = sandbox.call("PutItem", {"TableName": "items", "ReturnItemCollectionMetrics": "SIZE",
                                         "Item": {"pk": {"S": "p"}, "sk": {"S": "2"}, "due": {"S": "b"}}})
     assert response["ItemCollectionMetrics"]["ItemCollectionKey"] == {"pk": {"S": "p"}}
+    batch = sandbox.call("BatchWriteItem", {"ReturnItemCollectionMetrics": "SIZE", "RequestItems": {"items": [
+        {"DeleteRequest": {"Key": {"pk": {"S": "p"}, "sk": {"S": "2"}}}}]}})
+    assert batch["ItemCollectionMetrics"]["items"][0]["ItemCollectionKey"] == {"pk": {"S": "p"}}
     with pytest.raises(SandboxError) as caught:
         _put(sandbox, {"S": "3"}, due="c", pad="x" * 2000)
     assert caught.value.code == "ItemCollectionSizeLimitExceededException"
     with pytest.raises(SandboxError, match="Collection size exceeded"):
         _put(sandbox, {"S": "3"}, pad="x" * 2000)  # no LSI entry, but table items count too
     sandbox.call("PutItem", {"TableName": "items", "Item": {"pk": {"S": "q"}, "sk": {"S": "3"}, "pad": {"S": "x" * 2000}}})
-    assert sandbox.call("DescribeTable", {"TableName": "items"})["Table"]["ItemCount"] == 3  # other collection
+    assert sandbox.call("DescribeTable", {"TableName": "items"})["Table"]["ItemCount"] == 2  # p/1 and q/3
 
 
 @pytest.mark.parametrize(("operation", "request_", "fragment"), [
