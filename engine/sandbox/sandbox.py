@@ -38,6 +38,8 @@ ASSUMPTIONS = (
     "A read through an index reports a Table arm of 0 unless it fetched from the table.",
     "Limit returns LastEvaluatedKey whenever it stopped the read, even if no items remain.",
     "Scan returns partitions in key order (DynamoDB's order follows its private hash).",
+    "Nothing is throttled: BatchWriteItem never returns UnprocessedItems, BatchGetItem only past 16 MB.",
+    "TransactWriteItems accepts ClientRequestToken but does not replay earlier results (no idempotency window).",
 )
 
 OPERATIONS: dict[str, Handler] = {
