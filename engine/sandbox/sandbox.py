@@ -39,7 +39,8 @@ ASSUMPTIONS = (
     "Limit returns LastEvaluatedKey whenever it stopped the read, even if no items remain.",
     "Scan returns partitions in key order (DynamoDB's order follows its private hash).",
     "Nothing is throttled: BatchWriteItem never returns UnprocessedItems, BatchGetItem only past 16 MB.",
-    "TransactWriteItems accepts ClientRequestToken but does not replay earlier results (no idempotency window).",
+    "A TransactWriteItems repeated with its ClientRequestToken within 10 minutes consumes one strongly "
+    "consistent read per action's item (AWS says only \"read capacity units consumed in reading the item\").",
 )
 
 OPERATIONS: dict[str, Handler] = {
@@ -68,6 +69,7 @@ class Sandbox:
         self.tables: dict[str, TableStore] = {}
         self.item_collection_limit_bytes = item_collection_limit_bytes
         self.clock = clock
+        self.client_tokens: dict[str, tuple[str, float]] = {}  # TransactWriteItems idempotency window
         self._lock = threading.Lock()
 
     # -- the API

@@ -9,10 +9,16 @@ ASSUMPTION (DynamoDB documents no figure): a cancelled TransactWriteItems consum
 action, a transactional write of the item as it is currently stored, i.e. 2 x ceil(existing
 size / 1 KB), 2 when absent, on the table arm only (nothing was written, so no index arms). The
 charge is reported on the TransactionCanceledException's `consumed_capacity` and in the log.
+
+Idempotency (API_TransactWriteItems.html): a successful call with a ClientRequestToken is
+remembered for 10 minutes; the same token with the same items changes nothing and consumes the
+read units of reading each item (ASSUMPTION: one strongly consistent read per action's item),
+with different items it is an IdempotentParameterMismatchException.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +46,8 @@ from engine.sandbox.values import canonical_item, copy_item
 
 WRITE_ACTIONS = ("Put", "Update", "Delete", "ConditionCheck")
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024  # DG/ServiceQuotas.html: a transaction carries at most 4 MB
+IDEMPOTENCY_WINDOW_SECONDS = 10 * 60  # API_TransactWriteItems.html: a ClientRequestToken is valid for 10 minutes
+IDEMPOTENT_PARAMETER_MISMATCH = "IdempotentParameterMismatchException"
 
 
 @dataclass
@@ -110,9 +118,39 @@ def _plan_safely(sandbox: Any, kind: str, spec: dict[str, Any], call: Call) -> A
         return exc
 
 
+def _fingerprint(request: Request) -> str:
+    return json.dumps(request.get("TransactItems"), sort_keys=True, default=str)
+
+
+def _replay(sandbox: Any, request: Request, call: Call, mode: str) -> dict[str, Any] | None:
+    """A repeat within the idempotency window: no changes, read units of the items (API_TransactWriteItems)."""
+    token = request.get("ClientRequestToken")
+    seen = sandbox.client_tokens.get(token) if token is not None else None
+    if seen is None or sandbox.clock() - seen[1] > IDEMPOTENCY_WINDOW_SECONDS:
+        return None
+    if seen[0] != _fingerprint(request):
+        raise SandboxError(IDEMPOTENT_PARAMETER_MISMATCH, "ClientRequestToken was reused within 10 minutes with "
+                           "different transaction items; use a new token for a different transaction")
+    consumptions: dict[str, Consumption] = {}
+    for _, spec in _actions(request, WRITE_ACTIONS):
+        table = find_table(sandbox, spec, call)
+        item = spec.get("Item")
+        orders = table.item_orders(canonical_item(item)) if item is not None else table.key_orders(spec.get("Key"))
+        record = table.get(orders)
+        units = read_units(record.size_bytes if record else 0, consistent=True)
+        consumptions.setdefault(table.name, Consumption(table.name, "read", transactional=True)).table_units += units
+    for consumption in consumptions.values():
+        call.record(consumption)
+    consumed = consumed_list(consumptions, mode)
+    return {} if consumed is None else {"ConsumedCapacity": consumed}
+
+
 def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     mode = consumed_mode(request)
     choice(request, "ReturnItemCollectionMetrics", ("NONE", "SIZE"), "NONE")
+    replayed = _replay(sandbox, request, call, mode)
+    if replayed is not None:
+        return replayed
     planned = [_plan_safely(sandbox, kind, spec, call) for kind, spec in _actions(request, WRITE_ACTIONS)]
     seen: set[tuple[str, Any]] = set()
     for action in planned:
@@ -134,6 +172,8 @@ def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str
         if action.plan is not None:
             action.table.apply(action.plan)
         consumptions.setdefault(action.table.name, Consumption(action.table.name, "write", transactional=True)).merge(action.consumption)
+    if request.get("ClientRequestToken") is not None:
+        sandbox.client_tokens[request["ClientRequestToken"]] = (_fingerprint(request), sandbox.clock())
     for consumption in consumptions.values():
         call.record(consumption)
     response: dict[str, Any] = {}

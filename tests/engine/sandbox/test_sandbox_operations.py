@@ -409,3 +409,27 @@ def test_parallel_scan_segments_partition_the_table() -> None:
         items = sandbox.call("Scan", {"TableName": "items", "Segment": segment, "TotalSegments": 4})["Items"]
         seen += [(i["pk"]["S"], i["sk"]["S"]) for i in items]
     assert len(seen) == len(set(seen)) == 60
+
+
+def test_client_request_token_makes_transactions_idempotent() -> None:
+    """API_TransactWriteItems.html: the same token within 10 minutes changes nothing and consumes reads;
+    other items under the same token are an IdempotentParameterMismatchException; after 10 minutes it is new."""
+    now = [1000.0]
+    sandbox = Sandbox(clock=lambda: now[0])
+    _table(sandbox)
+    request = {"ClientRequestToken": "t1", "ReturnConsumedCapacity": "TOTAL", "TransactItems": [
+        {"Update": {"TableName": "items", "Key": {"pk": {"S": "p"}, "sk": {"S": "1"}}, "UpdateExpression": "ADD n :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}}]}
+    first = sandbox.call("TransactWriteItems", request)
+    again = sandbox.call("TransactWriteItems", request)
+    assert first["ConsumedCapacity"][0]["WriteCapacityUnits"] == 2.0
+    assert again["ConsumedCapacity"][0] == {"TableName": "items", "CapacityUnits": 1.0, "ReadCapacityUnits": 1.0}
+    key = {"pk": {"S": "p"}, "sk": {"S": "1"}}
+    assert sandbox.call("GetItem", {"TableName": "items", "Key": key})["Item"]["n"] == {"N": "1"}
+    changed = {**request, "TransactItems": [{"Delete": {"TableName": "items", "Key": key}}]}
+    with pytest.raises(SandboxError) as caught:
+        sandbox.call("TransactWriteItems", changed)
+    assert caught.value.code == "IdempotentParameterMismatchException"
+    now[0] += 601
+    sandbox.call("TransactWriteItems", request)
+    assert sandbox.call("GetItem", {"TableName": "items", "Key": key})["Item"]["n"] == {"N": "2"}
