@@ -369,6 +369,11 @@ def index_entry_size_bytes(item: Mapping[str, Mapping[str, Any]], table_keys: It
 # consistent). Capacity units, a step function of size, are averaged over the whole distribution.
 KEY_GRID_POINTS = 32
 MAX_EXACT_GRID_BYTES = 1 << 20  # beyond this span a sum of many items uses a normal approximation
+# When a sum of item sizes spreads over many units its rounding is smoothed out and
+# E[ceil(S/u)] = E[S]/u + 1/2 up to a Fourier error bounded by the characteristic function at the
+# unit's harmonics; below this tolerance the exact convolution is skipped (tests compare both).
+SMOOTH_SUM_TOLERANCE = 1e-4
+SMOOTH_SUM_HARMONICS = 8
 NORMAL_GRID_POINTS = 4001
 NORMAL_GRID_SIGMAS = 8.0
 
@@ -390,7 +395,7 @@ class SizeDistribution:
         self.lo = int(lo) + int(nz[0])
         self.pmf = arr / arr.sum()
         self.pmf.setflags(write=False)
-        self._units_cache: dict[tuple[int, int], float] = {}
+        self._units_cache: dict[tuple[Any, int], Any] = {}
 
     @classmethod
     def fixed(cls, size_bytes: float) -> SizeDistribution:
@@ -496,7 +501,8 @@ class SizeDistribution:
 
         A fractional count mixes floor(count) and ceil(count) items to keep the mean count. The sum is
         exact (FFT power of the pmf) while its span stays under MAX_EXACT_GRID_BYTES, else a normal
-        approximation on a fine grid (the central limit theorem: many items, tiny relative spread).
+        approximation on a fine grid (central limit theorem). Either is skipped for E[S]/u + 1/2 when
+        the rounding is provably smoothed out (see _rounding_smoothed: error < SMOOTH_SUM_TOLERANCE).
         """
         low = math.floor(count)
         frac = count - low
@@ -504,6 +510,30 @@ class SizeDistribution:
         if frac > 0:
             value += frac * self._sum_units(low + 1, unit_bytes, min_units)
         return value
+
+    def _rounding_smoothed(self, n: int, unit_bytes: int) -> bool:
+        """Whether E[ceil(S/u)] = E[S]/u + 1/2 holds to SMOOTH_SUM_TOLERANCE for S a sum of n sizes.
+
+        The error of that formula is a Fourier series in the characteristic function of S at the
+        unit's harmonics, |phi(2 pi k / u)|^n; when those are negligible the rounding is smoothed out.
+        """
+        import numpy as np
+
+        key = ("phi", unit_bytes)
+        if key not in self._units_cache:  # |phi(2 pi k / u)| for k = 1..SMOOTH_SUM_HARMONICS, memoised
+            base = np.exp(2j * np.pi * (self.sizes % unit_bytes) / unit_bytes)
+            power, values = np.ones_like(base), []
+            for _ in range(SMOOTH_SUM_HARMONICS):
+                power = power * base
+                values.append(abs(complex(power @ self.pmf)))
+            self._units_cache[key] = np.array(values)
+        magnitude = self._units_cache[key] ** n
+        harmonics = np.arange(1, SMOOTH_SUM_HARMONICS + 1)
+        return bool(np.sum(magnitude / (np.pi * harmonics)) < SMOOTH_SUM_TOLERANCE)
+
+    def _sum_units_exact(self, n: int, unit_bytes: int, min_units: int) -> float:
+        total = SizeDistribution(n * self.lo, _convolve_power(self.pmf, n))
+        return total.expected_ceil_units(unit_bytes, min_units)
 
     def _sum_units(self, n: int, unit_bytes: int, min_units: int) -> float:
         import numpy as np
@@ -513,10 +543,11 @@ class SizeDistribution:
         span = self.pmf.size - 1
         if span == 0:
             return float(max(min_units, math.ceil(n * self.lo / unit_bytes)))
-        if n * span <= MAX_EXACT_GRID_BYTES:
-            total = SizeDistribution(n * self.lo, _convolve_power(self.pmf, n))
-            return total.expected_ceil_units(unit_bytes, min_units)
         mean, sd = n * self.mean, math.sqrt(n) * self.std
+        if n * self.lo > (min_units - 1) * unit_bytes and self._rounding_smoothed(n, unit_bytes):
+            return mean / unit_bytes + 0.5
+        if n * span <= MAX_EXACT_GRID_BYTES:
+            return self._sum_units_exact(n, unit_bytes, min_units)
         grid = np.linspace(mean - NORMAL_GRID_SIGMAS * sd, mean + NORMAL_GRID_SIGMAS * sd, NORMAL_GRID_POINTS)
         weights = np.exp(-0.5 * ((grid - mean) / sd) ** 2)
         units = np.maximum(np.ceil(np.maximum(grid, 0) / unit_bytes), min_units)

@@ -248,3 +248,13 @@ def test_entity_size_grows_with_attribute_size(size: int, more: int, _: int) -> 
     large = entity_size_distribution(*_entity_model([{"name": "v", "size_bytes": size + more}]))
     assert large.mean - small.mean == pytest.approx(more)
     assert large.expected_ceil_units(1024) >= small.expected_ceil_units(1024)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(50, 2000), st.integers(0, 9000), st.integers(2, 60), st.sampled_from([1024, 4096]),
+       st.integers(0, 500))
+def test_smooth_shortcut_matches_exact_sum(low: int, span: int, count: int, unit: int, mean_shift: int) -> None:
+    # the shortcut E[S]/u + 1/2 is taken only when the rounding is smoothed out; it must agree with the exact sum
+    dist = SizeDistribution.uniform(low, low + span, low + span / 2 - min(mean_shift, span / 2))
+    exact = dist._sum_units_exact(count, unit, 1)
+    assert dist.expected_sum_ceil_units(count, unit, 1) == pytest.approx(exact, abs=1e-3)
