@@ -601,4 +601,7 @@ def make_placeholders(request: Mapping[str, Any]) -> Placeholders:
             if not isinstance(key, str) or not key.startswith(prefix) or len(key) < 2:
                 raise validation(f"ExpressionAttribute{label} contains invalid key: Syntax error; "
                                  f"key: \"{key}\"")
+            if label == "Names" and (not isinstance(mapping[key], str) or not mapping[key]):
+                raise validation(f"ExpressionAttributeNames contains invalid value: Empty or non-text "
+                                 f"attribute name for key {key}")
     return Placeholders(names=names or {}, values=values or {})

@@ -146,6 +146,9 @@ def test_unused_and_undeclared_placeholders(sandbox: Sandbox) -> None:
     assert "unused in expressions: keys: {:w}" in message
     message = _validation_message(sandbox, "Scan", {"ExpressionAttributeNames": {"#a": "a"}})
     assert "unused in expressions: keys: {#a}" in message
+    message = _validation_message(sandbox, "Scan", {"FilterExpression": "#a = :v", "ExpressionAttributeNames": {"#a": ""},
+                                                    "ExpressionAttributeValues": {":v": VALUES[":v"]}})
+    assert "invalid value" in message and "#a" in message
 
 
 # ------------------------------------------------------------------------------ evaluation
