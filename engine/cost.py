@@ -176,8 +176,8 @@ class TableClassComparison:
 
     standard_monthly_usd: float
     standard_ia_monthly_usd: float
-    storage_share_of_throughput: float
-    """Standard-class storage cost / throughput cost (AWS: consider Standard-IA above ~0.5)."""
+    storage_share_of_throughput: float | None
+    """Standard-class storage cost / throughput cost (AWS: consider Standard-IA above ~0.5); None without throughput."""
     recommended: str
     reason: str
 
@@ -186,10 +186,10 @@ def compare_table_classes(standard_monthly: float, standard_ia_monthly: float, s
                           standard_throughput_usd: float) -> TableClassComparison:
     """Standard vs Standard-IA for one table, each priced in full (IA: requests x ~1.25, cheaper storage,
     no reserved capacity); recommends the cheaper one."""
-    share = standard_storage_usd / standard_throughput_usd if standard_throughput_usd > 0 else math.inf
+    share = standard_storage_usd / standard_throughput_usd if standard_throughput_usd > 0 else None
     recommended = STANDARD_IA if standard_ia_monthly < standard_monthly else STANDARD
-    ratio = f"storage is {share:.0%} of throughput cost" if math.isfinite(share) else "no throughput cost"
-    rule = "above" if share > IA_STORAGE_SHARE_THRESHOLD else "below"
+    ratio = f"storage is {share:.0%} of throughput cost" if share is not None else "no throughput cost"
+    rule = "above" if share is None or share > IA_STORAGE_SHARE_THRESHOLD else "below"
     reason = (f"{ratio} ({rule} AWS's ~{IA_STORAGE_SHARE_THRESHOLD:.0%} rule of thumb); Standard-IA would cost "
               f"{standard_ia_monthly - standard_monthly:+.2f} USD/month")
     return TableClassComparison(standard_monthly, standard_ia_monthly, share, recommended, reason)

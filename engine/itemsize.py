@@ -186,8 +186,9 @@ def _reject_duplicates(tag: str, canonical: list[Any]) -> None:
 
 def _size_ss(inner: Any) -> int:
     elements = _set_elements("SS", inner)
-    _reject_duplicates("SS", [e if isinstance(e, str) else _size_s(e) for e in elements])
-    return sum(_size_s(e) for e in elements)
+    sizes = [_size_s(e) for e in elements]  # raises for a non-string element
+    _reject_duplicates("SS", elements)
+    return sum(sizes)
 
 
 def _size_ns(inner: Any) -> int:

@@ -18,11 +18,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_item(path: str, fmt: str) -> dict:
     import json
+    from pathlib import Path
 
     from engine.errors import ItemError
 
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         data = json.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ItemError(f"cannot read item file {path!r} ({exc}); give a JSON file or '-' for stdin") from exc
