@@ -218,3 +218,15 @@ def test_per_target_loads_sum_arms_at_average_and_peak() -> None:
     assert targets["Items"].read_units_per_second == pytest.approx(10)           # get: 1 RCU strong
     assert targets["Items#ByG"].write_units_per_second == pytest.approx(10)      # put: 1 WCU on the GSI
     assert targets["Items#ByG"].peak_write_units_per_second == pytest.approx(30)
+
+
+@pytest.mark.parametrize("free_tier", [False, True])
+def test_every_sample_evaluates_to_finite_json_safe_figures(free_tier: bool) -> None:
+    from engine.io import iter_samples
+
+    for name, model in iter_samples():
+        ev = evaluate(model, EvaluateOptions(free_tier=free_tier))
+        json.dumps(ev.to_dict(), allow_nan=False)             # no NaN/inf anywhere
+        assert ev.total_monthly_usd >= 0, name
+        assert all(p.monthly_usd >= 0 and p.replication_monthly_usd >= 0 for p in ev.patterns), name
+        assert all(t.throughput_monthly_usd >= -1e-9 and t.storage_monthly_usd >= -1e-9 for t in ev.tables), name
