@@ -29,6 +29,7 @@ def _catalog_changed() -> None:
 left, right = st.columns([1, 3], gap="large")
 with left:
     st.markdown("**What if: request rates**")
+    st.caption("These change the design itself (autosaved; Undo in the sidebar goes back).")
     if not model.access_patterns:
         st.caption("No access patterns yet: add them on the Design page.")
     for p in model.access_patterns:
