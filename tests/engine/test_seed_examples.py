@@ -87,6 +87,16 @@ def test_crm_index_write_amplification_and_over_read() -> None:
     assert ev.pattern("update last contact (narrow index)").write_units_per_request == 4
 
 
+def test_five_gsis_turn_one_write_unit_into_six() -> None:
+    # DOMAIN.md §6.2: five GSIs (each entry <= 1 KB, each written by the change) turn 1 WCU per write into 6
+    ev = evaluate(load_model_or_sample("crm_complex_filtering"))
+    score = ev.pattern("update lead score (five ALL GSIs)")
+    assert score.write_units_per_request == 6
+    assert sorted(score.index_write_units_per_request.values()) == [1] * 5
+    table_arm = next(a for a in score.arms if a.target == "Customers")
+    assert table_arm.write_units_per_request == 1
+
+
 def test_one_query_versus_hundred_get_items() -> None:
     # DOMAIN.md §6.5: a SC Query of 100 items of 100 B costs 3 RCU where 100 GetItems cost 100
     model = load_model_or_sample("orders_by_customer")
