@@ -211,6 +211,9 @@ def billing_figure(table: Any) -> go.Figure:
     top = 3 * max(billing.on_demand_monthly_usd, billing.provisioned_monthly_usd, 1e-9)
     fig.update_yaxes(range=[0, top])
     fig.add_vline(x=100 * billing.target_utilization, line={"color": COLOR_READ, "dash": "dash", "width": 1})
+    fig.add_annotation(x=100 * billing.target_utilization, y=0.72, yref="paper", xanchor="right", xshift=-4,
+                       text=f"auto scaling target {100 * billing.target_utilization:.0f} %", showarrow=False,
+                       font={"color": COLOR_READ}, bgcolor="rgba(255,255,255,0.8)")
     fig.update_xaxes(title="average utilization of provisioned capacity (%)", range=[0, 100])
     fig.update_yaxes(title="monthly throughput cost (USD)")
     return _layout(fig, f"{table.name}: on-demand vs provisioned vs reserved", height=340)
