@@ -123,7 +123,36 @@ def pattern_cost_parts(pattern: Any) -> dict[str, float]:
 
 
 COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR_INDEX_WRITE,
-               "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION}
+               "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION, "idle capacity": COLOR_MUTED}
+RECONCILE_TOLERANCE_USD = 1e-6
+
+
+def _request_cost(table: Any) -> float:
+    """What a table pays for requests and replication (its total without storage)."""
+    return table.monthly_usd - table.storage_monthly_usd
+
+
+def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
+    """One (label, cost by kind) row per access pattern and per table's storage, adding up to the total.
+
+    On-demand tables pay exactly their patterns' costs. A provisioned table pays for its capacity,
+    not for its traffic: its patterns' costs (priced at the target utilization) are scaled to share
+    what the table actually pays, and a provisioned table without traffic shows as idle capacity.
+    """
+    rows: list[tuple[str, dict[str, float]]] = []
+    for t in evaluation.tables:
+        mine = [p for p in evaluation.patterns if p.table == t.name]
+        parts = [pattern_cost_parts(p) for p in mine]
+        traffic = sum(sum(part.values()) for part in parts)
+        scale = 1.0
+        if t.billing_mode == "provisioned":
+            if traffic > RECONCILE_TOLERANCE_USD:
+                scale = _request_cost(t) / traffic
+            elif _request_cost(t) > RECONCILE_TOLERANCE_USD:
+                rows.append((f"idle capacity: {t.name}", {"idle capacity": _request_cost(t)}))
+        rows += [(p.name, {k: v * scale for k, v in part.items()}) for p, part in zip(mine, parts, strict=True)]
+        rows.append((f"storage: {t.name}", {"storage": t.storage_monthly_usd}))
+    return rows
 
 
 def cost_breakdown_figure(evaluation: Any) -> go.Figure:
@@ -132,11 +161,7 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
     Segments are labelled with their kind and amount inside the bar, and each bar's total is written
     at its end, so no legend is needed.
     """
-    rows: list[tuple[str, dict[str, float]]] = []
-    for p in evaluation.patterns:
-        rows.append((_short(p.name, 36), pattern_cost_parts(p)))
-    for t in evaluation.tables:
-        rows.append((_short(f"storage: {t.name}", 36), {"storage": t.storage_monthly_usd}))
+    rows = [(_short(label, 36), parts) for label, parts in cost_rows(evaluation)]
     rows.sort(key=lambda r: sum(r[1].values()))
     labels = [r[0] for r in rows]
     fig = go.Figure()
@@ -268,9 +293,13 @@ def throttling_figure(result: Any) -> go.Figure:
                                  "<extra></extra>"))
         fig.add_annotation(x=minutes[-1], y=ys[-1], text=_short(p.name, 30), xanchor="right", yanchor="bottom",
                            showarrow=False, yshift=12 * i, font={"color": color})
-    if not shown:
-        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-                           text="No request was throttled in the simulated hour", font={"size": FONT_SIZE + 2})
+    if not shown:  # a flat, labelled 0 % line: an empty plot would look broken
+        end = result.horizon_seconds / 60
+        fig.add_trace(go.Scatter(x=[0, end], y=[0, 0], mode="lines", line={"color": COLOR_STORAGE, "width": 3},
+                                 hovertemplate="no request throttled<extra></extra>"))
+        fig.add_trace(go.Scatter(x=[end / 2], y=[0], mode="text", text=["no request was throttled in the hour"],
+                                 textposition="top center", hoverinfo="skip",
+                                 textfont={"color": COLOR_STORAGE, "size": FONT_SIZE + 1}))
     fig.update_xaxes(title="time (minutes)", range=[0, result.horizon_seconds / 60])
     fig.update_yaxes(title="requests throttled (%)", range=[0, 105])
     return _layout(fig, "Throttled requests over time", height=320)
@@ -282,10 +311,9 @@ def throttling_figure(result: Any) -> go.Figure:
 def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
     """A design's monthly cost by kind: reads, writes, index writes, replication, storage (USD)."""
     totals = {kind: 0.0 for kind in COST_COLORS}
-    for p in evaluation.patterns:
-        for kind, value in pattern_cost_parts(p).items():
+    for _, parts in cost_rows(evaluation):
+        for kind, value in parts.items():
             totals[kind] += value
-    totals["storage"] = sum(t.storage_monthly_usd for t in evaluation.tables)
     return totals
 
 

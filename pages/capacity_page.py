@@ -45,19 +45,18 @@ with left:
 ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
 if ev is not None:
     with right:
-        reads = sum(charts.pattern_cost_parts(p)["reads"] for p in ev.patterns)
-        writes = sum(charts.pattern_cost_parts(p)["writes"] + charts.pattern_cost_parts(p)["index writes"]
-                     for p in ev.patterns)
-        storage = sum(t.storage_monthly_usd for t in ev.tables)
+        kinds = charts.evaluation_cost_parts(ev)
+        reads, writes, storage = kinds["reads"], kinds["writes"] + kinds["index writes"], kinds["storage"]
         m = st.columns(4)
         m[0].metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), help=f"{ev.catalog.name}; "
                     f"{ev.catalog.hours_per_month:g} hours per month")
         m[1].metric("Reads per month", fmt.usd(reads, per=""))
         m[2].metric("Writes per month (incl. indexes)", fmt.usd(writes, per=""))
         m[3].metric("Storage per month", fmt.usd(storage, per=""))
+        pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
         if ev.patterns:
-            top = max(ev.patterns, key=lambda p: p.monthly_usd + p.replication_monthly_usd)
-            share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0
+            top = max(ev.patterns, key=lambda p: pattern_usd.get(p.name, 0.0))
+            share = pattern_usd.get(top.name, 0.0) / ev.total_monthly_usd if ev.total_monthly_usd else 0
             unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
                     else fmt.units(top.write_units_per_request, "WCU"))
             st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
@@ -70,7 +69,7 @@ if ev is not None:
             "rate (req/s)": p.requests_per_second, "RCU per request": round(p.read_units_per_request, 3),
             "WCU per request": round(p.write_units_per_request, 3),
             "of which index WCU": round(sum(p.index_write_units_per_request.values()), 3),
-            "$/month": round(p.monthly_usd + p.replication_monthly_usd, 2),
+            "$/month": round(pattern_usd.get(p.name, 0.0), 2),
             "$/month per extra req/s": round(p.monthly_usd_per_request_per_second, 4),
         } for p in ev.patterns]
         if rows:
