@@ -130,3 +130,20 @@ if outcome is not None:
     if outcome.items:
         st.dataframe([{k: scalar_text(v) for k, v in item.items()} for item in outcome.items], hide_index=True,
                      width="stretch", key="table.sandbox.items")
+
+if report is not None and report.screens:
+    st.subheader("Requests per screen")
+    st.caption("Each screen of the application and the requests one view of it makes, run on the sandbox. "
+               "Fewer requests and round trips per view is the point of fetching an item collection in one Query.")
+    st.dataframe([{
+        "screen": s.name, "requests per view": s.requests_per_view, "round trips": s.round_trips,
+        "N+1 (a request per listed item)": "yes" if s.n_plus_one else "no",
+        "read units per view": round(s.read_units_per_view_measured, 2),
+        "what it does": s.summary,
+    } for s in report.screens], hide_index=True, width="stretch")
+    heavy = max(report.screens, key=lambda s: s.requests_per_view)
+    light = min(report.screens, key=lambda s: s.requests_per_view)
+    if heavy.requests_per_view > light.requests_per_view:
+        st.markdown(f"**Verdict:** *{heavy.name}* needs {fmt.count(heavy.requests_per_view, 'request')} per view "
+                    f"where *{light.name}* needs {fmt.count(light.requests_per_view, 'request')}: every extra "
+                    "request adds latency and a minimum read charge.")
