@@ -252,3 +252,15 @@ def _pattern_report(design_json: str, engine_version: str, seed: int) -> Any:
 def pattern_report(design_json: str, seed: int = 0) -> Any:
     """engine.patterns.validate_patterns: every access pattern run on a private sandbox (read-only result)."""
     return _pattern_report(design_json, ENGINE_VERSION, seed)
+
+
+@st.cache_data(max_entries=MAX_MODELS, show_spinner=False)
+def _design_yaml(design_json: str, engine_version: str) -> str:
+    from engine.io import dump_model
+
+    return dump_model(model_from_json(design_json), "yaml")
+
+
+def design_yaml(design_json: str) -> str:
+    """The design as YAML text (for the editor and the download; ~5 ms to dump, so cached)."""
+    return _design_yaml(design_json, ENGINE_VERSION)

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from engine.io import design_data, dump_model
+from engine.io import design_data
 from engine.model import DataModel
 from ui import cache, state
 from ui import format as fmt
@@ -36,7 +36,7 @@ def sidebar() -> None:
                   help="Go back to the design before your last change.", width="stretch",
                   icon=":material/undo:")
         cols = st.columns(2)
-        cols[0].download_button("YAML", data=dump_model(model, "yaml"), file_name=_file_name(model, "yaml"),
+        cols[0].download_button("YAML", data=cache.design_yaml(state.design_json()), file_name=_file_name(model, "yaml"),
                                 mime="application/yaml", key="sidebar.download_yaml", width="stretch",
                                 icon=":material/download:",
                                 help="Download the design as a YAML file (the CLI reads it too).")
@@ -597,7 +597,7 @@ def _pattern_added(targets: list[tuple[str, str | None]]) -> None:
 def yaml_editor(model: DataModel) -> None:
     """The whole design as YAML: edit and apply, with line-numbered problems under the editor."""
     with st.form(key="form.yaml", border=False):
-        st.text_area("Design (YAML)", value=dump_model(model, "yaml"), height=520, key=f"{W}yaml",
+        st.text_area("Design (YAML)", value=cache.design_yaml(state.design_json()), height=520, key=f"{W}yaml",
                      help="The same design as the forms. Apply to replace it; problems name the line.")
         st.form_submit_button("Apply YAML", on_click=_yaml_applied)
     show_problems("yaml")
