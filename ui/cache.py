@@ -22,6 +22,10 @@ from engine.model import DataModel
 
 MAX_MODELS = 512  # parsed designs kept (a workshop of ~50 people, a few edits each in flight)
 MAX_RESULTS = 128  # engine results kept per entry point
+# Sample items per entity on the Item collections page: the aggregate view, the pattern runs and the
+# session's sandbox all hold the same sample (engine.samples' default). A pattern reading more items
+# than that (e.g. 1,000 customers) reads fewer here; the report says so ("sample differs").
+SANDBOX_ITEMS_PER_ENTITY = 200
 
 
 class EngineMissing(Exception):
@@ -177,7 +181,7 @@ def _collection_rows(design_json: str, engine_version: str, table: str, index: s
                      entity: str | None) -> list[dict[str, Any]]:
     from ui.collections import collection_rows
 
-    records = _sample_records(design_json, engine_version, 0, 200)
+    records = _sample_records(design_json, engine_version, 0, SANDBOX_ITEMS_PER_ENTITY)
     return collection_rows(model_from_json(design_json), records, table, index, entity)
 
 
@@ -244,14 +248,15 @@ def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] 
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _pattern_report(design_json: str, engine_version: str, seed: int) -> Any:
+def _pattern_report(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
     patterns = _engine("patterns")
-    return patterns.validate_patterns(model_from_json(design_json), seed=seed)
+    return patterns.validate_patterns(model_from_json(design_json), seed=seed,
+                                      max_items_per_entity=max_items_per_entity)
 
 
 def pattern_report(design_json: str, seed: int = 0) -> Any:
-    """engine.patterns.validate_patterns: every access pattern run on a private sandbox (read-only result)."""
-    return _pattern_report(design_json, ENGINE_VERSION, seed)
+    """engine.patterns.validate_patterns on the page's sample (SANDBOX_ITEMS_PER_ENTITY per entity), read-only."""
+    return _pattern_report(design_json, ENGINE_VERSION, seed, SANDBOX_ITEMS_PER_ENTITY)
 
 
 @st.cache_data(max_entries=MAX_MODELS, show_spinner=False)
