@@ -19,8 +19,13 @@ def usd(value: float, per: str = "month") -> str:
     return f"${value:,.0f}{suffix}"
 
 
+_COUNTABLE = {"units": "unit", "items": "item", "requests": "request", "patterns": "pattern"}
+
+
 def units(value: float, unit: str) -> str:
-    """3 RCU, 0.5 RCU, 1,221 RCU: integers plain, fractions with up to 2 decimals."""
+    """3 RCU, 0.5 RCU, 1,221 RCU, 1 unit: integers plain, fractions with up to 2 decimals."""
+    if value == 1 and unit in _COUNTABLE:
+        unit = _COUNTABLE[unit]
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,} {unit}"
     if abs(value) >= 100:
