@@ -1,0 +1,42 @@
+"""Display formatting: every number carries its unit; 1 KB = 1,024 bytes (DOMAIN.md "Units")."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui import format as fmt
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0, "$0/month"), (0.0042, "$0.0042/month"), (12.345, "$12.35/month"), (1809.42, "$1,809/month"),
+])
+def test_usd(value: float, expected: str) -> None:
+    assert fmt.usd(value) == expected
+
+
+@pytest.mark.parametrize(("size_bytes", "expected"), [
+    (912, "912 B"), (1024, "1.0 KB"), (1536, "1.5 KB"), (10 * 1024 ** 3, "10.0 GB"),
+])
+def test_size_uses_1024_byte_kilobytes(size_bytes: float, expected: str) -> None:
+    assert fmt.size(size_bytes) == expected
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (3, "RCU", "3 RCU"), (0.5, "RCU", "0.5 RCU"), (1221.4, "RCU", "1,221 RCU"), (1, "units", "1 unit"),
+    (2, "units", "2 units"), (3.74, "WCU", "3.74 WCU"),
+])
+def test_units(value: float, unit: str, expected: str) -> None:
+    assert fmt.units(value, unit) == expected
+
+
+@pytest.mark.parametrize(("value", "noun", "expected"), [
+    (1, "entity", "1 entity"), (3, "entity", "3 entities"), (1_000_000, "item", "1,000,000 items"),
+    (2, "key", "2 keys"),
+])
+def test_count(value: float, noun: str, expected: str) -> None:
+    assert fmt.count(value, noun) == expected
+
+
+@pytest.mark.parametrize(("share", "expected"), [(0.0312, "3.1 %"), (0, "0.0 %"), (0.00001, "< 0.1 %"), (3.02, "302.0 %")])
+def test_percent_keeps_tiny_shares_visible(share: float, expected: str) -> None:
+    assert fmt.percent(share) == expected
