@@ -39,6 +39,9 @@ MAX_NUMBER_DIGITS = 38
 MAX_NUMBER_EXPONENT = 125
 MIN_NUMBER_EXPONENT = -130
 MAX_ITEM_BYTES = 400 * 1024
+# DynamoDB rejects documents nested more than 32 levels deep (Developer Guide, "Quotas": nested attribute
+# depth). The sizer does not enforce the exact level; it only reports values too deep to walk at all.
+MAX_NESTING_LEVELS = 32
 
 SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
 SET_TYPES = ("SS", "NS", "BS")
@@ -237,9 +240,22 @@ def attribute_sizes_bytes(item: Mapping[str, Mapping[str, Any]]) -> dict[str, in
     for name, value in item.items():
         try:
             sizes[name] = _name_bytes(name) + attribute_value_size_bytes(value)
+        except ItemNestingError:
+            raise
         except ItemSizeError as exc:
             raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+        except RecursionError:
+            raise _too_deep(name) from None
     return sizes
+
+
+class ItemNestingError(ItemSizeError):
+    """A value nested too deeply to walk (DynamoDB itself stops at MAX_NESTING_LEVELS)."""
+
+
+def _too_deep(name: Any) -> ItemSizeError:
+    return ItemNestingError(f"attribute {name!r} is nested too deeply to size; DynamoDB allows at most "
+                         f"{MAX_NESTING_LEVELS} levels of nested lists and maps, flatten it")
 
 
 def item_size_bytes(item: Mapping[str, Mapping[str, Any]]) -> int:
@@ -300,8 +316,12 @@ def to_dynamodb_json(plain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         _name_bytes(name)
         try:
             out[name] = to_dynamodb_value(value)
+        except ItemNestingError:
+            raise _too_deep(name) from None  # name the outermost attribute, not the deepest map key
         except ItemSizeError as exc:
             raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+        except RecursionError:
+            raise _too_deep(name) from None
     return out
 
 

@@ -29,6 +29,9 @@ def _read_item(path: str, fmt: str) -> dict:
         raise ItemError(f"cannot read item file {path!r} ({exc}); give a JSON file or '-' for stdin") from exc
     except json.JSONDecodeError as exc:
         raise ItemError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from exc
+    except RecursionError:
+        raise ItemError(f"{path}: the JSON is nested too deeply to read (DynamoDB allows 32 levels of nested "
+                        "attributes); flatten it") from None
     if isinstance(data, dict) and set(data) == {"Item"} and isinstance(data["Item"], dict):
         data = data["Item"]  # the AWS CLI's get-item / put-item wrapper
     if not isinstance(data, dict):

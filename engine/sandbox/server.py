@@ -106,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError as exc:
             return CallResult(Call(operation), None,
                               SandboxError(SERIALIZATION, f"Request body is not valid JSON: {exc}"))
+        except RecursionError:
+            return CallResult(Call(operation), None,
+                              SandboxError(SERIALIZATION, "Request body is nested too deeply to read"))
         return self.server.sandbox.execute(operation, request)
 
     def _send(self, status: int, payload: Any) -> None:

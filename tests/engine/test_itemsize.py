@@ -258,3 +258,28 @@ def test_smooth_shortcut_matches_exact_sum(low: int, span: int, count: int, unit
     dist = SizeDistribution.uniform(low, low + span, low + span / 2 - min(mean_shift, span / 2))
     exact = dist._sum_units_exact(count, unit, 1)
     assert dist.expected_sum_ceil_units(count, unit, 1) == pytest.approx(exact, abs=1e-3)
+
+
+def _nested_typed(levels: int) -> dict:
+    value: dict = {"S": "x"}
+    for _ in range(levels):
+        value = {"M": {"a": value}}
+    return value
+
+
+def _nested_plain(levels: int) -> dict:
+    value: object = "x"
+    for _ in range(levels):
+        value = {"a": value}
+    return value  # type: ignore[return-value]
+
+
+def test_an_absurdly_nested_item_is_an_item_error_not_a_crash() -> None:
+    # DynamoDB stops at 32 levels (Developer Guide, Quotas: nested attribute depth); a value too deep for
+    # Python's stack to walk must still come back as a WorkbenchError naming the attribute and the limit.
+    from engine.itemsize import to_dynamodb_json
+
+    for call, arg in ((item_size_bytes, {"deep": _nested_typed(5000)}), (to_dynamodb_json, {"deep": _nested_plain(5000)})):
+        with pytest.raises(ItemError, match=r"attribute 'deep' is nested too deeply.*32 levels"):
+            call(arg)
+    assert item_size_bytes({"deep": _nested_typed(31)}) > 0  # a legal depth is still sized

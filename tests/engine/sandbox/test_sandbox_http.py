@@ -64,6 +64,16 @@ def test_keep_alive_errors_and_log(served) -> None:
     assert all(line["latency_ms"] >= 0 and "time" in line for line in lines)
 
 
+def test_a_body_nested_too_deeply_to_parse_is_a_client_error(served) -> None:
+    """JSON nested past Python's recursion limit: a 400 SerializationException, the connection stays usable."""
+    server, _ = served
+    conn = http.client.HTTPConnection(*server.server_address[:2], timeout=10)
+    status, body, _ = _post(conn, "ListTables", b'{"a":' * 100_000 + b"1" + b"}" * 100_000)
+    assert status == 400 and body["__type"].endswith("#SerializationException")
+    assert _post(conn, "ListTables", {})[0] == 200
+    conn.close()
+
+
 def test_internal_error_is_500(served, monkeypatch) -> None:
     from engine.sandbox import sandbox as sandbox_module
 
