@@ -21,6 +21,15 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def strict_json(text: str):
+    """Parse JSON the way strict consumers do: NaN and Infinity are not JSON (RFC 8259 §6)."""
+
+    def reject(constant: str):
+        raise ValueError(f"{constant} is not valid JSON")
+
+    return json.loads(text, parse_constant=reject)
+
+
 def model_commands() -> list[str]:
     """Registered subcommands whose first positional argument is MODEL."""
     parser = build_parser()
@@ -89,10 +98,100 @@ def test_unknown_model_name_lists_the_samples(capsys):
 def test_every_model_command_gives_valid_json_on_every_sample(capsys, command, sample):
     code, out, err = run_cli(capsys, command, sample, "--json")
     assert code == 0, err
-    json.loads(out)
+    strict_json(out)
 
 
 def test_help_everywhere():
     for argv in (["--help"], *([name, "--help"] for name in build_parser()._subparsers._group_actions[0].choices)):
         proc = subprocess.run([sys.executable, "-m", "engine.cli", *argv], capture_output=True, text=True, cwd=ROOT)
         assert proc.returncode == 0 and "usage:" in proc.stdout, (argv, proc.stderr)
+
+
+# Hostile command lines: a bad flag value is a usage error (exit 2, argparse's message naming the flag),
+# never an "internal error" from deep inside the engine (issue 2 §5: 2 only for command-line usage errors).
+@pytest.mark.parametrize("argv", [
+    ["heat", "orders_simple_key", "--horizon", "-1"],
+    ["heat", "orders_simple_key", "--horizon", "0"],
+    ["heat", "orders_simple_key", "--horizon", "99999999999"],
+    ["heat", "orders_simple_key", "--seed", "abc"],
+    ["heat", "orders_simple_key", "--seed", "-1"],
+    ["consistency", "orders_simple_key", "--seed", "-5"],
+    ["consistency", "orders_simple_key", "--seed", "1", "--writes", "0"],
+    ["consistency", "orders_simple_key", "--seed", "1", "--writes", "99999999999999"],
+    ["patterns", "orders_simple_key", "--seed", "-1"],
+    ["patterns", "orders_simple_key", "--max-items", "0"],
+    ["patterns", "orders_simple_key", "--max-items", "99999999999"],
+    ["sandbox", "orders_simple_key", "--seed", "-1"],
+    ["serve", "--port", "99999"],
+    ["serve", "--port", "-1"],
+    ["serve", "--seed", "-1"],
+    ["cost", "orders_simple_key", "--hours-per-month", "nan"],
+    ["cost", "orders_simple_key", "--hours-per-month", "inf"],
+    ["cost", "orders_simple_key", "--hours-per-month", "-1"],
+])
+def test_out_of_range_flags_are_usage_errors(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "error: argument --" in err and "Traceback" not in err
+
+
+def test_max_items_flag_matches_the_engine_cap():
+    from engine.commands.patterns import MAX_ITEMS_PER_ENTITY
+    from engine.patterns import MAX_SAMPLE_ITEMS
+
+    assert MAX_ITEMS_PER_ENTITY == MAX_SAMPLE_ITEMS
+
+
+def test_a_non_finite_result_is_a_content_error_with_nothing_on_stdout(capsys):
+    """A price so large the total overflows to infinity: exit 1, a message, no half-written JSON."""
+    code, out, err = run_cli(capsys, "cost", "orders_simple_key", "--json",
+                             "--price", "on_demand_read_usd_per_million=1e308")
+    assert code == 1 and out == ""
+    assert "not a finite number" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("price", ["nan", "inf", "-inf"])
+def test_non_finite_price_override_names_the_flag(capsys, price):
+    code, out, err = run_cli(capsys, "cost", "orders_simple_key", "--price", f"on_demand_read_usd_per_million={price}")
+    assert code == 1 and out == "" and "--price" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("pair, words", [
+    ("NoSuch#Index=0.5", "not a GSI of the design"),
+    ("TeamUsers#TeamRoleIndex=nan", "from 0 to 1"),
+    ("TeamUsers#TeamRoleIndex=5", "from 0 to 1"),
+])
+def test_gsi_throttled_share_is_checked(capsys, pair, words):
+    code, out, err = run_cli(capsys, "consistency", "team_users_gsi", "--json", "--gsi-throttled", pair)
+    assert code == 1 and out == "" and words in err
+
+
+def test_gsi_throttled_share_of_a_real_gsi_is_reported(capsys):
+    code, out, err = run_cli(capsys, "consistency", "team_users_gsi", "--json",
+                             "--gsi-throttled", "TeamUsers#TeamRoleIndex=0.5")
+    assert code == 0, err
+    gsi = [p for p in strict_json(out)["patterns"] if p["read_path"] == "gsi"]
+    assert gsi and all(p["gsi_throttled_share"] == 0.5 for p in gsi)
+
+
+def test_size_of_a_too_deeply_nested_item_is_a_content_error(capsys, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"a":' * 900 + "1" + "}" * 900)
+    code, out, err = run_cli(capsys, "size", str(deep), "--format", "plain", "--json")
+    assert code == 1 and out == ""
+    assert "nested too deeply" in err and "32 levels" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00junk", b'{"a":' * 5000])
+def test_sandbox_request_file_garbage_is_a_content_error(capsys, tmp_path, content):
+    bad = tmp_path / "request.json"
+    bad.write_bytes(content)
+    code, out, err = run_cli(capsys, "sandbox", "orders_simple_key", "--operation", "Query", "--request", str(bad))
+    assert code == 1 and out == "" and "--request" in err and "internal error" not in err
+
+
+def test_serve_log_in_a_folder_fails_before_binding(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "serve", "--port", "0", "--log", str(tmp_path))
+    assert code == 1 and out == "" and "--log" in err and "internal error" not in err

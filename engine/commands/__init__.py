@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -11,6 +12,41 @@ from typing import Any
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
     """The MODEL argument: a design file path or a sample design's name."""
     parser.add_argument("model", metavar="MODEL", help="design file (.yaml/.json) or sample design name")
+
+
+def int_between(low: int, high: int | None = None):
+    """An argparse type: an integer from `low` to `high` (inclusive); anything else is a usage error (exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            span = f"from {low:,} to {high:,}" if high is not None else f"{low:,} or more"
+            raise argparse.ArgumentTypeError(f"{value} is out of range; give a whole number {span}")
+        return value
+
+    return parse
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above zero (NaN, infinity, 0 and negatives are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a finite number above zero")
+    return value
+
+
+# A seed is whatever numpy.random.default_rng accepts: a non-negative integer.
+seed_int = int_between(0)
+
+
+def add_seed_argument(parser: argparse.ArgumentParser, help_text: str = "sample data seed (default 0)") -> None:
+    parser.add_argument("--seed", type=seed_int, default=0, metavar="N", help=help_text)
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +61,19 @@ def load_model_arg(spec: str):
 
 
 def print_json(payload: Any) -> None:
-    """Print JSON to stdout: finite floats only, stable key order."""
-    json.dump(payload, sys.stdout, indent=2, allow_nan=False, default=_default)
-    sys.stdout.write("\n")
+    """Print JSON to stdout: finite floats only, stable key order, all or nothing.
+
+    The text is built before anything is written, so a value JSON cannot carry (NaN or infinity,
+    e.g. from an absurd price or rate) leaves stdout empty and is reported as a content problem.
+    """
+    from engine.errors import WorkbenchError
+
+    try:
+        text = json.dumps(payload, indent=2, allow_nan=False, default=_default)
+    except ValueError as exc:
+        raise WorkbenchError(f"a result is not a finite number ({exc}); an input (a rate, size, price or "
+                             "hours per month) is too large or not a number: check the flags and the design") from None
+    sys.stdout.write(text + "\n")
 
 
 def _default(value: Any) -> Any:

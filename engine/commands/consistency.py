@@ -7,21 +7,31 @@ import json
 import sys
 from typing import Any
 
-from engine.commands import add_json_flag, add_model_argument, load_model_arg, print_json
+from engine.commands import (
+    add_json_flag,
+    add_model_argument,
+    int_between,
+    load_model_arg,
+    print_json,
+    seed_int,
+)
 
 HELP = "stale-read risk per read pattern, what strong reads cost, global-table conflicts and MRSC checks"
 DEFAULT_MONTE_CARLO_WRITES = 200_000
+# Each simulated write holds a few float64 arrays; 10 million keeps a check well under 1 GiB.
+MAX_MONTE_CARLO_WRITES = 10_000_000
 NEGLIGIBLE_SHARE = 1e-9  # shown as "~0" in the table (the JSON keeps the exact value)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
     add_json_flag(parser)
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=seed_int, default=None,
                         help="run the Monte Carlo checks with this seed (same seed, same figures)")
     parser.add_argument("--monte-carlo", action="store_true", help="run the Monte Carlo checks (seed 0 unless --seed)")
-    parser.add_argument("--writes", type=int, default=DEFAULT_MONTE_CARLO_WRITES, metavar="N",
-                        help=f"simulated writes per Monte Carlo check (default {DEFAULT_MONTE_CARLO_WRITES:,})")
+    parser.add_argument("--writes", type=int_between(1, MAX_MONTE_CARLO_WRITES), default=DEFAULT_MONTE_CARLO_WRITES,
+                        metavar="N", help=f"simulated writes per Monte Carlo check (default "
+                                          f"{DEFAULT_MONTE_CARLO_WRITES:,}, at most {MAX_MONTE_CARLO_WRITES:,})")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="overrides",
                         help="override a consistency assumption (JSON value), e.g. gsi_throttled_lag_multiplier=5")
     parser.add_argument("--gsi-throttled", action="append", default=[], metavar="TABLE#INDEX=SHARE",
@@ -41,6 +51,25 @@ def _parse_pairs(items: list[str], flag: str, convert) -> dict[str, Any]:
         except ValueError as exc:
             raise WorkbenchError(f"{flag} '{item}': value '{value}' is not valid ({exc}); give a number or JSON value") from None
     return out
+
+
+def _share(text: str) -> float:
+    """A share of time from 0 to 1 (NaN and values outside are rejected)."""
+    value = float(text)
+    if not 0.0 <= value <= 1.0:  # also False for NaN
+        raise ValueError("a share of time is a number from 0 to 1")
+    return value
+
+
+def _check_gsi_names(model, shares: dict[str, float]) -> None:
+    """Every --gsi-throttled name is TABLE#INDEX of one of the design's GSIs."""
+    from engine.errors import WorkbenchError
+
+    known = [f"{t.name}#{g.name}" for t in model.tables for g in t.gsis]
+    for name in shares:
+        if name not in known:
+            raise WorkbenchError(f"--gsi-throttled {name}: not a GSI of the design (known: "
+                                 f"{', '.join(known) or 'none; the design has no GSI'}); write TABLE#INDEX=SHARE")
 
 
 def _json_value(text: str) -> Any:
@@ -71,15 +100,13 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
 
     from engine.consistency import analyze_consistency
-    from engine.errors import WorkbenchError
 
     model = load_model_arg(args.model)
     assumptions = _assumptions(_parse_pairs(args.overrides, "--set", _json_value))
-    throttled = _parse_pairs(args.gsi_throttled, "--gsi-throttled", float)
+    throttled = _parse_pairs(args.gsi_throttled, "--gsi-throttled", _share)
+    _check_gsi_names(model, throttled)
     simulate = args.seed is not None or args.monte_carlo
     seed = args.seed or 0
-    if simulate and args.writes <= 0:
-        raise WorkbenchError(f"--writes {args.writes}: give a positive number of simulated writes (e.g. 200000)")
     report = analyze_consistency(model, assumptions, rng=np.random.default_rng(seed) if simulate else None,
                                  gsi_throttled_shares=throttled or None,
                                  monte_carlo_writes=args.writes if simulate else 0)

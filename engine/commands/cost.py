@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 HELP = "monthly cost of a design: units and USD per access pattern, throughput/storage/replication per table"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.commands import add_json_flag, add_model_argument
+    from engine.commands import add_json_flag, add_model_argument, positive_float
 
     add_model_argument(parser)
     parser.add_argument("--catalog", metavar="ID", default=None,
@@ -19,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="edit one catalog price (repeatable), e.g. on_demand_write_usd_per_million=0.5; "
                              "makes a `custom` catalog derived from the chosen one")
     parser.add_argument("--free-tier", action="store_true", help="deduct the free tier from table and total figures")
-    parser.add_argument("--hours-per-month", type=float, default=None, metavar="H",
+    parser.add_argument("--hours-per-month", type=positive_float, default=None, metavar="H",
                         help="hours per month for hourly prices (default: the design's, else 730)")
     add_json_flag(parser)
 
@@ -89,6 +90,8 @@ def parse_prices(items: list[str]) -> dict[str, float]:
             prices[name.strip()] = float(value)
         except ValueError:
             sep = ""
+        if sep and not math.isfinite(prices[name.strip()]):
+            raise PricingError(f"--price {item!r}: {value} is not a finite number of USD; give e.g. 0.25")
         if not sep or not name.strip():
             raise PricingError(f"--price {item!r} is not FIELD=NUMBER; write e.g. on_demand_read_usd_per_million=0.1")
     return prices
@@ -96,11 +99,8 @@ def parse_prices(items: list[str]) -> dict[str, float]:
 
 def run(args: argparse.Namespace) -> int:
     from engine.commands import load_model_arg, print_json
-    from engine.errors import WorkbenchError
     from engine.evaluate import EvaluateOptions, evaluate
 
-    if args.hours_per_month is not None and args.hours_per_month <= 0:
-        raise WorkbenchError(f"--hours-per-month {args.hours_per_month:g} must be positive (730 is the usual month)")
     model = load_model_arg(args.model)
     evaluation = evaluate(model, EvaluateOptions(catalog_id=args.catalog, free_tier=args.free_tier,
                                                  hours_per_month=args.hours_per_month,

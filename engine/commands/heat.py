@@ -10,12 +10,12 @@ MAX_HORIZON_SECONDS = 24 * 3600  # a day at one-second resolution keeps per-patt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.commands import add_json_flag, add_model_argument
+    from engine.commands import add_json_flag, add_model_argument, int_between, seed_int
 
     add_model_argument(parser)
-    parser.add_argument("--horizon", type=int, default=3600, metavar="SECONDS",
-                        help="simulated time in seconds (default 3600)")
-    parser.add_argument("--seed", type=int, default=0, metavar="N",
+    parser.add_argument("--horizon", type=int_between(1, MAX_HORIZON_SECONDS), default=3600, metavar="SECONDS",
+                        help=f"simulated time in seconds, 1 to {MAX_HORIZON_SECONDS} (default 3600)")
+    parser.add_argument("--seed", type=seed_int, default=0, metavar="N",
                         help="random seed of the simulated arrivals (same seed, same result; default 0)")
     parser.add_argument("--profile", choices=PROFILE_KINDS, default="steady",
                         help="traffic profile of every pattern: steady (average rate), spike or ramp to its "

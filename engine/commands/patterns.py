@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
+# The most sample items per entity a run may ask for: engine.patterns.MAX_SAMPLE_ITEMS (kept here so
+# parsing the command line does not import the engine; tests/test_cli.py checks they agree).
+MAX_ITEMS_PER_ENTITY = 5000
+
 HELP = ("run every access pattern against the sandbox on seeded sample data: how it is served, entity "
         "types returned, requests per screen, measured vs estimated capacity")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.commands import add_json_flag, add_model_argument
+    from engine.commands import add_json_flag, add_model_argument, add_seed_argument, int_between
 
     add_model_argument(parser)
-    parser.add_argument("--seed", type=int, default=0, help="sample data seed (default 0)")
-    parser.add_argument("--max-items", type=int, default=None, metavar="N",
-                        help="sample items per entity (default: enough for the largest Query, at least 200)")
+    add_seed_argument(parser)
+    parser.add_argument("--max-items", type=int_between(1, MAX_ITEMS_PER_ENTITY), default=None, metavar="N",
+                        help="sample items per entity (default: enough for the largest Query, at least 200; "
+                             f"at most {MAX_ITEMS_PER_ENTITY})")
     add_json_flag(parser)
 
 

@@ -12,10 +12,10 @@ HELP = ("run one DynamoDB API request (wire JSON) against a design's tables hold
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.commands import add_model_argument
+    from engine.commands import add_model_argument, add_seed_argument
 
     add_model_argument(parser)
-    parser.add_argument("--seed", type=int, default=0, help="sample data seed (default 0)")
+    add_seed_argument(parser)
     parser.add_argument("--operation", metavar="OP", default=None,
                         help="DynamoDB operation, e.g. Query, GetItem, PutItem, Scan, TransactWriteItems")
     parser.add_argument("--request", metavar="FILE", default=None,
@@ -39,11 +39,16 @@ def _read_request(spec: str) -> dict:
         text = sys.stdin.read() if spec == "-" else Path(spec).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise WorkbenchError(f"--request {spec}: cannot read the file ({exc.strerror or exc}); check the path") from None
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(f"--request {spec}: byte {exc.start} is not UTF-8; save the request as UTF-8 JSON") from None
     try:
         request = json.loads(text)
     except json.JSONDecodeError as exc:
         raise WorkbenchError(f"--request {spec}: line {exc.lineno} column {exc.colno}: {exc.msg}; the request "
                              "must be one JSON object") from None
+    except RecursionError:
+        raise WorkbenchError(f"--request {spec}: the JSON is nested too deeply to read (DynamoDB allows 32 "
+                             "levels of nested attributes); flatten it") from None
     if not isinstance(request, dict):
         raise WorkbenchError(f"--request {spec}: expected a JSON object (the request), got {type(request).__name__}")
     return request

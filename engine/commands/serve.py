@@ -6,17 +6,20 @@ import argparse
 import socket
 import sys
 
+MAX_PORT = 65535  # TCP port numbers are 16-bit; 0 asks the OS for a free one
 HELP = "serve an in-memory DynamoDB (optionally holding a design's tables and sample items) for boto3/AWS CLI"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from engine.commands import add_seed_argument, int_between
+
     parser.add_argument("model", metavar="MODEL", nargs="?", default=None,
                         help="design file or sample design name whose tables and seeded sample items to "
                              "load (omit for an empty sandbox)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000,
+    parser.add_argument("--port", type=int_between(0, MAX_PORT), default=8000,
                         help="port to listen on (default 8000; 0 picks a free port and prints the URL)")
-    parser.add_argument("--seed", type=int, default=0, help="sample data seed (default 0)")
+    add_seed_argument(parser)
     parser.add_argument("--log", metavar="FILE", default=None,
                         help="append one JSON line per request (operation, table, index, key, items, "
                              "consumed capacity per arm, latency)")
@@ -39,8 +42,27 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _open_log(path: str | None):
+    """The --log file, opened for appending before the port is bound (a bad path fails fast)."""
+    from engine.errors import WorkbenchError
+
+    if not path:
+        return None
+    try:
+        return open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed when the server stops
+    except OSError as exc:
+        raise WorkbenchError(f"--log {path}: cannot write there ({exc.strerror or exc}); give a file path in a "
+                             "writable folder") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    sock = _bind(args.host, args.port)
+    log_stream = _open_log(args.log)
+    try:
+        sock = _bind(args.host, args.port)
+    except Exception:
+        if log_stream:
+            log_stream.close()
+        raise
     host, port = sock.getsockname()[:2]
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     print(url, flush=True)
@@ -54,7 +76,6 @@ def run(args: argparse.Namespace) -> int:
         sandbox = Sandbox.from_model(load_model_arg(args.model), seed=args.seed)
     else:
         sandbox = Sandbox()
-    log_stream = open(args.log, "a", encoding="utf-8") if args.log else None  # noqa: SIM115
     server = SandboxServer((host, port), sandbox, RequestLog(log_stream) if log_stream else None,
                            bind_and_activate=False)
     server.socket.close()
