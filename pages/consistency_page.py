@@ -42,6 +42,17 @@ def _save_assumptions() -> None:
     st.session_state[ASSUMPTIONS] = changed
 
 
+def _set_consistency(pattern_name: str, consistency: str) -> None:
+    def mutate(data: dict) -> None:
+        for p in data["access_patterns"]:
+            if p["name"] == pattern_name:
+                p["consistency"] = consistency
+
+    problems = state.edit_design(mutate, f"{pattern_name}: {consistency} reads.")
+    if problems:
+        state.flash(" ".join(problems))
+
+
 if report is not None:
     reads = report.patterns
     if not reads:
@@ -75,15 +86,23 @@ if report is not None:
             "consistency": p.consistency, "read after write (ms)": p.read_after_write_ms,
             "chance stale (%)": round(100 * p.expected_stale_at_read_after_write, 4),
             "make strong (+$/month)": (round(p.strong_read_extra_monthly_usd, 2)
-                                       if p.can_be_strong and p.strong_read_extra_monthly_usd is not None
-                                       else None),
+                                       if p.consistency == "eventual" and p.can_be_strong
+                                       and p.strong_read_extra_monthly_usd is not None else None),
             "read latency (ms)": p.read_latency_ms,
-            "can be strong": "yes" if p.can_be_strong else "no",
+            "can be strong": "already" if p.consistency == "strong" else ("yes" if p.can_be_strong else "no"),
         } for p in reads]
         st.dataframe(rows, hide_index=True, width="stretch")
         for p in reads:
             with st.expander(f"{p.name}: {fmt.percent(p.expected_stale_at_read_after_write, 2)} stale"):
                 st.markdown(f"**Guarantee:** {p.guarantee}")
+                if p.consistency == "eventual" and p.can_be_strong:
+                    extra = fmt.usd(p.strong_read_extra_monthly_usd or 0)
+                    st.button(f"Make this read strong (+{extra})", key=f"strong.{p.name}", on_click=_set_consistency,
+                              args=(p.name, "strong"), help="Changes the design (Undo in the sidebar goes back).")
+                elif p.consistency == "strong":
+                    st.button("Make this read eventual (half the read cost)", key=f"eventual.{p.name}",
+                              on_click=_set_consistency, args=(p.name, "eventual"),
+                              help="Changes the design (Undo in the sidebar goes back).")
                 if p.gsi_throttle_reason:
                     st.warning(p.gsi_throttle_reason)
                 for remedy in p.remedies:

@@ -203,3 +203,22 @@ def test_saving_pattern_forms_unchanged_keeps_the_design(open_app) -> None:
             [b for b in at.button if b.label == "Save access pattern"][i].click().run()
             assert not at.exception and not at.main.error, (sample, i, [e.value for e in at.main.error])
         assert at.session_state["wb_design_json"] == before, sample
+
+
+def test_making_a_read_strong_costs_more_and_removes_its_stale_risk(open_app) -> None:
+    """A strongly consistent read costs twice the units and reads the leader (DOMAIN.md §2, §5)."""
+    import json
+
+    at = open_app("orders_simple_key")
+    at.switch_page(CAPACITY).run()
+    cost_before = _metric_usd(at, "Total cost per month")
+    at.switch_page("pages/consistency_page.py").run()
+    at.button(key="strong.get order").click().run()
+    assert not at.exception
+    pattern = next(p for p in json.loads(at.session_state["wb_design_json"])["access_patterns"]
+                   if p["name"] == "get order")
+    assert pattern["consistency"] == "strong"
+    stale = _table_with(at, "chance stale (%)")
+    assert stale.loc[stale["access pattern"] == "get order", "chance stale (%)"].iloc[0] == 0
+    at.switch_page(CAPACITY).run()
+    assert _metric_usd(at, "Total cost per month") > cost_before

@@ -27,6 +27,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run
 SERVER_START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
 SAMPLE = "hot_enum_key"
+GLOBAL_SAMPLE = "global_game_state"
 SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2000}
 SETTLE_MS = 1500
 PAGES = [  # (url path, title shown, screenshot file)
@@ -221,6 +222,19 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
         assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
         pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
+
+    # global tables: MREC vs MRSC side by side (a second consistency screenshot, for the README)
+    pg.goto(f"{server.url}/?design={design_id}")
+    _title(pg, "Start")
+    _wait_idle(pg)
+    pg.locator(f".st-key-open-sample-{GLOBAL_SAMPLE} button").click()
+    pg.get_by_text("Opened sample " + GLOBAL_SAMPLE).first.wait_for()
+    pg.goto(f"{server.url}/consistency?design={design_id}")
+    _title(pg, "Consistency")
+    pg.get_by_text("MRSC (multi-region strong)").first.wait_for()
+    _wait_idle(pg)
+    pg.wait_for_timeout(SETTLE_MS)
+    pg.screenshot(path=str(shots / "consistency-global-tables.png"), full_page=True)
 
 
 def test_two_browser_sessions_are_isolated(server: Server, page) -> None:
