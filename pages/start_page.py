@@ -6,6 +6,8 @@ from engine.errors import WorkbenchError
 from ui import cache, state, widgets
 from ui import format as fmt
 
+MAX_ATTENTION = 4  # the first few findings; each page lists all of its own
+
 state.ensure_session()
 widgets.page_header("Start", "Pick a sample design to learn from, start an empty one or open your own file. "
                     "Every change is autosaved under this page's address.")
@@ -25,8 +27,24 @@ with st.container(border=True):
     if cache.engine_available("evaluate"):
         ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
         if ev is not None:
-            st.markdown(f"Estimated cost: **{fmt.usd(ev.total_monthly_usd)}** with the "
-                        f"{ev.catalog.name} prices. See *Capacity & cost* for where it goes.")
+            st.markdown(f"Estimated cost: **{fmt.usd(ev.total_monthly_usd)}** ({ev.catalog.name}). See "
+                        "*Capacity & cost* for where it goes.")
+    attention = []
+    if cache.engine_available("evaluate"):
+        ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
+        if ev is not None:
+            attention += [(f, "pages/capacity_page.py", "Capacity & cost") for f in ev.findings]
+    if cache.engine_available("partitions"):
+        report = widgets.call_engine("Partitions", lambda: cache.partition_report(state.design_json()))
+        if report is not None:
+            attention += [(f, "pages/partitions_page.py", "Partitions & hot keys") for f in report.findings]
+    serious = [a for a in attention if a[0].severity in ("error", "warning")]
+    if serious:
+        st.markdown(f"**Needs attention ({fmt.count(len(serious), 'finding')}):**")
+        for finding, page, label in sorted(serious, key=lambda a: a[0].severity != "error")[:MAX_ATTENTION]:
+            icon = ":material/error:" if finding.severity == "error" else ":material/warning:"
+            st.markdown(f"{icon} {finding.message.rstrip('.')}.")
+            st.page_link(page, label=f"See {label}", icon=":material/arrow_forward:")
     if model.lesson:
         st.info(f"**Look at:** {model.lesson.look_at}\n\n**Teaches:** {model.lesson.teaches}"
                 + (f"\n\n**Try this:** {model.lesson.try_this}" if model.lesson.try_this else ""),
