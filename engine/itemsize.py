@@ -51,6 +51,15 @@ ALL_TYPES = SCALAR_TYPES + SET_TYPES + DOCUMENT_TYPES
 _NUMBER = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
 
 
+MAX_SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters
+
+
+def _shown(value: Any) -> str:
+    """repr() of a value for a message, cut so a 400 KB value does not flood the terminal."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else f"{text[:MAX_SHOWN_CHARS]}... ({len(text):,} characters)"
+
+
 class ItemSizeError(ItemError):
     """A value or item that DynamoDB would reject (bad number, empty set, unknown type...)."""
 
@@ -62,11 +71,11 @@ def _number_parts(text: str) -> tuple[bool, str, int]:
     Zero is (False, "", 0). Raises ItemSizeError for text DynamoDB would not accept as N.
     """
     if not isinstance(text, str):
-        raise ItemSizeError(f"number {text!r} must be given as text (DynamoDB JSON N is a string); "
+        raise ItemSizeError(f"number {_shown(text)} must be given as text (DynamoDB JSON N is a string); "
                             f"pass str(value)")
     match = _NUMBER.match(text)
     if match is None or not (match.group(2) or match.group(3)):
-        raise ItemSizeError(f"N value {text!r} is not a number; write digits with an optional sign, "
+        raise ItemSizeError(f"N value {_shown(text)} is not a number; write digits with an optional sign, "
                             f"decimal point and exponent, e.g. '-12.5E3'")
     sign, whole, frac, exp = match.group(1), match.group(2), match.group(3) or "", match.group(4)
     digits = (whole + frac).lstrip("0")
@@ -80,11 +89,11 @@ def _number_parts(text: str) -> tuple[bool, str, int]:
 
 def _check_number_limits(text: str, digits: str, exponent: int) -> None:
     if len(digits) > MAX_NUMBER_DIGITS:
-        raise ItemSizeError(f"N value {text!r} has {len(digits)} significant digits; DynamoDB keeps at most "
+        raise ItemSizeError(f"N value {_shown(text)} has {len(digits)} significant digits; DynamoDB keeps at most "
                             f"{MAX_NUMBER_DIGITS} (ValidationException); round it or store it as a string")
     top = exponent + len(digits) - 1  # power of ten of the most significant digit
     if top > MAX_NUMBER_EXPONENT or top < MIN_NUMBER_EXPONENT:
-        raise ItemSizeError(f"N value {text!r} is outside DynamoDB's range 1E-130 .. 9.99E+125 "
+        raise ItemSizeError(f"N value {_shown(text)} is outside DynamoDB's range 1E-130 .. 9.99E+125 "
                             f"(ValidationException); scale it or store it as a string")
 
 
@@ -145,7 +154,7 @@ def _binary_raw(value: Any) -> bytes:
 def attribute_value_size_bytes(value: Mapping[str, Any]) -> int:
     """Size of one DynamoDB JSON value such as {"N": "1.5"} or {"L": [{"S": "a"}]} (name not included)."""
     if not isinstance(value, Mapping) or len(value) != 1:
-        raise ItemSizeError(f"attribute value {value!r} must be an object with exactly one type key "
+        raise ItemSizeError(f"attribute value {_shown(value)} must be an object with exactly one type key "
                             f"({', '.join(ALL_TYPES)})")
     ((tag, inner),) = value.items()
     sizer = _SIZERS.get(tag)
@@ -156,25 +165,25 @@ def attribute_value_size_bytes(value: Mapping[str, Any]) -> int:
 
 def _size_s(inner: Any) -> int:
     if not isinstance(inner, str):
-        raise ItemSizeError(f"S value {inner!r} must be text")
+        raise ItemSizeError(f"S value {_shown(inner)} must be text")
     return len(inner.encode("utf-8"))
 
 
 def _size_bool(inner: Any) -> int:
     if not isinstance(inner, bool):
-        raise ItemSizeError(f"BOOL value {inner!r} must be true or false")
+        raise ItemSizeError(f"BOOL value {_shown(inner)} must be true or false")
     return BOOL_NULL_BYTES
 
 
 def _size_null(inner: Any) -> int:
     if inner is not True:
-        raise ItemSizeError(f"NULL value {inner!r} must be true (DynamoDB JSON writes {{\"NULL\": true}})")
+        raise ItemSizeError(f"NULL value {_shown(inner)} must be true (DynamoDB JSON writes {{\"NULL\": true}})")
     return BOOL_NULL_BYTES
 
 
 def _set_elements(tag: str, inner: Any) -> list[Any]:
     if isinstance(inner, (str, bytes, Mapping)) or not isinstance(inner, Iterable):
-        raise ItemSizeError(f"{tag} value {inner!r} must be a list of elements")
+        raise ItemSizeError(f"{tag} value {_shown(inner)} must be a list of elements")
     elements = list(inner)
     if not elements:
         raise ItemSizeError(f"{tag} value is empty; DynamoDB rejects empty sets: omit the attribute instead")
@@ -208,13 +217,13 @@ def _size_bs(inner: Any) -> int:
 
 def _size_l(inner: Any) -> int:
     if isinstance(inner, (str, bytes, Mapping)) or not isinstance(inner, Iterable):
-        raise ItemSizeError(f"L value {inner!r} must be a list of DynamoDB JSON values")
+        raise ItemSizeError(f"L value {_shown(inner)} must be a list of DynamoDB JSON values")
     return CONTAINER_OVERHEAD_BYTES + sum(CONTAINER_ELEMENT_BYTES + attribute_value_size_bytes(v) for v in inner)
 
 
 def _size_m(inner: Any) -> int:
     if not isinstance(inner, Mapping):
-        raise ItemSizeError(f"M value {inner!r} must be an object of name -> DynamoDB JSON value")
+        raise ItemSizeError(f"M value {_shown(inner)} must be an object of name -> DynamoDB JSON value")
     return CONTAINER_OVERHEAD_BYTES + sum(
         CONTAINER_ELEMENT_BYTES + _name_bytes(k) + attribute_value_size_bytes(v) for k, v in inner.items())
 
@@ -227,7 +236,7 @@ _SIZERS = {
 
 def _name_bytes(name: Any) -> int:
     if not isinstance(name, str):
-        raise ItemSizeError(f"attribute name {name!r} must be text")
+        raise ItemSizeError(f"attribute name {_shown(name)} must be text")
     return len(name.encode("utf-8"))
 
 
@@ -243,7 +252,7 @@ def attribute_sizes_bytes(item: Mapping[str, Mapping[str, Any]]) -> dict[str, in
         except ItemNestingError:
             raise
         except ItemSizeError as exc:
-            raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+            raise ItemSizeError(f"attribute {_shown(name)}: {exc}") from exc
         except RecursionError:
             raise _too_deep(name) from None
     return sizes
@@ -254,7 +263,7 @@ class ItemNestingError(ItemSizeError):
 
 
 def _too_deep(name: Any) -> ItemSizeError:
-    return ItemNestingError(f"attribute {name!r} is nested too deeply to size; DynamoDB allows at most "
+    return ItemNestingError(f"attribute {_shown(name)} is nested too deeply to size; DynamoDB allows at most "
                          f"{MAX_NESTING_LEVELS} levels of nested lists and maps, flatten it")
 
 
@@ -279,7 +288,7 @@ def to_dynamodb_value(value: Any) -> dict[str, Any]:
         return {"N": normalize_number(str(value))}
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ItemSizeError(f"number {value!r} is not finite; DynamoDB N cannot hold NaN or infinity")
+            raise ItemSizeError(f"number {_shown(value)} is not finite; DynamoDB N cannot hold NaN or infinity")
         return {"N": normalize_number(str(value))}
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"B": base64.b64encode(bytes(value)).decode("ascii")}
@@ -291,7 +300,7 @@ def to_dynamodb_value(value: Any) -> dict[str, Any]:
         return _to_set(value)
     if isinstance(value, (list, tuple)):
         return {"L": [to_dynamodb_value(v) for v in value]}
-    raise ItemSizeError(f"plain value of type {type(value).__name__} ({value!r}) has no DynamoDB type; "
+    raise ItemSizeError(f"plain value of type {type(value).__name__} ({_shown(value)}) has no DynamoDB type; "
                         f"use str, int, float, Decimal, bytes, bool, None, list, dict or set")
 
 
@@ -304,7 +313,7 @@ def _to_set(value: set | frozenset) -> dict[str, Any]:
         return {"NS": sorted((to_dynamodb_value(v)["N"] for v in value), key=Decimal)}
     if all(isinstance(v, (bytes, bytearray)) for v in value):
         return {"BS": [base64.b64encode(bytes(v)).decode("ascii") for v in sorted(value)]}
-    raise ItemSizeError(f"set {value!r} mixes types; a DynamoDB set holds only strings, numbers or binary")
+    raise ItemSizeError(f"set {_shown(value)} mixes types; a DynamoDB set holds only strings, numbers or binary")
 
 
 def to_dynamodb_json(plain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -319,7 +328,7 @@ def to_dynamodb_json(plain: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         except ItemNestingError:
             raise _too_deep(name) from None  # name the outermost attribute, not the deepest map key
         except ItemSizeError as exc:
-            raise ItemSizeError(f"attribute {name!r}: {exc}") from exc
+            raise ItemSizeError(f"attribute {_shown(name)}: {exc}") from exc
         except RecursionError:
             raise _too_deep(name) from None
     return out

@@ -283,3 +283,11 @@ def test_an_absurdly_nested_item_is_an_item_error_not_a_crash() -> None:
         with pytest.raises(ItemError, match=r"attribute 'deep' is nested too deeply.*32 levels"):
             call(arg)
     assert item_size_bytes({"deep": _nested_typed(31)}) > 0  # a legal depth is still sized
+
+
+def test_a_huge_bad_value_is_quoted_short_in_the_message() -> None:
+    # a 100,000-digit N is rejected (DOMAIN.md §1: 38 digits, 1E-130 .. 9.99E+125) without echoing all of it
+    with pytest.raises(ItemError) as info:
+        item_size_bytes({"a": {"N": "1" + "0" * 100_000}})
+    message = str(info.value)
+    assert len(message) < 400 and "characters)" in message and "attribute 'a'" in message
