@@ -172,6 +172,13 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     _wait_idle(pg)
     pg.get_by_text("Opened sample " + SAMPLE).first.wait_for()
 
+    # the Start page points at the hot key; its link opens the page that explains it, keeping the id
+    _wait_idle(pg)
+    pg.get_by_role("link", name="See Partitions & hot keys").first.click()
+    _title(pg, "Partitions & hot keys")
+    pg.wait_for_url(re.compile(rf"design={design_id}"))
+    pg.get_by_text("PENDING").first.wait_for()
+
     # edit a rate on the cost page and see the cost change
     pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
     _title(pg, "Capacity & cost")
