@@ -75,3 +75,24 @@ def test_every_page_handles_a_new_empty_design(open_app) -> None:
         assert not at.exception, f"{title}: {[e.value for e in at.exception]}"
         assert [t.value for t in at.main.title] == [title]
         assert not at.main.error, f"{title}: {[e.value for e in at.main.error]}"
+
+
+@pytest.mark.parametrize("sample", ["team_users_gsi", "global_game_state"])
+def test_every_page_renders_a_provisioned_variant(open_app, sample: str) -> None:
+    """Provisioned billing (table and GSI capacity, auto scaling) takes other paths through every page."""
+    from engine.io import design_data, dump_model, load_sample
+    from engine.model import parse_model
+    from ui import store
+
+    data = design_data(load_sample(sample))
+    data.pop("format_version")
+    for table in data["tables"]:
+        table["billing"] = {"mode": "provisioned", "read_capacity_units": 300.0, "write_capacity_units": 100.0,
+                            "auto_scaling": {"target_utilization": 0.7}}
+        for gsi in table.get("gsis", []):
+            gsi["provisioned"] = {"read_capacity_units": 50.0, "write_capacity_units": 50.0}
+    store.save(store.DesignRecord("prov" + sample.replace("_", "")[:20], dump_model(parse_model(data), "json")))
+    at = open_app(design_id="prov" + sample.replace("_", "")[:20])
+    for path, title in PAGES:
+        at.switch_page(path).run()
+        _assert_page(at, title, f"{sample} (provisioned)")
