@@ -9,8 +9,9 @@ Money is float USD, never rounded here. Conventions (stated to the user as assum
   the table pays what it provisions (fixed) or what auto scaling tracks (average load / target,
   within the auto scaling bounds); reserved units are paid whether used or not;
 - LSIs consume the table's capacity; GSIs have their own (same prices);
-- global tables: every other replica region pays each write again (table and index arms) at the
-  replicated write price, and stores the table and its indexes again;
+- global tables: every write to the table (and its LSIs) is billed in replicated write units, in the
+  region written directly and again in every other replica region; GSI updates are local writes at
+  the ordinary write price, paid in every region; every region stores the table and its indexes;
 - free tier (toggle): 25 GB storage and 25 RCU + 25 WCU provisioned per account, Standard class
   only, taken by the tables in design order; on-demand requests have no free tier.
 """
@@ -80,6 +81,38 @@ def replicated_write_monthly_usd(write_units_per_second: float, other_regions: i
         return factor * write_units_per_second / target_utilization * catalog.wcu_hour_usd(table_class) * hours_per_month
     return factor * write_units_per_second * seconds_per_month(hours_per_month) * \
         catalog.on_demand_write_usd_per_unit(table_class)
+
+
+def home_write_units_per_second(table_write_units_per_second: float, gsi_write_units_per_second: float,
+                                catalog: PriceCatalog, global_table: bool) -> float:
+    """Write units of the home region expressed at the ordinary write price.
+
+    In a global table every write to the table is billed in replicated write units, in the region
+    written directly as in the replicas ("rWCU and rWRU charges are incurred in every Region where the
+    item is written directly or written through replication"); GSI updates are local writes billed in
+    ordinary write units (prescriptive-guidance/latest/dynamodb-global-tables/faq.html,
+    DG/global-tables-billing.html). LSI writes are part of the table's write and follow it.
+    """
+    factor = catalog.replicated_write_price_multiplier if global_table else 1.0
+    return factor * table_write_units_per_second + gsi_write_units_per_second
+
+
+def replica_writes_monthly_usd(table_write_units_per_second: float, gsi_write_units_per_second: float,
+                               other_regions: int, catalog: PriceCatalog, table_class: str,
+                               hours_per_month: float, provisioned: bool, target_utilization: float = 1.0) -> float:
+    """Writes paid in the other replica regions of a global table: the table's (and LSIs') writes at the
+    replicated write price, the GSIs' writes at the ordinary write price (GSI updates are local writes;
+    same sources as home_write_units_per_second)."""
+    if other_regions <= 0:
+        return 0.0
+    table = replicated_write_monthly_usd(table_write_units_per_second, other_regions, catalog, table_class,
+                                         hours_per_month, provisioned, target_utilization)
+    if provisioned:
+        index = provisioned_monthly_usd(0.0, gsi_write_units_per_second / target_utilization, catalog, table_class,
+                                        hours_per_month)
+    else:
+        index = on_demand_monthly_usd(Load(0.0, gsi_write_units_per_second), catalog, table_class, hours_per_month)
+    return table + other_regions * index
 
 
 def storage_monthly_usd(storage_bytes: float, catalog: PriceCatalog, table_class: str, replicas: int = 1) -> float:
@@ -210,6 +243,7 @@ __all__ = [
     "DEFAULT_TARGET_UTILIZATION", "IA_STORAGE_SHARE_THRESHOLD", "STANDARD", "STANDARD_IA", "BillingComparison", "Load",
     "TableClassComparison", "break_even_utilization", "capacity_for_load", "compare_billing",
     "compare_table_classes", "free_tier_split", "on_demand_monthly_usd", "provisioned_monthly_usd",
-    "provisioned_with_reservation_usd", "replicated_write_monthly_usd", "reserved_break_even_utilization",
+    "home_write_units_per_second", "provisioned_with_reservation_usd", "replica_writes_monthly_usd",
+    "replicated_write_monthly_usd", "reserved_break_even_utilization",
     "reserved_monthly_usd", "seconds_per_month", "storage_monthly_usd",
 ]

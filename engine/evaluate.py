@@ -24,10 +24,11 @@ from engine.cost import (
     compare_billing,
     compare_table_classes,
     free_tier_split,
+    home_write_units_per_second,
     on_demand_monthly_usd,
     provisioned_monthly_usd,
     provisioned_with_reservation_usd,
-    replicated_write_monthly_usd,
+    replica_writes_monthly_usd,
     storage_monthly_usd,
 )
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
@@ -37,9 +38,11 @@ COST_ASSUMPTIONS = (
     "On-demand: a pattern's monthly_usd is its request units x price at the average rate, no free tier.",
     "Provisioned: a pattern's monthly_usd is the capacity it needs at the table's target utilization "
     f"(auto scaling target, else {DEFAULT_TARGET_UTILIZATION:.0%}) priced per unit-hour.",
-    "Global tables: each other replica region pays every write again (table and index arms) at the "
-    "replicated write price and stores the table and its indexes again; cross-region data transfer "
-    "and the replica restore charge are not modelled.",
+    "Global tables: every write to the table (and its LSIs) is billed in replicated write units, in the "
+    "region written and again in each other replica region; GSI updates are local writes at the ordinary "
+    "write price in every region; every region stores the table and its indexes; reserved capacity does "
+    "not cover the table's replicated writes; cross-region data transfer and the replica restore charge "
+    "are not modelled.",
     "Free tier (when on): 25 GB storage and 25 RCU + 25 WCU provisioned per account, Standard class, "
     "taken by the tables in design order; it lowers table and total figures only.",
     "Stream reads by Lambda triggers are free and other stream readers are not modelled; TTL deletes "
@@ -304,21 +307,35 @@ def _index_entry_sizes(model: Any, sizes: DesignSizes) -> tuple[IndexEntrySize, 
 
 
 # ------------------------------------------------------------------------------------- patterns
+def _gsi_targets(table: Any) -> frozenset[str]:
+    return frozenset(target_name(table.name, g.name) for g in table.gsis)
+
+
+def _write_split(table: Any, loads: Mapping[str, Load]) -> tuple[float, float]:
+    """(table + LSI write units/s, GSI write units/s): global tables bill them at different prices."""
+    gsis = _gsi_targets(table)
+    gsi = sum(load.write_units_per_second for t, load in loads.items() if t in gsis)
+    return sum(load.write_units_per_second for t, load in loads.items() if t not in gsis), gsi
+
+
 def _pattern_cost(table: Any, cap: PatternCapacity, rps: float, catalog: PriceCatalog,
                   hours: float) -> tuple[float, float, str]:
-    load = Load(cap.read_units_per_request * rps, cap.write_units_per_request * rps)
+    table_w, gsi_w = _write_split(table, {a.target: Load(0.0, a.write_units_per_request * rps) for a in cap.arms})
+    # home region: a global table's writes are replicated write units, its GSI writes ordinary ones (DOMAIN.md §3)
+    load = Load(cap.read_units_per_request * rps,
+                home_write_units_per_second(table_w, gsi_w, catalog, table.global_table is not None))
     other = _replicas(table) - 1
     if table.billing.mode == "on_demand":
         cost = on_demand_monthly_usd(load, catalog, table.table_class, hours)
-        replication = replicated_write_monthly_usd(load.write_units_per_second, other, catalog, table.table_class,
-                                                   hours, provisioned=False)
+        replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
+                                                 provisioned=False)
         return cost, replication, "on_demand requests"
     target = _target_utilization(table)
     need = capacity_for_load(load, target)
     cost = provisioned_monthly_usd(need.read_units_per_second, need.write_units_per_second, catalog,
                                    table.table_class, hours)
-    replication = replicated_write_monthly_usd(load.write_units_per_second, other, catalog, table.table_class, hours,
-                                               provisioned=True, target_utilization=target)
+    replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
+                                             provisioned=True, target_utilization=target)
     return cost, replication, f"provisioned capacity at {target:.0%} utilization"
 
 
@@ -403,26 +420,32 @@ class _ClassCost:
 def _class_cost(table: Any, table_class: str, loads: Mapping[str, Load], storage_bytes: float,
                 catalog: PriceCatalog, hours: float) -> _ClassCost:
     replicas = _replicas(table)
+    global_table = table.global_table is not None
     storage = storage_monthly_usd(storage_bytes, catalog, table_class, replicas)
     total = _total(loads)
     if table.billing.mode == "on_demand":
-        throughput = on_demand_monthly_usd(total, catalog, table_class, hours)
-        replication = replicated_write_monthly_usd(total.write_units_per_second, replicas - 1, catalog, table_class,
-                                                   hours, provisioned=False)
+        table_w, gsi_w = _write_split(table, loads)
+        billed = Load(total.read_units_per_second, home_write_units_per_second(table_w, gsi_w, catalog, global_table))
+        throughput = on_demand_monthly_usd(billed, catalog, table_class, hours)
+        replication = replica_writes_monthly_usd(table_w, gsi_w, replicas - 1, catalog, table_class, hours,
+                                                 provisioned=False)
         return _ClassCost(throughput, storage, replication, None)
     table_cap, gsi_caps = _provisioned_capacities(table, loads)
     reserved_read = table.billing.reserved_read_capacity_units if table_class == STANDARD else 0
-    reserved_write = table.billing.reserved_write_capacity_units if table_class == STANDARD else 0
-    throughput = provisioned_with_reservation_usd(table_cap.read_units_per_second, table_cap.write_units_per_second,
+    # reserved capacity does not cover replicated write units (DOMAIN.md §3): a global table's own writes
+    reserved_write = table.billing.reserved_write_capacity_units if table_class == STANDARD and not global_table else 0
+    table_write = home_write_units_per_second(table_cap.write_units_per_second, 0.0, catalog, global_table)
+    throughput = provisioned_with_reservation_usd(table_cap.read_units_per_second, table_write,
                                                   reserved_read, reserved_write, catalog, table_class, hours)
     all_cap = table_cap
     for cap in gsi_caps.values():
         throughput += provisioned_monthly_usd(cap.read_units_per_second, cap.write_units_per_second, catalog,
                                               table_class, hours)
         all_cap = all_cap + cap
-    # replicas provision the same write capacity and pay it at the replicated write price
-    replication = replicated_write_monthly_usd(all_cap.write_units_per_second, replicas - 1, catalog, table_class,
-                                               hours, provisioned=True)
+    # replicas provision the same write capacity: the table's at the replicated write price, GSIs' at the write price
+    gsi_write = sum(cap.write_units_per_second for cap in gsi_caps.values())
+    replication = replica_writes_monthly_usd(table_cap.write_units_per_second, gsi_write, replicas - 1, catalog,
+                                             table_class, hours, provisioned=True)
     return _ClassCost(throughput, storage, replication, all_cap)
 
 
@@ -582,6 +605,12 @@ def _table_findings(model: Any, tables: tuple[TableEvaluation, ...]) -> list[Fin
             out.append(Finding("reserved-on-ia", "warning", f"{path}.billing",
                                f"'{table.name}' is Standard-IA: reserved capacity is offered for Standard tables only",
                                "drop the reservation or use the Standard class"))
+        if table.global_table is not None and table.billing.mode == "provisioned" and \
+                table.billing.reserved_write_capacity_units:
+            out.append(Finding("reserved-on-replicated-writes", "warning", f"{path}.billing",
+                               f"'{table.name}' is a global table: its writes are replicated write units, which "
+                               f"reserved capacity does not cover (the reservation is left out of its cost)",
+                               "drop the write reservation, or keep it for GSI writes elsewhere in the account"))
     return out
 
 

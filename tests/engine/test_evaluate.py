@@ -106,7 +106,45 @@ def test_global_table_replication_and_storage() -> None:
     assert three.storage_monthly_usd > 3 * one.storage_monthly_usd  # 3 replicas, +48 B per item each
     old = evaluate(design(regions=["us-east-1", "us-west-2"]), EvaluateOptions(catalog_id="aws-2023"))
     put = old.pattern("put")
-    assert put.replication_monthly_usd == pytest.approx(1.5 * put.monthly_usd)  # $1.875 vs $1.25 per million
+    # aws-2023: a global table's writes are rWRUs at $1.875 per million in the region written AND in the
+    # replica ("incurred in every Region where the item is written directly or written through replication",
+    # prescriptive-guidance dynamodb-global-tables/faq.html, DOMAIN.md §3)
+    assert put.monthly_usd == pytest.approx(10 * SECONDS * 1.875e-6)
+    assert put.replication_monthly_usd == pytest.approx(put.monthly_usd)
+
+
+@pytest.mark.parametrize(("catalog_id", "replicated_price", "write_price"), [
+    ("aws-2024-11", 0.625e-6, 0.625e-6), ("aws-2023", 1.875e-6, 1.25e-6)])
+@pytest.mark.parametrize("regions", [2, 3])
+def test_global_table_gsi_writes_are_ordinary_writes_in_every_region(catalog_id: str, replicated_price: float,
+                                                                      write_price: float, regions: int) -> None:
+    # DOMAIN.md §3 / faq.html: "Writing to a GSI is considered a local write operation and uses regular write
+    # units", in every region (GSIs are written in every region); the table's write is an rWRU everywhere.
+    names = ["us-east-1", "us-west-2", "eu-west-1"][:regions]
+    ev = evaluate(design(regions=names, gsi={"name": "ByG", "partition_key": {"name": "g"}}),
+                  EvaluateOptions(catalog_id=catalog_id))
+    put = ev.pattern("put")
+    assert put.index_write_units_per_request == {"ByG": 1} and put.write_units_per_request == 2
+    per_region = 10 * SECONDS * (replicated_price + write_price)   # 1 table rWRU + 1 GSI WRU per put
+    assert put.monthly_usd == pytest.approx(per_region)
+    assert put.replication_monthly_usd == pytest.approx((regions - 1) * per_region)
+    table = ev.table("Items")
+    reads = 10 * SECONDS * 0.5 * (0.125e-6 if catalog_id == "aws-2024-11" else 0.25e-6)  # 'get' strong: 1 RRU
+    assert table.throughput_monthly_usd == pytest.approx(per_region + 2 * reads)
+    assert table.replication_monthly_usd == pytest.approx((regions - 1) * per_region)
+
+
+def test_reserved_writes_do_not_cover_a_global_tables_replicated_writes() -> None:
+    # DOMAIN.md §3: reserved capacity exists for Standard tables only, not for replicated writes
+    billing = {"mode": "provisioned", "read_capacity_units": 100, "write_capacity_units": 100,
+               "reserved_write_capacity_units": 100}
+    single = evaluate(design(billing)).table("Items")
+    ev = evaluate(design(billing, regions=["us-east-1", "us-west-2"]), EvaluateOptions(catalog_id="aws-2023"))
+    table = ev.table("Items")
+    assert single.throughput_monthly_usd == pytest.approx(100 * 0.00013 * HOURS + 150 / 12 + 0.0128 * HOURS)
+    assert table.throughput_monthly_usd == pytest.approx(100 * 0.00013 * HOURS + 100 * 0.000975 * HOURS)
+    assert table.replication_monthly_usd == pytest.approx(100 * 0.000975 * HOURS)
+    assert any(f.rule_id == "reserved-on-replicated-writes" for f in ev.findings)
 
 
 def test_free_tier_lowers_table_and_total_not_patterns() -> None:
