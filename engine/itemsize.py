@@ -48,7 +48,8 @@ SET_TYPES = ("SS", "NS", "BS")
 DOCUMENT_TYPES = ("L", "M")
 ALL_TYPES = SCALAR_TYPES + SET_TYPES + DOCUMENT_TYPES
 
-_NUMBER = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+# ASCII digits only: Python's \d also matches other scripts' digits ("١٢"), which DynamoDB rejects.
+_NUMBER = re.compile(r"^\s*([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?\s*$")
 
 
 MAX_SHOWN_CHARS = 60  # a value quoted in a message is cut to this many characters

@@ -47,7 +47,9 @@ def test_normalize_number(text: str, canonical: str) -> None:
     assert normalize_number(text) == canonical
 
 
-@pytest.mark.parametrize("bad", ["1" * 39, "1E126", "1E-131", "abc", "", "1..2", "NaN", "Infinity", "1e"])
+# DOMAIN.md §1 (N: digits, sign, decimal point, exponent); non-ASCII digits such as "١٢" are not numbers
+@pytest.mark.parametrize("bad", ["1" * 39, "1E126", "1E-131", "abc", "", "1..2", "NaN", "Infinity", "1e",
+                                 "\u0661\u0662", "1\u0662", "1E\u0663", "\uff11"])
 def test_invalid_numbers_raise_workbench_error(bad: str) -> None:
     # DOMAIN.md §1: > 38 digits or magnitude outside 1E-130 .. 9.99E+125 is a ValidationException
     with pytest.raises(ItemSizeError) as info:
