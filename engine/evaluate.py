@@ -318,33 +318,59 @@ def _write_split(table: Any, loads: Mapping[str, Load]) -> tuple[float, float]:
     return sum(load.write_units_per_second for t, load in loads.items() if t not in gsis), gsi
 
 
-def _pattern_cost(table: Any, cap: PatternCapacity, rps: float, catalog: PriceCatalog,
+def _arm_table(target: str) -> str:
+    """The table an arm's target ("<table>" or "<table>#<index>") belongs to (table names have no '#')."""
+    return target.split("#", 1)[0]
+
+
+def _pattern_cost(model: Any, pattern_table: Any, cap: PatternCapacity, rps: float, catalog: PriceCatalog,
                   hours: float) -> tuple[float, float, str]:
-    table_w, gsi_w = _write_split(table, {a.target: Load(0.0, a.write_units_per_request * rps) for a in cap.arms})
+    """(home cost, replication, basis): each arm priced by the table it lands on (a transaction may span tables)."""
+    by_table: dict[str, list[Arm]] = {}
+    for arm in cap.arms:
+        by_table.setdefault(_arm_table(arm.target), []).append(arm)
+    cost = replication = 0.0
+    for name, arms in by_table.items():
+        table = pattern_table if name == pattern_table.name else model.table(name)
+        c, r = _table_arms_cost(table, arms, rps, catalog, hours)
+        cost, replication = cost + c, replication + r
+    return cost, replication, _cost_basis(pattern_table)
+
+
+def _cost_basis(table: Any) -> str:
+    if table.billing.mode == "on_demand":
+        return "on_demand requests"
+    return f"provisioned capacity at {_target_utilization(table):.0%} utilization"
+
+
+def _table_arms_cost(table: Any, arms: list[Arm], rps: float, catalog: PriceCatalog,
+                     hours: float) -> tuple[float, float]:
+    """(home cost, replication) of a pattern's arms on one table, priced by that table's billing and class."""
+    table_w, gsi_w = _write_split(table, {a.target: Load(0.0, a.write_units_per_request * rps) for a in arms})
     # home region: a global table's writes are replicated write units, its GSI writes ordinary ones (DOMAIN.md §3)
-    load = Load(cap.read_units_per_request * rps,
+    load = Load(sum(a.read_units_per_request for a in arms) * rps,
                 home_write_units_per_second(table_w, gsi_w, catalog, table.global_table is not None))
     other = _replicas(table) - 1
     if table.billing.mode == "on_demand":
         cost = on_demand_monthly_usd(load, catalog, table.table_class, hours)
         replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
                                                  provisioned=False)
-        return cost, replication, "on_demand requests"
+        return cost, replication
     target = _target_utilization(table)
     need = capacity_for_load(load, target)
     cost = provisioned_monthly_usd(need.read_units_per_second, need.write_units_per_second, catalog,
                                    table.table_class, hours)
     replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
                                              provisioned=True, target_utilization=target)
-    return cost, replication, f"provisioned capacity at {target:.0%} utilization"
+    return cost, replication
 
 
 def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: PriceCatalog,
                       hours: float) -> PatternEvaluation:
     table = model.table(pattern.table)
     rps, peak = pattern.requests_per_second, pattern.peak_rps
-    cost, replication, basis = _pattern_cost(table, cap, rps, catalog, hours)
-    unit_cost, unit_replication, _ = _pattern_cost(table, cap, 1.0, catalog, hours)
+    cost, replication, basis = _pattern_cost(model, table, cap, rps, catalog, hours)
+    unit_cost, unit_replication, _ = _pattern_cost(model, table, cap, 1.0, catalog, hours)
     consistency = getattr(pattern, "consistency", None) if pattern.is_read else None
     if consistency is not None and pattern.index is not None and table.index(pattern.index) in table.gsis:
         consistency = "eventual"  # GSI reads are eventually consistent only (DG/GSI.html)
@@ -360,12 +386,13 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
 
 # --------------------------------------------------------------------------------------- tables
 def _target_loads(patterns: tuple[PatternEvaluation, ...], table: str, peak: bool) -> dict[str, Load]:
+    """Load per target of one table, from every pattern with an arm on it (a transaction may span tables)."""
     loads: dict[str, Load] = {}
     for p in patterns:
-        if p.table != table:
-            continue
         rate = p.peak_requests_per_second if peak else p.requests_per_second
         for arm in p.arms:
+            if _arm_table(arm.target) != table:
+                continue
             load = Load(arm.read_units_per_request * rate, arm.write_units_per_request * rate)
             loads[arm.target] = loads.get(arm.target, Load()) + load
     return loads
