@@ -374,7 +374,10 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
     consistency = getattr(pattern, "consistency", None) if pattern.is_read else None
     if consistency is not None and pattern.index is not None and table.index(pattern.index) in table.gsis:
         consistency = "eventual"  # GSI reads are eventually consistent only (DG/GSI.html)
-    # TransactGetItems reads are serializable (strong); their units are transactional (2 per 4 KB)
+    if pattern.operation == "TransactGetItems":
+        # serializable reads billed as transactional (2 units per 4 KB, DG/transaction-apis.html), whatever the
+        # pattern's consistency field says (engine.consistency labels them the same way)
+        consistency = "transactional"
     return PatternEvaluation(
         pattern.name, pattern.operation, pattern.table, pattern.index, consistency, rps, peak,
         cap.read_units_per_request, cap.read_units_per_request_strong, cap.read_units_per_request_eventual,

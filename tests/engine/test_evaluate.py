@@ -310,3 +310,15 @@ def test_a_transaction_across_tables_loads_and_is_priced_by_each_table(stock_bil
         assert stock.provisioned_write_capacity_units == pytest.approx(400)   # 200 WCU/s at 50 %
         stock_usd = 400 * 0.00065 * HOURS
     assert ev.pattern("checkout").monthly_usd == pytest.approx(orders_usd + stock_usd)
+
+
+@pytest.mark.parametrize("declared", ["eventual", "strong"])
+def test_transact_get_items_is_labelled_and_billed_transactional(declared: str) -> None:
+    # DOMAIN.md §2: transactional reads cost 2 units per 4 KB; the label must not say "eventual" for them
+    model = design(extra_patterns=[{"name": "tget", "operation": "TransactGetItems", "table": "Items",
+                                    "entities": ["Item"], "key_condition": {"partition_key": "I#{id}"},
+                                    "items_per_request": 3, "consistency": declared, "requests_per_second": 1}])
+    tget = evaluate(model).pattern("tget")
+    assert tget.consistency == "transactional"
+    assert tget.read_units_per_request == 3 * 2   # three items of <= 4 KB, 2 units each
+    assert tget.monthly_usd == pytest.approx(6 * SECONDS * 0.125e-6)
