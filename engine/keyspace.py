@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from engine.model.base import MAX_COUNT
 from engine.model.entity import (
     Entity,
     HotKeys,
@@ -57,11 +58,14 @@ def render_template(template: str, entity: Entity, ranks: Mapping[str, int]) -> 
 
 
 def key_count(entity: Entity, template: str) -> int:
-    """Distinct values a key template takes: the product of its variables' cardinalities."""
+    """Distinct values a key template takes: the product of its variables' cardinalities.
+
+    Capped at MAX_COUNT (10**15): beyond it every key's share of traffic is negligible anyway, and the
+    count stays within the int64/float64 arithmetic of the partition and heat engines."""
     count = 1
     for var in dict.fromkeys(template_variables(template)):
         count *= variable_cardinality(entity.variable(var))
-    return count
+    return min(count, MAX_COUNT)
 
 
 def key_label(entity: Entity, template: str, index: int) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.model.base import Bool, Frozen, Name, NonNegFloat, PosFloat, Share, Str
+from engine.model.base import Bool, Frozen, Name, NonNegFloat, PosFloat, RequestRate, Share, Str
 from engine.model.entity import KeyDistribution
 
 SortOperator = Literal["=", "<", "<=", ">", ">=", "between", "begins_with"]
@@ -48,9 +48,9 @@ class PatternBase(Frozen):
     """Entity types the request reads or writes (a Query may return several: an item collection)."""
     key_condition: KeyCondition | None = None
     """Key addressed (required except for Scan)."""
-    requests_per_second: NonNegFloat
+    requests_per_second: RequestRate
     """Average request rate."""
-    peak_requests_per_second: NonNegFloat | None = None
+    peak_requests_per_second: RequestRate | None = None
     """Peak request rate (defaults to the average)."""
     key_distribution: KeyDistribution | None = None
     """Which keys the traffic hits; overrides the entity's distribution when given."""

@@ -5,9 +5,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Strict, model_validator
 
-from engine.model.base import Float, Frozen, Name, NonNegFloat, NonNegInt, PosFloat, Share, Str
+from engine.model.base import (
+    MAX_COUNT,
+    Count,
+    Float,
+    Frozen,
+    Name,
+    PosFloat,
+    Share,
+    Str,
+    ValueBytes,
+)
 
 AttributeType = Literal["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"]
 
@@ -26,11 +36,11 @@ class AttributeSpec(Frozen):
     """Attribute name (its UTF-8 bytes count toward the item size)."""
     type: AttributeType = "S"
     """DynamoDB type: S, N, B, BOOL, NULL, L, M, SS, NS, BS."""
-    size_bytes: NonNegFloat | None = None
+    size_bytes: ValueBytes | None = None
     """Average size of the value alone in bytes, as DynamoDB counts it (the name is added from `name`)."""
-    min_size_bytes: NonNegFloat | None = None
+    min_size_bytes: ValueBytes | None = None
     """Smallest value size when sizes vary (with `max_size_bytes`; uniform in between)."""
-    max_size_bytes: NonNegFloat | None = None
+    max_size_bytes: ValueBytes | None = None
     """Largest value size when sizes vary (with `min_size_bytes`; uniform in between)."""
     example: Any = None
     """An example value as plain JSON (string, number, bool, list, object); sized by DynamoDB's rules."""
@@ -65,7 +75,7 @@ class Variable(Frozen):
 
     name: Name
     """Variable name used in templates as `{name}`."""
-    cardinality: Annotated[int, Field(ge=1, strict=True)]
+    cardinality: Annotated[int, Field(ge=1, le=MAX_COUNT, strict=True)]
     """Number of distinct values."""
     kind: Literal["id", "timestamp", "enum", "number"] = "id"
     """What the values look like: ids, ISO timestamps (monotonically growing), enum words or numbers."""
@@ -131,9 +141,9 @@ class Entity(Frozen):
     """Entity name, unique in the design (e.g. `User`, `Order`)."""
     table: Name
     """Name of the table storing it."""
-    item_count: NonNegInt
+    item_count: Count
     """Items stored today."""
-    growth_items_per_month: NonNegFloat = 0
+    growth_items_per_month: Annotated[float, Strict(), Field(ge=0, le=MAX_COUNT)] = 0
     """Items added per month (for storage projections)."""
     attributes: tuple[AttributeSpec, ...] = ()
     """Non-key attributes (and key attributes whose values are not templates, e.g. a `status` a GSI uses)."""
@@ -175,7 +185,7 @@ class Entity(Frozen):
         for var in template_variables(template):
             v = self.variable(var)
             count *= len(v.values) if v is not None and v.values else (v.cardinality if v else 1)
-        return count
+        return min(count, MAX_COUNT)  # a product of large cardinalities stays within int64 (see MAX_COUNT)
 
 
 __all__ = [

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.model.base import Bool, Frozen, Name, NonNegFloat, NonNegInt, PosFloat, Str
+from engine.model.base import Bool, Frozen, Name, NonNegUnits, ReservedUnits, Str, Units
 
 KeyType = Literal["S", "N", "B"]
 TableClass = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
@@ -25,13 +25,13 @@ class KeyAttribute(Frozen):
 class AutoScaling(Frozen):
     """Provisioned auto scaling (target tracking) for one capacity dimension pair."""
 
-    min_read_capacity_units: PosFloat = 1
+    min_read_capacity_units: Units = 1
     """Lowest RCU auto scaling may set."""
-    max_read_capacity_units: PosFloat = 40000
+    max_read_capacity_units: Units = 40000
     """Highest RCU auto scaling may set (the default per-table quota is 40,000)."""
-    min_write_capacity_units: PosFloat = 1
+    min_write_capacity_units: Units = 1
     """Lowest WCU auto scaling may set."""
-    max_write_capacity_units: PosFloat = 40000
+    max_write_capacity_units: Units = 40000
     """Highest WCU auto scaling may set (the default per-table quota is 40,000)."""
     target_utilization: Annotated[float, Field(gt=0.2, le=0.9, strict=True)] = 0.7
     """Consumed/provisioned ratio auto scaling tracks (AWS allows 20-90%; 70% is common)."""
@@ -40,9 +40,9 @@ class AutoScaling(Frozen):
 class ProvisionedThroughput(Frozen):
     """Provisioned capacity of a GSI on a provisioned table."""
 
-    read_capacity_units: PosFloat
+    read_capacity_units: Units
     """Provisioned RCU (one RCU = one strongly consistent 4 KB read per second)."""
-    write_capacity_units: PosFloat
+    write_capacity_units: Units
     """Provisioned WCU (one WCU = one 1 KB write per second)."""
     auto_scaling: AutoScaling | None = None
     """Auto scaling settings, or none for fixed capacity."""
@@ -53,17 +53,17 @@ class OnDemandBilling(Frozen):
 
     mode: Literal["on_demand"] = "on_demand"
     """Billing mode discriminator."""
-    max_read_request_units: PosFloat | None = None
+    max_read_request_units: Units | None = None
     """Optional cap on read request units per second (maximum on-demand throughput)."""
-    max_write_request_units: PosFloat | None = None
+    max_write_request_units: Units | None = None
     """Optional cap on write request units per second (maximum on-demand throughput)."""
-    warm_read_units_per_second: PosFloat | None = None
+    warm_read_units_per_second: Units | None = None
     """Warm throughput for reads, if pre-warmed; a new table starts at 12,000 reads/s."""
-    warm_write_units_per_second: PosFloat | None = None
+    warm_write_units_per_second: Units | None = None
     """Warm throughput for writes, if pre-warmed; a new table starts at 4,000 writes/s."""
-    previous_peak_read_units_per_second: NonNegFloat | None = None
+    previous_peak_read_units_per_second: NonNegUnits | None = None
     """Highest read rate the table has served: traffic up to 2x this is absorbed at once."""
-    previous_peak_write_units_per_second: NonNegFloat | None = None
+    previous_peak_write_units_per_second: NonNegUnits | None = None
     """Highest write rate the table has served: traffic up to 2x this is absorbed at once."""
 
 
@@ -72,15 +72,15 @@ class ProvisionedBilling(Frozen):
 
     mode: Literal["provisioned"] = "provisioned"
     """Billing mode discriminator."""
-    read_capacity_units: PosFloat
+    read_capacity_units: Units
     """Provisioned RCU of the table (its GSIs have their own)."""
-    write_capacity_units: PosFloat
+    write_capacity_units: Units
     """Provisioned WCU of the table (its GSIs have their own)."""
     auto_scaling: AutoScaling | None = None
     """Auto scaling settings, or none for fixed capacity."""
-    reserved_read_capacity_units: NonNegInt = 0
+    reserved_read_capacity_units: ReservedUnits = 0
     """RCU covered by reserved capacity (bought per 100 units; Standard class only)."""
-    reserved_write_capacity_units: NonNegInt = 0
+    reserved_write_capacity_units: ReservedUnits = 0
     """WCU covered by reserved capacity (bought per 100 units; Standard class only)."""
 
 

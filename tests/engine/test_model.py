@@ -158,3 +158,36 @@ def test_sample_data_reparses_to_the_same_model(name):
     data = design_data(model)
     data.pop("format_version")
     assert parse_model(data) == model
+
+
+# Upper bounds (engine/model/base.py): a value larger than an item (DOMAIN.md §1: 400 KB), or counts and
+# rates beyond any table, are rejected with their path instead of overflowing the engines later.
+@pytest.mark.parametrize(("mutation", "expected"), [
+    (lambda d: d["entities"][0]["attributes"][0].update(size_bytes=10**12),
+     ("entities[0].attributes[0].size_bytes", "409600")),
+    (lambda d: d["entities"][0].update(item_count=10**30), ("entities[0].item_count", "1000000000000000")),
+    (lambda d: d["entities"][0]["variables"][0].update(cardinality=10**30),
+     ("entities[0].variables[0].cardinality", "1000000000000000")),
+    (lambda d: d["access_patterns"][0].update(requests_per_second=1e300),
+     ("access_patterns[0].requests_per_second", "1000000000")),
+    (lambda d: d["tables"][0].update(billing={"mode": "provisioned", "read_capacity_units": 1e300,
+                                              "write_capacity_units": 5}),
+     ("tables[0].billing.read_capacity_units", "1000000000")),
+])
+def test_absurd_sizes_counts_and_rates_are_rejected_with_their_path(mutation, expected):
+    problems = problems_of(mutate(mutation))
+    path, bound = expected
+    assert any(path in p and bound in p for p in problems), problems
+
+
+def test_a_huge_key_space_is_capped_not_overflowed():
+    from engine.keyspace import key_count
+    from engine.model.base import MAX_COUNT
+
+    data = mutate(lambda d: d["entities"][0]["variables"][0].update(cardinality=MAX_COUNT))
+    data["entities"][0]["variables"][1]["cardinality"] = MAX_COUNT
+    data["entities"][0]["keys"][0]["template"] = "CUST#{customer_id}#{order_id}"
+    entity = parse_model(data).entities[0]
+    assert key_count(entity, "CUST#{customer_id}#{order_id}") == MAX_COUNT
+    assert entity.cardinality("CUST#{customer_id}#{order_id}") == MAX_COUNT
+    assert entity.cardinality("CUST#{customer_id}") == MAX_COUNT
