@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from engine.errors import WorkbenchError
 from engine.partitions import (
     CTU_WRITE_WEIGHT,
     ON_DEMAND_PEAK_FACTOR,
@@ -57,6 +58,9 @@ BURST_SECONDS = 300.0
 # DOMAIN.md §4: default per-table throughput quota (provisioned and on-demand).
 TABLE_QUOTA_UNITS_PER_SECOND = 40000.0
 UNSPLITTABLE_SCAN_UNITS = 1 << 20
+# The simulator keeps a few float64 vectors per partition and arm: 100,000 partitions (a petabyte of
+# storage, or 300 million RCU) stays within memory; a larger layout is refused with a message.
+MAX_SIMULATED_PARTITIONS = 100_000
 RELATIVE_NOISE_FLOOR = 1e-9  # throttled shares below this are float round-off  # a Scan's items are many: split for heat is not blocked by them
 
 
@@ -725,10 +729,24 @@ class SimulationOutput:
     """pattern -> {reason: throttled share (T,)} from GSI back-pressure."""
 
 
+class HeatLimitError(WorkbenchError):
+    """A design too large to simulate partition by partition."""
+
+
+def _check_partition_counts(targets: list[TargetSpec]) -> None:
+    for spec in targets:
+        if spec.partitions > MAX_SIMULATED_PARTITIONS:
+            raise HeatLimitError(
+                f"{spec.name}: {spec.partitions:,} partitions is more than the simulator handles "
+                f"({MAX_SIMULATED_PARTITIONS:,}); lower its item count, item size or request rates, or simulate "
+                "a scaled-down copy of the design")
+
+
 def simulate_targets(targets: list[TargetSpec], multipliers: Mapping[str, np.ndarray],
                      options: HeatOptions) -> SimulationOutput:
     """Run every target over the horizon; a pattern's GSI admissions gate its table writes."""
     T = options.horizon_seconds
+    _check_partition_counts(targets)
     ordered = sorted(targets, key=lambda s: not s.is_index)
     sims = {}
     for spec in ordered:
@@ -995,7 +1013,7 @@ def simulate_specs(specs: list[TargetSpec], options: HeatOptions | None = None,
 
 
 __all__ = [
-    "ArmSpec", "HeatOptions", "HeatResult", "Heatmap", "KeyGroup", "KeyHeat", "PatternHeat", "TargetHeat",
+    "ArmSpec", "HeatLimitError", "HeatOptions", "HeatResult", "Heatmap", "KeyGroup", "KeyHeat", "PatternHeat", "TargetHeat",
     "TargetSpec", "TrafficProfile", "bank_levels", "profile_multipliers", "simulate_heat", "simulate_specs",
     "simulate_targets", "throttle_reason",
 ]

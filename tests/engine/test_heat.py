@@ -303,8 +303,12 @@ def test_cli_json_shape():
 
 
 def test_cli_rejects_a_bad_horizon_without_a_traceback(capsys):
-    assert main(["heat", "hot_enum_key", "--horizon", "-5"]) == 1
-    assert "--horizon -5" in capsys.readouterr().err
+    # an out-of-range flag is a command-line usage error: exit 2 (issue 2 §5), argparse names the flag
+    with pytest.raises(SystemExit) as info:
+        main(["heat", "hot_enum_key", "--horizon", "-5"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--horizon: -5 is out of range" in err and "Traceback" not in err
 
 
 # --- invariants -------------------------------------------------------------------------------
@@ -409,3 +413,22 @@ def test_heatmap_shows_the_hot_partition_first_with_its_consumed_and_throttled_u
     cold_row = heatmap.consumed_write[1:].sum(axis=0)
     total = heatmap.throttled_write[0] + heatmap.consumed_write[0] + cold_row
     assert total == pytest.approx(np.full(7, 2800.0), rel=1e-6)
+
+
+def test_a_layout_too_large_to_simulate_is_refused_with_a_message(tmp_path, capsys):
+    # a petabyte-scale table: the simulator says so instead of allocating terabytes (CLI exit 1, no crash)
+    from engine.errors import WorkbenchError
+    from engine.heat import MAX_SIMULATED_PARTITIONS
+    from engine.io import design_data
+
+    spec = provisioned("Huge", MAX_SIMULATED_PARTITIONS + 1, 3000, 1000, [one_key_arm("w", "write", 10)])
+    with pytest.raises(WorkbenchError, match=r"Huge: 100,001 partitions is more than the simulator handles"):
+        simulate_specs([spec], HeatOptions(horizon_seconds=10))
+    data = design_data(load_model_or_sample("orders_simple_key"))
+    data["entities"][0]["item_count"] = 10**15
+    data["entities"][0]["attributes"][0]["size_bytes"] = 400_000
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(data))
+    assert main(["heat", str(path), "--json", "--horizon", "10"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and "partitions is more than the simulator handles" in captured.err
