@@ -1075,7 +1075,7 @@ def mrsc_constraints(model, table) -> tuple[ConstraintCheck, ...]:
     three = len(set(members)) == MRSC_REGION_COUNT and region_set is not None
     sets = "; ".join(f"{n}: {', '.join(sorted(s))}" for n, s in MRSC_REGION_SETS.items())
     transactions = [p.name for p in model.access_patterns
-                    if p.table == table.name and p.operation in ("TransactWriteItems", "TransactGetItems")]
+                    if p.operation in ("TransactWriteItems", "TransactGetItems") and table.name in _tables_touched(model, p)]
     witness = f" ({len(gt.regions)} replicas + witness {gt.witness_region})" if gt.witness_region else ""
     return (
         ConstraintCheck("three_regions_one_set", three,
@@ -1095,6 +1095,13 @@ def mrsc_constraints(model, table) -> tuple[ConstraintCheck, ...]:
                         f"patterns {transactions} use transactions on MRSC table '{table.name}': MRSC does not support "
                         "transactions; use single-item conditional writes or MREC"),
     )
+
+
+def _tables_touched(model, pattern) -> set[str]:
+    """The pattern's table and, for a write transaction, the table of every action's entity."""
+    tables = {pattern.table}
+    tables.update(model.entity(action.entity).table for action in getattr(pattern, "actions", ()))
+    return tables
 
 
 def _analyze_global_table(model, table, ctx: _Context) -> GlobalTableConsistency:

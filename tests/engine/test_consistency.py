@@ -361,6 +361,23 @@ def test_mrsc_transactions_are_reported():
     assert not checks["no_transactions"].ok and "write east" in checks["no_transactions"].message
 
 
+def test_a_transaction_from_another_table_that_writes_an_mrsc_item_is_reported():
+    # DOMAIN.md §5: MRSC does not support transactions, whichever table the transaction pattern is filed under
+    gt = {"regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MRSC"}
+    model = parse_model({
+        "name": "mrsc-cross", "tables": [_table("Strong", gt), _table("Plain")],
+        "entities": [_entity("Item", "Strong", 100), _entity("Other", "Plain", 100)],
+        "access_patterns": [
+            _write("write east", "Strong", "Item", 10, "us-east-1"),
+            {"name": "checkout", "operation": "TransactWriteItems", "table": "Plain", "entities": ["Other"],
+             "key_condition": {"partition_key": "ITEM#{item_id}"}, "requests_per_second": 1,
+             "actions": [{"action": "Put", "entity": "Other"},
+                         {"action": "Update", "entity": "Item", "changed_attributes": ["Body"]}]}],
+    })
+    checks = {c.rule: c for c in mrsc_constraints(model, model.table("Strong"))}
+    assert not checks["no_transactions"].ok and "checkout" in checks["no_transactions"].message
+
+
 # --- GSI throttling (DOMAIN.md §4: an under-provisioned GSI throttles; §5: lag grows) ---
 
 def test_an_under_provisioned_gsi_is_flagged_as_throttled():
