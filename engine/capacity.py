@@ -414,7 +414,9 @@ def _transaction_units(model: Any, sizes: DesignSizes, pattern: Any) -> dict[str
         changed = frozenset(action.changed_attributes) if action.changed_attributes else (
             None if action.action == "Put" else frozenset())
         _add(success, item_write_units(model, sizes, action.entity, kinds[action.action], changed), 1.0)
-        _add(cancelled, item_write_units(model, sizes, action.entity, "check"), 1.0)
+        # cancelled: each item as it exists (ASSUMPTIONS); a Put creates its item, which does not exist yet
+        _add(cancelled, item_write_units(model, sizes, action.entity, "missing" if action.action == "Put" else "check"),
+             1.0)
     total: dict[str, float] = {}
     _add(total, success, 1 - pattern.condition_failure_share)
     _add(total, cancelled, pattern.condition_failure_share)

@@ -148,6 +148,22 @@ def test_condition_check_charged_as_transactional_write() -> None:
     assert {a.target: a.write_units_per_request for a in _capacity(model).arms} == {"Tbl": 2}
 
 
+@pytest.mark.parametrize(("action", "table_units"), [
+    ("Put", 2),          # the new item does not exist yet: 1 WCU minimum, doubled
+    ("Update", 6),       # the existing 2.9 KB item: 3 WCU, doubled
+    ("ConditionCheck", 6),
+])
+def test_cancelled_transaction_charges_each_item_as_it_exists(action: str, table_units: float) -> None:
+    # DOMAIN.md §2: a failed condition consumes the existing item's size, or 1 WCU when it does not exist; the
+    # cancelled transaction's charge is the documented assumption (table arm doubled, no index writes),
+    # the same the sandbox reports on TransactionCanceledException.
+    model = _design({"operation": "TransactWriteItems", "condition_failure_share": 1.0,
+                     "actions": [{"action": action, "entity": "E", **(
+                         {"changed_attributes": ["v"]} if action == "Update" else {})}]},
+                    gsis=1, value_bytes=2900)
+    assert {a.target: a.write_units_per_request for a in _capacity(model).arms} == {"Tbl": table_units}
+
+
 def test_update_of_unprojected_attribute_has_no_index_arm() -> None:
     model = _design({"operation": "UpdateItem", "changed_attributes": ["v"]}, gsis=2, entry_projection="KEYS_ONLY")
     cap = _capacity(model)
