@@ -170,7 +170,8 @@ class BillingComparison:
     provisioned_for_peak_monthly_usd: float
     """Fixed capacity sized for the peak load at `target_utilization`."""
     reserved_monthly_usd: float | None
-    """The auto-scaled average capacity fully reserved (100-unit blocks); None for Standard-IA (not offered)."""
+    """The auto-scaled average capacity reserved (100-unit blocks; a global table's writes stay hourly, replicated
+    writes cannot be reserved); None for Standard-IA (not offered)."""
     target_utilization: float
     read_break_even_utilization: float
     write_break_even_utilization: float
@@ -181,8 +182,12 @@ class BillingComparison:
 
 
 def compare_billing(average: Load, peak: Load, catalog: PriceCatalog, table_class: str, hours_per_month: float,
-                    target_utilization: float) -> BillingComparison:
-    """Price one load under each billing option and pick the cheapest."""
+                    target_utilization: float, *, reservable_writes: bool = True) -> BillingComparison:
+    """Price one load under each billing option and pick the cheapest.
+
+    `reservable_writes=False` (a global table: its writes are replicated write units, which reserved
+    capacity does not cover, DOMAIN.md §3) reserves the reads only and prices the writes per hour.
+    """
     od = on_demand_monthly_usd(average, catalog, table_class, hours_per_month)
     avg_cap = capacity_for_load(average, target_utilization)
     peak_cap = capacity_for_load(peak, target_utilization)
@@ -190,8 +195,13 @@ def compare_billing(average: Load, peak: Load, catalog: PriceCatalog, table_clas
                                    table_class, hours_per_month)
     prov_peak = provisioned_monthly_usd(peak_cap.read_units_per_second, peak_cap.write_units_per_second, catalog,
                                         table_class, hours_per_month)
-    reserved = None if table_class != STANDARD else reserved_monthly_usd(
-        avg_cap.read_units_per_second, avg_cap.write_units_per_second, catalog, hours_per_month)
+    reserved = None
+    if table_class == STANDARD and reservable_writes:
+        reserved = reserved_monthly_usd(avg_cap.read_units_per_second, avg_cap.write_units_per_second, catalog,
+                                        hours_per_month)
+    elif table_class == STANDARD:
+        reserved = reserved_monthly_usd(avg_cap.read_units_per_second, 0.0, catalog, hours_per_month) + \
+            provisioned_monthly_usd(0.0, avg_cap.write_units_per_second, catalog, table_class, hours_per_month)
     options = {"on_demand": od, "provisioned": prov}
     if reserved is not None:
         options["reserved"] = reserved

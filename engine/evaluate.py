@@ -524,7 +524,8 @@ def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCat
     table, loads, peak_loads, base_bytes, index_bytes, costs = draft
     cost = costs[table.table_class]
     average, peak = _total(loads), _total(peak_loads)
-    billing = compare_billing(average, peak, catalog, table.table_class, hours, _target_utilization(table))
+    billing = compare_billing(average, peak, catalog, table.table_class, hours, _target_utilization(table),
+                              reservable_writes=table.global_table is None)
     std, ia = costs[STANDARD], costs[STANDARD_IA]
     classes = compare_table_classes(std.throughput + std.storage + std.replication,
                                     ia.throughput + ia.storage + ia.replication, std.storage, std.throughput)

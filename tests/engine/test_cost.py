@@ -89,6 +89,18 @@ def test_billing_comparison_at_break_even() -> None:
     assert compare_billing(Load(1, 1), Load(1, 1), c, "STANDARD_INFREQUENT_ACCESS", HOURS, 0.7).reserved_monthly_usd is None
 
 
+def test_a_global_tables_writes_are_not_offered_as_reserved() -> None:
+    # DOMAIN.md §3: reserved capacity exists for Standard tables only, not for replicated writes
+    c = load_catalog()
+    steady = Load(140, 70)    # 200 RCU and 100 WCU at 70 % utilization
+    single = compare_billing(steady, steady, c, "STANDARD", HOURS, 0.7)
+    global_ = compare_billing(steady, steady, c, "STANDARD", HOURS, 0.7, reservable_writes=False)
+    assert single.reserved_monthly_usd == pytest.approx(reserved_monthly_usd(200, 100, c, HOURS))
+    assert global_.reserved_monthly_usd == pytest.approx(
+        reserved_monthly_usd(200, 0, c, HOURS) + 100 * c.provisioned_wcu_hour_usd * HOURS)
+    assert global_.provisioned_monthly_usd == single.provisioned_monthly_usd
+
+
 def test_table_class_recommendation() -> None:
     storage_heavy = compare_table_classes(110.0, 95.0, 100.0, 10.0)
     assert storage_heavy.recommended == "STANDARD_INFREQUENT_ACCESS" and storage_heavy.storage_share_of_throughput == 10
