@@ -195,3 +195,59 @@ def test_sandbox_request_file_garbage_is_a_content_error(capsys, tmp_path, conte
 def test_serve_log_in_a_folder_fails_before_binding(capsys, tmp_path):
     code, out, err = run_cli(capsys, "serve", "--port", "0", "--log", str(tmp_path))
     assert code == 1 and out == "" and "--log" in err and "internal error" not in err
+
+
+HOT_GSI_DESIGN = """
+name: hot gsi
+tables:
+  - name: Orders
+    partition_key: {name: pk, type: S}
+    gsis:
+      - name: ByStatus
+        partition_key: {name: status, type: S}
+        projection: {type: KEYS_ONLY}
+entities:
+  - name: Order
+    table: Orders
+    item_count: 100000
+    keys:
+      - {attribute: pk, template: "ORDER#{order_id}"}
+      - {attribute: status, template: "{status}"}
+    variables:
+      - {name: order_id, cardinality: 100000}
+      - {name: status, cardinality: 1, kind: enum, values: [OPEN]}
+access_patterns:
+  - name: place order
+    operation: PutItem
+    table: Orders
+    entities: [Order]
+    key_condition: {partition_key: "ORDER#{order_id}"}
+    requests_per_second: 3000
+  - name: open orders
+    operation: Query
+    table: Orders
+    index: ByStatus
+    entities: [Order]
+    key_condition: {partition_key: "{status}"}
+    requests_per_second: 10
+"""
+
+
+def test_consistency_from_heat_takes_the_gsi_throttling_of_the_simulation(capsys, tmp_path):
+    # issue 5: GSI reads get the longer tail when the heat engine finds the GSI throttled. One status value
+    # written 3,000 times a second is far over a GSI partition's 1,000 WCU (DOMAIN.md §4).
+    design = tmp_path / "hot_gsi.yaml"
+    design.write_text(HOT_GSI_DESIGN)
+    code, out, err = run_cli(capsys, "consistency", str(design), "--json")
+    assert code == 0, err
+    calm = next(p for p in strict_json(out)["patterns"] if p["name"] == "open orders")
+    assert not calm["gsi_throttled_share"] and calm["gsi_throttle_reason"] is None
+    code, out, err = run_cli(capsys, "consistency", str(design), "--json", "--from-heat")
+    assert code == 0, err
+    hot = next(p for p in strict_json(out)["patterns"] if p["name"] == "open orders")
+    assert hot["gsi_throttled_share"] > 0.5 and "heat simulation" in hot["gsi_throttle_reason"]
+    assert hot["stale_probability_at_ms"] == calm["stale_probability_at_ms"]  # the baseline stays calibrated
+    code, out, _ = run_cli(capsys, "consistency", str(design), "--json", "--from-heat",
+                           "--gsi-throttled", "Orders#ByStatus=0.25")
+    assert code == 0
+    assert next(p for p in strict_json(out)["patterns"] if p["name"] == "open orders")["gsi_throttled_share"] == 0.25

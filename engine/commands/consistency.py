@@ -36,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="override a consistency assumption (JSON value), e.g. gsi_throttled_lag_multiplier=5")
     parser.add_argument("--gsi-throttled", action="append", default=[], metavar="TABLE#INDEX=SHARE",
                         help="share of time a GSI is throttled (0-1), e.g. Orders#ByStatus=0.2")
+    parser.add_argument("--from-heat", action="store_true",
+                        help="take each GSI's throttled share from a one-hour heat simulation (seed --seed or 0); "
+                             "--gsi-throttled values win over it")
 
 
 def _parse_pairs(items: list[str], flag: str, convert) -> dict[str, Any]:
@@ -72,6 +75,16 @@ def _check_gsi_names(model, shares: dict[str, float]) -> None:
                                  f"{', '.join(known) or 'none; the design has no GSI'}); write TABLE#INDEX=SHARE")
 
 
+def _heat_shares(model, seed: int) -> dict[str, float]:
+    """Each GSI's share of simulated time with throttled writes (engine.heat, default options)."""
+    import numpy as np
+
+    from engine.consistency import gsi_throttled_shares_from_heat
+    from engine.heat import simulate_heat
+
+    return gsi_throttled_shares_from_heat(simulate_heat(model, rng=np.random.default_rng(seed)))
+
+
 def _json_value(text: str) -> Any:
     try:
         return json.loads(text)
@@ -105,6 +118,8 @@ def run(args: argparse.Namespace) -> int:
     assumptions = _assumptions(_parse_pairs(args.overrides, "--set", _json_value))
     throttled = _parse_pairs(args.gsi_throttled, "--gsi-throttled", _share)
     _check_gsi_names(model, throttled)
+    if args.from_heat:
+        throttled = {**_heat_shares(model, args.seed or 0), **throttled}
     simulate = args.seed is not None or args.monte_carlo
     seed = args.seed or 0
     report = analyze_consistency(model, assumptions, rng=np.random.default_rng(seed) if simulate else None,
