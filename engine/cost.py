@@ -120,10 +120,15 @@ def storage_monthly_usd(storage_bytes: float, catalog: PriceCatalog, table_class
     return storage_bytes / BYTES_PER_GB * catalog.storage_usd_per_gb_month(table_class) * replicas
 
 
+def reserved_units_bought(units: float) -> float:
+    """Units actually reserved for a wish of `units`: whole blocks of 100 (awslabs/amazon-dynamodb-tools)."""
+    return math.ceil(units / RESERVED_BLOCK_UNITS - 1e-9) * RESERVED_BLOCK_UNITS
+
+
 def reserved_monthly_usd(read_units: float, write_units: float, catalog: PriceCatalog, hours_per_month: float) -> float:
     """Reserved capacity bought in blocks of 100 units: upfront spread over the term + hourly."""
-    read_blocks = math.ceil(read_units / RESERVED_BLOCK_UNITS - 1e-9) * RESERVED_BLOCK_UNITS
-    write_blocks = math.ceil(write_units / RESERVED_BLOCK_UNITS - 1e-9) * RESERVED_BLOCK_UNITS
+    read_blocks = reserved_units_bought(read_units)
+    write_blocks = reserved_units_bought(write_units)
     return (read_blocks * catalog.reserved_rcu_month_usd_per_unit(hours_per_month)
             + write_blocks * catalog.reserved_wcu_month_usd_per_unit(hours_per_month))
 
@@ -131,9 +136,13 @@ def reserved_monthly_usd(read_units: float, write_units: float, catalog: PriceCa
 def provisioned_with_reservation_usd(read_capacity: float, write_capacity: float, reserved_read: float,
                                      reserved_write: float, catalog: PriceCatalog, table_class: str,
                                      hours_per_month: float) -> float:
-    """Provisioned capacity with part of it reserved: reserved blocks + the rest at the hourly price."""
+    """Provisioned capacity with part of it reserved: reserved blocks + the rest at the hourly price.
+
+    The blocks bought (whole 100s) are what covers capacity, so 150 reserved RCU pay and cover 200.
+    """
     reserved = reserved_monthly_usd(reserved_read, reserved_write, catalog, hours_per_month)
-    rest = provisioned_monthly_usd(max(0.0, read_capacity - reserved_read), max(0.0, write_capacity - reserved_write),
+    covered_read, covered_write = reserved_units_bought(reserved_read), reserved_units_bought(reserved_write)
+    rest = provisioned_monthly_usd(max(0.0, read_capacity - covered_read), max(0.0, write_capacity - covered_write),
                                    catalog, table_class, hours_per_month)
     return reserved + rest
 
@@ -253,7 +262,7 @@ __all__ = [
     "DEFAULT_TARGET_UTILIZATION", "IA_STORAGE_SHARE_THRESHOLD", "STANDARD", "STANDARD_IA", "BillingComparison", "Load",
     "TableClassComparison", "break_even_utilization", "capacity_for_load", "compare_billing",
     "compare_table_classes", "free_tier_split", "on_demand_monthly_usd", "provisioned_monthly_usd",
-    "home_write_units_per_second", "provisioned_with_reservation_usd", "replica_writes_monthly_usd",
+    "home_write_units_per_second", "provisioned_with_reservation_usd", "replica_writes_monthly_usd", "reserved_units_bought",
     "replicated_write_monthly_usd", "reserved_break_even_utilization",
     "reserved_monthly_usd", "seconds_per_month", "storage_monthly_usd",
 ]

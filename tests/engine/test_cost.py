@@ -14,6 +14,7 @@ from engine.cost import (
     free_tier_split,
     on_demand_monthly_usd,
     provisioned_monthly_usd,
+    provisioned_with_reservation_usd,
     replicated_write_monthly_usd,
     reserved_monthly_usd,
     storage_monthly_usd,
@@ -87,6 +88,20 @@ def test_billing_comparison_at_break_even() -> None:
     steady = compare_billing(Load(0, 100), Load(0, 100), c, "STANDARD", HOURS, target_utilization=0.7)
     assert steady.provisioned_monthly_usd < steady.on_demand_monthly_usd and steady.recommended != "on_demand"
     assert compare_billing(Load(1, 1), Load(1, 1), c, "STANDARD_INFREQUENT_ACCESS", HOURS, 0.7).reserved_monthly_usd is None
+
+
+@pytest.mark.parametrize(("reserved", "capacity", "hourly_units"), [
+    (150, 200, 0),      # 150 wished -> 200 bought: the 200 bought cover the whole capacity
+    (150, 250, 50),
+    (100, 100, 0),
+    (0, 30, 30),
+])
+def test_reserved_blocks_bought_are_the_units_that_cover_capacity(reserved: int, capacity: int,
+                                                                  hourly_units: int) -> None:
+    # DOMAIN.md §3: reserved capacity is bought per 100 units; what is paid for is what covers the table
+    c = load_catalog()
+    usd = provisioned_with_reservation_usd(capacity, 0, reserved, 0, c, "STANDARD", HOURS)
+    assert usd == pytest.approx(reserved_monthly_usd(reserved, 0, c, HOURS) + hourly_units * 0.00013 * HOURS)
 
 
 def test_a_global_tables_writes_are_not_offered_as_reserved() -> None:
