@@ -11,6 +11,18 @@ widgets.page_header("Capacity & cost", "What each request consumes and what the 
                     "request rate on the left and everything updates.")
 
 CATALOGS = {"aws-2024-11": "Current prices (since 2024-11-01)", "aws-2023": "2023 prices (the seed articles)"}
+# Short headers so the table fits a laptop window; the tooltip says the rest.
+PATTERN_COLUMNS = {
+    "read": st.column_config.TextColumn(help="Read consistency: eventual, strong or transactional (— for writes)"),
+    "req/s": st.column_config.NumberColumn(help="Average requests per second", format="%g"),
+    "RCU/req": st.column_config.NumberColumn(help="Read capacity units per request (4 KB each; eventual = half)"),
+    "WCU/req": st.column_config.NumberColumn(help="Write capacity units per request (1 KB each), indexes included"),
+    "index WCU": st.column_config.NumberColumn(help="Of the WCU per request, the writes to indexes"),
+    "$/month": st.column_config.NumberColumn(help="Monthly cost of this pattern at its average rate",
+                                             format="$%.2f"),
+    "$ per +1 req/s": st.column_config.NumberColumn(help="Monthly cost of one more request per second",
+                                                    format="$%.4f"),
+}
 SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
@@ -51,7 +63,8 @@ if ev is not None:
         m[0].metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), help=f"{ev.catalog.name}; "
                     f"{ev.catalog.hours_per_month:g} hours per month")
         m[1].metric("Reads per month", fmt.usd(reads, per=""))
-        m[2].metric("Writes per month (incl. indexes)", fmt.usd(writes, per=""))
+        m[2].metric("Writes + indexes", fmt.usd(writes, per=""),
+                    help="Writes per month: table writes plus the index writes each one causes.")
         m[3].metric("Storage per month", fmt.usd(storage, per=""))
         pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
         if ev.patterns:
@@ -65,15 +78,15 @@ if ev is not None:
         st.plotly_chart(charts.cost_breakdown_figure(ev), width="stretch", key="chart.cost")
         rows = [{
             "access pattern": p.name, "operation": p.operation,
-            "target": p.table + (f" · {p.index}" if p.index else ""), "consistency": p.consistency or "",
-            "rate (req/s)": p.requests_per_second, "RCU per request": round(p.read_units_per_request, 3),
-            "WCU per request": round(p.write_units_per_request, 3),
-            "of which index WCU": round(sum(p.index_write_units_per_request.values()), 3),
+            "target": p.table + (f" · {p.index}" if p.index else ""), "read": p.consistency or "—",
+            "req/s": p.requests_per_second, "RCU/req": round(p.read_units_per_request, 3),
+            "WCU/req": round(p.write_units_per_request, 3),
+            "index WCU": round(sum(p.index_write_units_per_request.values()), 3),
             "$/month": round(pattern_usd.get(p.name, 0.0), 2),
-            "$/month per extra req/s": round(p.monthly_usd_per_request_per_second, 4),
+            "$ per +1 req/s": round(p.monthly_usd_per_request_per_second, 4),
         } for p in ev.patterns]
         if rows:
-            st.dataframe(rows, hide_index=True, width="stretch", key="table.patterns")
+            st.dataframe(rows, hide_index=True, width="stretch", key="table.patterns", column_config=PATTERN_COLUMNS)
         basis = ev.patterns[0].cost_basis.replace("on_demand requests", "on-demand request prices") if ev.patterns else ""
         st.caption("RCU: 4 KB read units (eventual reads count half); WCU: 1 KB write units, with every index the "
                    f"write touches. Costs at the average rate, {basis}.")

@@ -8,6 +8,7 @@ from engine import charts
 from engine.errors import WorkbenchError
 from engine.io import dump_model
 from ui import cache, state, widgets
+from ui import compare as cmp
 from ui import format as fmt
 
 state.ensure_session()
@@ -32,6 +33,7 @@ class Scores:
     requests_per_screen: float | None
     stale_risk: float | None
     stale_pattern: str
+    traffic: cmp.Traffic
 
 
 model = state.current_model()
@@ -89,8 +91,10 @@ def _scores(design_json: str) -> Scores:
     hottest = parts.hot_keys[0].peak_partition_utilization if parts.hot_keys else 0.0
     report = cache.consistency_report(design_json)
     worst = max(report.patterns, key=lambda p: p.expected_stale_at_read_after_write, default=None)
+    rps = sum(p.requests_per_second for p in cache.model_from_json(design_json).access_patterns)
     return Scores(ev.total_monthly_usd, throttled, hottest, _screens(design_json),
-                  worst.expected_stale_at_read_after_write if worst else 0.0, worst.name if worst else "")
+                  worst.expected_stale_at_read_after_write if worst else 0.0, worst.name if worst else "",
+                  cmp.Traffic(rps, ev.total_monthly_usd, ev.catalog.hours_per_month))
 
 
 def _save_snapshot() -> None:
@@ -124,44 +128,68 @@ if scores.get("A") is not None and scores.get("B") is not None:
         st.info("Design A and B are the same; pick another design or keep a snapshot to compare variants.")
 
     wins = {"A": 0, "B": 0}
+    compared = [0]
 
-    def verdict(metric: str, va: float | None, vb: float | None, show, why: str, tolerance: float = 1e-9) -> None:
+    def verdict(metric: str, va: float | None, vb: float | None, show, why, tolerance: float = 1e-9,
+                counts: bool = True, unmarked: str | None = None) -> None:
+        """One row: both values, the better one marked, and `why(better)` in plain words.
+
+        `unmarked`: a reason the row marks no winner (shown instead of why), e.g. different traffic."""
         cols = st.columns([2, 2, 2, 4])
         cols[0].markdown(f"**{metric}**")
         if va is None or vb is None:
             cols[1].markdown(show(va) if va is not None else "n/a")
             cols[2].markdown(show(vb) if vb is not None else "n/a")
-            cols[3].caption("Not comparable: one design lacks what this metric needs (e.g. no screens defined).")
+            cols[3].caption("Not comparable: one design lacks what this metric needs (e.g. no screens defined, "
+                            "or no traffic).")
             return
         better = "tie" if abs(va - vb) <= tolerance * max(1.0, abs(va), abs(vb)) else ("A" if va < vb else "B")
-        wins[better] = wins.get(better, 0) + 1
+        if unmarked is not None and better != "tie":
+            cols[1].markdown(show(va))
+            cols[2].markdown(show(vb))
+            cols[3].markdown(unmarked)
+            return
+        if counts:
+            compared[0] += 1
+            wins[better] = wins.get(better, 0) + 1
         cols[1].markdown(f"{BETTER} **{show(va)}**" if better == "A" else show(va))
         cols[2].markdown(f"{BETTER} **{show(vb)}**" if better == "B" else show(vb))
-        cols[3].markdown("Same on both." if better == "tie" else why.format(
-            better=better, worse="B" if better == "A" else "A"))
+        cols[3].markdown("Same on both." if better == "tie" else why(better))
 
+    same = cmp.same_traffic(a.traffic, b.traffic)
+    note = cmp.traffic_note(a.traffic, b.traffic)
+    if note:
+        st.warning(note, icon=":material/warning:")
     head = st.columns([2, 2, 2, 4])
     head[1].markdown(f"**A: {name_a}**")
     head[2].markdown(f"**B: {name_b}**")
     head[3].markdown("**Why**")
-    diff = abs((a.monthly_usd or 0) - (b.monthly_usd or 0))
+    verdict("Traffic (average)", a.traffic.requests_per_second, b.traffic.requests_per_second, fmt.rate,
+            lambda _: "", cmp.SAME_TRAFFIC_TOLERANCE, counts=False,
+            unmarked="Different request rates (see the note above): neither is better, they do different work.")
     verdict("Monthly cost", a.monthly_usd, b.monthly_usd, fmt.usd,
-            f"{{better}} costs {fmt.usd(diff)} less for the same traffic (see the stacks below for where).", 1e-6)
+            lambda better: cmp.cost_reason(better, a.traffic, b.traffic), 1e-6, counts=same)
+    if not same:
+        verdict("Cost per million requests", a.traffic.usd_per_million_requests, b.traffic.usd_per_million_requests,
+                lambda v: fmt.usd(v, per="million requests"),
+                lambda better: cmp.per_million_reason(better, a.traffic, b.traffic), 1e-3)
     verdict("Throttled requests (simulated hour, steady traffic)", a.throttled_share, b.throttled_share,
-            lambda v: fmt.percent(v, 2),
-            "{better} loses fewer requests to throttling: its load spreads over more keys or more capacity.")
+            lambda v: fmt.percent(v, 2), lambda better: cmp.throttle_reason(better, a.throttled_share,
+                                                                             b.throttled_share))
     verdict("Hottest key at peak (share of one partition's limit)", a.hottest_key_utilization,
-            b.hottest_key_utilization, lambda v: fmt.percent(v, 0),
-            "{better}'s hottest key leaves more headroom under the 3,000 RCU / 1,000 WCU per-partition limit.", 1e-3)
+            b.hottest_key_utilization, lambda v: fmt.percent(v, 0), cmp.hot_key_reason, 1e-3)
     verdict("Requests per screen (average)", a.requests_per_screen, b.requests_per_screen,
-            lambda v: fmt.units(v, "request" if v == 1 else "requests"),
-            "{better} needs fewer round trips per page view (fewer N+1 requests, more single-Query screens).")
+            lambda v: fmt.units(v, "request" if v == 1 else "requests"), cmp.screens_reason)
     verdict("Highest stale-read risk", a.stale_risk, b.stale_risk, lambda v: fmt.percent(v, 2),
-            "{better}'s riskiest read is less likely to miss a recent write (fewer GSI or cross-region reads).", 1e-6)
+            lambda better: cmp.stale_reason(better, a.stale_pattern, b.stale_pattern), 1e-6)
     if wins["A"] != wins["B"]:
         leader = "A" if wins["A"] > wins["B"] else "B"
-        st.markdown(f"**Overall:** {leader} is better on {wins[leader]} of the 5 metrics; weigh them by what your "
-                    "application cannot afford (a throttled checkout usually matters more than a few dollars).")
+        st.markdown(f"**Overall:** {leader} is better on {wins[leader]} of the {compared[0]} metrics compared; weigh "
+                    "them by what your application cannot afford (a throttled checkout usually matters more than "
+                    "a few dollars).")
+    elif compared[0]:
+        st.markdown(f"**Overall:** a draw ({wins['A']} metrics each, {wins.get('tie', 0)} the same); weigh them by "
+                    "what your application cannot afford.")
     ev_a, ev_b = cache.evaluation(json_a), cache.evaluation(json_b)
     st.plotly_chart(charts.compare_cost_figure([(f"A: {name_a}", ev_a), (f"B: {name_b}", ev_b)]), width="stretch",
                     key="chart.compare")

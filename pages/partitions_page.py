@@ -14,6 +14,11 @@ widgets.page_header("Partitions & hot keys", "How many partitions each table and
 DRIVERS = {"storage": "storage (10 GB per partition)", "throughput": "provisioned throughput",
            "warm_throughput": "on-demand warm throughput", "on_demand_peak": "on-demand previous peak"}
 PROFILES = {"steady": "Steady at the average rate", "spike": "Spike", "diurnal": "Daily cycle", "ramp": "Ramp up"}
+# Simulated minutes: 20 by default keeps the first render after an edit fast (the simulation runs second by
+# second); the user can raise it to the full hour. Splits for heat and on-demand peak adoption take about
+# 10 minutes in the simulator (engine.heat.HeatOptions), so 20 minutes still shows them after a spike at minute 5.
+HORIZON_MINUTES = (10, 20, 30, 60)
+DEFAULT_HORIZON_MINUTES = 20
 SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
@@ -81,22 +86,34 @@ if report is not None:
 @st.fragment
 def simulator() -> None:
     """The heat simulator with its traffic controls (a fragment: changing a control reruns only this)."""
-    st.subheader("Simulate an hour of traffic")
+    minutes = int(st.session_state.get("view.heat.minutes", DEFAULT_HORIZON_MINUTES))
+    st.subheader(f"Simulate {minutes} minutes of traffic")
     patterns = [p.name for p in model.access_patterns]
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind", index=1)
-    multiplier = c2.number_input("High point (× average rate)", min_value=0.1, value=3.0, step=0.5,
-                                 key="view.heat.multiplier", format="%g")
-    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=10, key="view.heat.start")
+    multiplier = c2.number_input("High point (× avg)", min_value=0.1, value=3.0, step=0.5,
+                                 key="view.heat.multiplier", format="%g",
+                                 help="The highest rate as a multiple of each pattern's average rate.")
+    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=5, key="view.heat.start")
     length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=10, key="view.heat.length")
+    c5.selectbox("Simulated minutes", HORIZON_MINUTES, index=HORIZON_MINUTES.index(DEFAULT_HORIZON_MINUTES),
+                 key="view.heat.minutes", help="Longer takes longer to compute. Splits for heat and on-demand "
+                 "growth need about 10 minutes of sustained load to show.")
     target_pattern = st.selectbox("Applies to", ["(every access pattern)", *patterns], key="view.heat.pattern")
+    horizon_seconds = 60 * minutes
     profile = {"kind": kind, "at_seconds": 60.0 * start_min, "duration_seconds": 60.0 * length_min}
     if kind != "steady":
         profile["multiplier"] = float(multiplier)
     if kind == "diurnal":
-        profile["period_seconds"] = 3600.0  # one cycle within the simulated hour
+        profile["period_seconds"] = float(horizon_seconds)  # one cycle within the simulated time
+    if kind != "steady" and start_min >= minutes:
+        st.warning(f"The change starts at minute {start_min}, after the {minutes} simulated minutes: raise "
+                   "*Simulated minutes* or start it earlier.", icon=":material/warning:")
+    st.caption(f"{minutes} simulated minutes, one-second steps, each pattern at its own average rate outside the "
+               "change. Raise *Simulated minutes* to 60 for a full hour.")
     pattern = None if target_pattern.startswith("(") else target_pattern
-    result = widgets.call_engine("The heat simulation", lambda: cache.heat_result(design_json, profile, pattern))
+    result = widgets.call_engine("The heat simulation", lambda: cache.heat_result(design_json, profile, pattern,
+                                                                              horizon_seconds=horizon_seconds))
     if result is None:
         return
     total = sum(p.requests for p in result.patterns)
@@ -112,6 +129,9 @@ def simulator() -> None:
         st.markdown(f"*{worst.name}* loses {fmt.percent(worst.throttled_fraction, 1)} of its requests"
                     + (f", starting at second {first:,}" if first is not None else "")
                     + (f" ({reasons})." if reasons else "."))
+    elif total:
+        st.markdown(f"No request is throttled in these {minutes} minutes: every partition serves its load, with "
+                    "burst and adaptive capacity where it needs them. Try a higher *High point* to find the limit.")
     st.plotly_chart(charts.throttling_figure(result), width="stretch", key="chart.throttling")
     maps = {h.target: h for h in result.heatmaps}
     if maps:

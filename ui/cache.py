@@ -115,27 +115,29 @@ def partition_report(design_json: str) -> Any:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _heat(design_json: str, engine_version: str, profile_items: tuple[tuple[str, Any], ...],
-          pattern: str | None, seed: int) -> Any:
+          pattern: str | None, seed: int, horizon_seconds: int | None = None) -> Any:
     import numpy as np
 
     heat = _engine("heat")
     profile = heat.TrafficProfile(**dict(profile_items))
+    horizon = {"horizon_seconds": horizon_seconds} if horizon_seconds else {}
     if pattern is None:
-        options = heat.HeatOptions(default_profile=profile)
+        options = heat.HeatOptions(default_profile=profile, **horizon)
     else:
-        options = heat.HeatOptions(profiles={pattern: profile})
+        options = heat.HeatOptions(profiles={pattern: profile}, **horizon)
     ev = evaluation(design_json)
     return heat.simulate_heat(model_from_json(design_json), options, np.random.default_rng(seed), ev)
 
 
 def heat_result(design_json: str, profile: dict[str, Any] | None = None, pattern: str | None = None,
-                seed: int = 0) -> Any:
-    """engine.heat.simulate_heat of a design with one traffic profile (on every pattern, or on `pattern`).
+                seed: int = 0, horizon_seconds: int | None = None) -> Any:
+    """engine.heat.simulate_heat of a design with one traffic profile (on every pattern, or on `pattern`),
+    over `horizon_seconds` (None: the engine's default hour).
 
     Results hold downsampled heatmaps (at most 200 partitions x 360 buckets), kept read-only in
     st.cache_resource: no copy per rerun.
     """
-    return _heat(design_json, ENGINE_VERSION, tuple(sorted((profile or {}).items())), pattern, seed)
+    return _heat(design_json, ENGINE_VERSION, tuple(sorted((profile or {}).items())), pattern, seed, horizon_seconds)
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
