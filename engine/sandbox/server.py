@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import threading
 import time
 import zlib
@@ -90,7 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _execute(self) -> CallResult:
         from engine.sandbox.requests import Call
 
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True  # the body's end is unknown: the connection cannot be reused
+            return CallResult(Call("?"), None, SandboxError(SERIALIZATION, "Content-Length must be a "
+                                                            "non-negative whole number of bytes"))
         if length > MAX_BODY_BYTES:
             self.close_connection = True
             return CallResult(Call("?"), None, SandboxError(SERIALIZATION, "Request body too large"))
@@ -135,6 +143,14 @@ class SandboxServer(ThreadingHTTPServer):
         super().__init__(address, _Handler, bind_and_activate=bind_and_activate)
         self.sandbox = sandbox
         self.request_log = request_log
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-request is routine; anything else gets one line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"sandbox server: request from {client_address[0]} failed: {type(error).__name__}: {error}",
+              file=sys.stderr)
 
     @property
     def url(self) -> str:

@@ -74,6 +74,21 @@ def test_a_body_nested_too_deeply_to_parse_is_a_client_error(served) -> None:
     conn.close()
 
 
+@pytest.mark.parametrize("length", [b"abc", b"-5"])
+def test_a_bad_content_length_is_a_400_not_a_dropped_connection(served, capsys, length) -> None:
+    import socket
+
+    server, _ = served
+    with socket.create_connection(server.server_address[:2], timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                     b"Content-Length: " + length + b"\r\n\r\n{}")
+        reply = b""
+        while chunk := sock.recv(4096):  # the server closes the connection: its body end was unknown
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.1 400") and b"#SerializationException" in reply
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_internal_error_is_500(served, monkeypatch) -> None:
     from engine.sandbox import sandbox as sandbox_module
 
