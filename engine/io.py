@@ -162,6 +162,19 @@ def _split_version(data: Any, source: str) -> Any:
     return data
 
 
+class _DuplicateKey(Exception):
+    """A JSON object names a key twice (json.loads would keep the last one silently)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def loads_model(text: str, fmt: str = "yaml", source: str = "<design>") -> DataModel:
     """Parse design text (fmt 'yaml' or 'json') into a DataModel; every failure is a WorkbenchError."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
@@ -169,10 +182,13 @@ def loads_model(text: str, fmt: str = "yaml", source: str = "<design>") -> DataM
     locate = None
     if fmt == "json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise DesignFileError(f"{source}: line {exc.lineno}, column {exc.colno}: JSON syntax error: "
                                   f"{exc.msg}; fix the syntax there") from None
+        except _DuplicateKey as exc:
+            raise DesignFileError(f"{source}: key {exc.args[0]!r} appears twice in one object; a key may appear "
+                                  "once per mapping (as in YAML files), remove one") from None
         except RecursionError:
             raise DesignFileError(f"{source}: nesting is too deep to read; flatten the file") from None
     elif fmt == "yaml":

@@ -168,3 +168,14 @@ def test_every_failure_is_a_workbench_error():
     for text in ("", "- a\n- b\n", "name: [unclosed", "a: *undefined"):
         with pytest.raises(WorkbenchError):
             loads_model(text)
+
+
+@pytest.mark.parametrize(("text", "fmt"), [
+    ('{"name": "a", "name": "b", "tables": []}', "json"),
+    ('{"name": "a", "tables": [{"name": "orders", "name": "other", "partition_key": {"name": "pk"}}]}', "json"),
+    ("name: a\nname: b\ntables: []\n", "yaml"),
+])
+def test_a_key_given_twice_is_rejected_in_json_as_in_yaml(text, fmt):
+    # json.loads keeps the last of two equal keys silently; a design file must not change meaning that way
+    with pytest.raises(DesignFileError, match="'name' appears"):
+        loads_model(text, fmt)
