@@ -20,11 +20,14 @@ Models (DOMAIN.md §5; every number is a field of `ConsistencyAssumptions`, with
 - Strongly consistent reads (table/LSI, in the write's region) and MRSC strong reads: zero,
   priced at 2x the EC read units (DOMAIN.md §2) and costing latency (MRSC: a round trip to the
   nearest other member of the region set).
-- Last-writer-wins conflicts (MREC): two writes to one item from regions r and s conflict when
-  each is issued before the other's replication reached its region; for Poisson writes at
-  lambda_r and lambda_s per item the rate is lambda_r * lambda_s * (E d_rs + E d_sr), summed over
-  items and region pairs. MRSC: the same overlap over the writes' in-flight windows (their
-  quorum round trips) gives the ReplicatedWriteConflictException rate.
+- Last-writer-wins losses (MREC): a write from region i is silently overwritten when another
+  region j writes the same item before i's write reached j (within its replication delay D_ij);
+  with Poisson writes the distinct lost writes per item are lambda_i * (1 - prod_j E[exp(-lambda_j
+  D_ij)]), summed over items and regions (lost_writes_per_second). It never exceeds the write rate
+  and reduces to issue #5's pair rate lambda_r * lambda_s * (d_rs + d_sr) for cold items; the pair
+  rate stays as a secondary figure (conflicts_per_second). MRSC: a write is rejected with
+  ReplicatedWriteConflictException when another region's write to the item is still in flight
+  (its quorum round trip), the same saturating form.
 
 `analyze_consistency` is analytic and fast (the UI calls it on every change);
 `monte_carlo_stale` and `monte_carlo_conflicts` are real simulations with an explicit
@@ -34,7 +37,7 @@ numpy Generator that check the analytic figures.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import NormalDist
@@ -288,8 +291,24 @@ class ReplicationDelay:
         """Independent delays in ms."""
         return self.one_way_ms + rng.lognormal(math.log(self.processing_median_ms), self.processing_sigma, size)
 
+    def arrival_probability(self, rate_per_s: np.ndarray) -> np.ndarray:
+        """1 - E[exp(-rate * D)]: chance a Poisson stream at `rate_per_s` puts an event inside one delay D.
+
+        Written as E[-expm1(-rate * D)] so it stays accurate for cold items (rate * D << 1). The
+        lognormal part is integrated over its normal variable on a fine uniform grid (trapezoid rule
+        on the Gaussian density; smooth integrand, accurate also when rate * D >> 1).
+        """
+        rate_per_ms = np.asarray(rate_per_s, dtype=float) / 1000.0
+        processing = self.processing_median_ms * np.exp(self.processing_sigma * _LAPLACE_Z)
+        late = (-np.expm1(-rate_per_ms[..., None] * processing) * _LAPLACE_WEIGHTS).sum(axis=-1)
+        network = -np.expm1(-rate_per_ms * self.one_way_ms)
+        return network + (1.0 - network) * late
+
 
 _ERFC = np.frompyfunc(math.erfc, 1, 1)
+# Uniform grid over the standard normal variable for E[f(lognormal)] (numerical accuracy only).
+_LAPLACE_Z = np.linspace(-8.0, 8.0, 161)
+_LAPLACE_WEIGHTS = np.exp(-_LAPLACE_Z ** 2 / 2) / np.exp(-_LAPLACE_Z ** 2 / 2).sum()
 
 
 def _erfc(z: np.ndarray) -> np.ndarray:
@@ -489,9 +508,11 @@ class GlobalTableConsistency:
     round_trips: tuple[tuple[str, str, float, str], ...]
     """(region, region, round-trip ms, source) for every pair of members: the editable matrix."""
     lost_updates_per_day: float
-    """MREC: writes last-writer-wins drops per day (0 for MRSC, which rejects instead)."""
+    """MREC: distinct writes last-writer-wins silently overwrites per day (lost_writes_per_second;
+    never more than the writes per day). 0 for MRSC, which rejects instead."""
     replicated_write_conflicts_per_day: float | None
-    """MRSC: ReplicatedWriteConflictException per day under the same load (None for MREC)."""
+    """MRSC: writes rejected with ReplicatedWriteConflictException per day under the same load (distinct
+    writes, never more than the writes per day; None for MREC)."""
     write_latency_ms: dict[str, float]
     """Region -> typical write latency (MRSC adds the round trip to the nearest other member)."""
     strong_read_latency_ms: dict[str, float]
@@ -499,10 +520,15 @@ class GlobalTableConsistency:
     constraints: tuple[ConstraintCheck, ...]
     model_notes: tuple[str, ...]
     conflicting_write_share: float = 0.0
-    """Conflicts per day / writes per day (how much of the write traffic a conflict touches)."""
+    """Lost (MREC) or rejected (MRSC) writes per day / writes per day: a share, at most 1."""
     hottest_item_writes_per_window: float = 0.0
     """Writes the hottest item receives from one region within one unseen window: above ~0.1 the
     pairwise rate overstates distinct lost writes (several writes overlap one window)."""
+    conflicting_pairs_per_day: float = 0.0
+    """Secondary: overlapping write pairs per day, lambda_r lambda_s (w_rs + w_sr) per item (issue #5's
+    linear formula). Equals the headline figure when items are cold; overstates it when they are hot."""
+    lost_writes_per_day_by_region: dict[str, float] = field(default_factory=dict)
+    """Region that made the write -> its writes lost (MREC) or rejected (MRSC) per day."""
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -524,6 +550,8 @@ class GlobalTableConsistency:
             "strong_read_latency_ms_by_region": self.strong_read_latency_ms,
             "constraints": [{"rule": c.rule, "ok": c.ok, "message": c.message} for c in self.constraints],
             "conflicting_write_share": self.conflicting_write_share,
+            "conflicting_pairs_per_day": self.conflicting_pairs_per_day,
+            "lost_writes_per_day_by_region": self.lost_writes_per_day_by_region,
             "hottest_item_writes_per_window": self.hottest_item_writes_per_window,
             "problems": list(self.problems), "model_notes": list(self.model_notes),
         }
@@ -1051,6 +1079,122 @@ def conflicts_per_second(streams: Sequence[WriteStream], window_ms: Mapping[tupl
 
 
 # ---------------------------------------------------------------------------------------------
+# Distinct writes lost (MREC, last writer wins) or rejected (MRSC): the saturating headline figure
+# ---------------------------------------------------------------------------------------------
+
+MONTE_CARLO_PAD_S = 60.0  # s simulated before and after the judged span; far beyond any window (p99 ~1 s)
+OVERLAP_NOTE_RATIO = 0.9  # note the pair/distinct gap once distinct writes fall below 90 % of the pairs
+TAIL_GRID_POINTS = 2049  # log-spaced ranks integrating the power-law tail of large key spaces (accuracy only)
+
+ArrivalFn = Callable[[str, str, np.ndarray], np.ndarray]
+"""(region i of a write, other region j, per-item write rates of j per second) -> probability that at
+least one write from j falls inside the window that decides the fate of a write from i."""
+
+
+@dataclass(frozen=True)
+class LostWrites:
+    """Distinct writes lost (MREC) or rejected (MRSC) per second, in total and by the region that wrote them."""
+
+    per_second: float
+    by_region_per_second: dict[str, float]
+
+
+def lost_write_probability(rates_per_s: np.ndarray, regions_: Sequence[str], arrival: ArrivalFn) -> np.ndarray:
+    """Per region i and item k: P(a write from i to k is lost) = 1 - prod_{j != i} (1 - arrival_ij(rate_jk)).
+
+    `rates_per_s` has shape (regions, items). Computed as -expm1(sum log1p(-arrival)) so cold items
+    (probabilities ~1e-10) keep their precision.
+    """
+    out = np.zeros_like(rates_per_s, dtype=float)
+    for i, ri in enumerate(regions_):
+        log_keep = np.zeros(rates_per_s.shape[1:])
+        for j, rj in enumerate(regions_):
+            if i != j:
+                with np.errstate(divide="ignore"):  # arrival 1 -> log 0 = -inf -> lost with probability 1
+                    log_keep = log_keep + np.log1p(-arrival(ri, rj, rates_per_s[j]))
+        out[i] = -np.expm1(log_keep)
+    return out
+
+
+def _rates_at_ranks(streams: Sequence[WriteStream], regions_: Sequence[str], ranks: np.ndarray,
+                    tail_only: bool) -> np.ndarray:
+    """(regions, len(ranks)) writes per second to ONE item at each key rank (ranks may be fractional in the tail)."""
+    rates = np.zeros((len(regions_), len(ranks)))
+    for s in streams:
+        share = (s.shares.tail_coef * ranks ** -s.shares.tail_exponent if tail_only
+                 else s.shares.share_at(ranks.astype(np.int64)))
+        rates[regions_.index(s.region)] += s.items_per_second * share / s.items_per_partition
+    return rates
+
+
+def _entity_lost_per_second(streams: Sequence[WriteStream], arrival: ArrivalFn) -> dict[str, float]:
+    """Lost writes per second by region (the entity's writing regions, in first-seen order)."""
+    regions_ = list(dict.fromkeys(s.region for s in streams))
+    n, per_item = streams[0].shares.n, streams[0].items_per_partition
+    head_len = max(len(s.shares.head) for s in streams)
+    ranks = np.arange(1, head_len + 1)
+    rates = _rates_at_ranks(streams, regions_, ranks, tail_only=False)
+    lost = (rates * lost_write_probability(rates, regions_, arrival)).sum(axis=1) * per_item
+    if n > head_len:  # sum over ranks head+1..n ~ integral over [head + 0.5, n + 0.5] (midpoint rule), in log rank
+        u = np.linspace(math.log(head_len + 0.5), math.log(n + 0.5), TAIL_GRID_POINTS)
+        r = np.exp(u)
+        tail_rates = _rates_at_ranks(streams, regions_, r, tail_only=True)
+        integrand = tail_rates * lost_write_probability(tail_rates, regions_, arrival) * r * per_item
+        lost = lost + ((integrand[:, 1:] + integrand[:, :-1]) / 2 * np.diff(u)).sum(axis=1)
+    return dict(zip(regions_, lost, strict=True))
+
+
+def lost_writes_per_second(streams: Sequence[WriteStream], arrival: ArrivalFn) -> LostWrites:
+    """Expected distinct writes lost (or rejected) per second, summed over items and regions.
+
+    MREC (last writer wins). A write w made in region i to item k at time t is silently overwritten
+    when some write from another region j to k is issued in (t, t + D_ij), D_ij being w's replication
+    delay to j: that write did not see w and carries a later timestamp, so it wins everywhere. Writes
+    from j issued before t (within D_ji) lose to w instead: they are counted as THEIR loss, from
+    their own region's side. With Poisson writes at lambda_jk per item and a delay drawn per write
+    and target region, P(w lost) = 1 - prod_j E[exp(-lambda_jk D_ij)], hence per item
+
+        lost_ik = lambda_ik * (1 - prod_j E[exp(-lambda_jk D_ij)])
+                = lambda_ik * (1 - exp(-sum_j lambda_jk d_ij))   for fixed delays d_ij.
+
+    For lambda * d << 1 this is lambda_ik * sum_j lambda_jk d_ij, and summed over i it is the
+    issue's pair rate lambda_1 lambda_2 (d_12 + d_21); unlike the pair rate it never exceeds the
+    write rate (a write is lost at most once, however many writes overlap it).
+
+    MRSC (ReplicatedWriteConflictException: "one or more items in the request are being modified
+    by a request in another Region", botocore reference). A write from i is rejected when a write
+    from another region j to the same item is still in flight: issued within (t - W_j, t), W_j
+    being j's quorum round trip. P(rejected) = 1 - exp(-sum_j lambda_jk W_j) (every write, even one
+    that is later rejected, is taken to hold the item for its whole round trip).
+
+    Key popularity: explicit ranks exactly, the power-law tail of a large key space by numerical
+    integration over log rank.
+    """
+    by_region: dict[str, float] = {}
+    entities = dict.fromkeys(s.entity for s in streams if s.items_per_second > 0)
+    for entity in entities:
+        group = [s for s in streams if s.entity == entity and s.items_per_second > 0]
+        for region, value in _entity_lost_per_second(group, arrival).items():
+            by_region[region] = by_region.get(region, 0.0) + float(value)
+    return LostWrites(sum(by_region.values()), by_region)
+
+
+def arrival_function(table, a: ConsistencyAssumptions) -> ArrivalFn:
+    """The window a write's fate depends on, per mode (see lost_writes_per_second)."""
+    if table.global_table.mode == "MRSC":
+        def in_flight(_i: str, j: str, rates: np.ndarray) -> np.ndarray:
+            return -np.expm1(-np.asarray(rates, dtype=float) * _mrsc_round_trip_ms(table, j, a) / 1000.0)
+        return in_flight
+    delays: dict[tuple[str, str], ReplicationDelay] = {}
+
+    def replicating(i: str, j: str, rates: np.ndarray) -> np.ndarray:
+        if (i, j) not in delays:
+            delays[(i, j)] = replication_delay(i, j, a)
+        return delays[(i, j)].arrival_probability(rates)
+    return replicating
+
+
+# ---------------------------------------------------------------------------------------------
 # Global tables
 # ---------------------------------------------------------------------------------------------
 
@@ -1114,7 +1258,9 @@ def _analyze_global_table(model, table, ctx: _Context) -> GlobalTableConsistency
     for s in streams:
         by_region[s.region] = by_region.get(s.region, 0.0) + s.items_per_second
     windows = _windows(table, members, a)
-    per_day = conflicts_per_second(streams, windows) * SECONDS_PER_DAY
+    pairs_per_day = conflicts_per_second(streams, windows) * SECONDS_PER_DAY
+    lost = lost_writes_per_second(streams, arrival_function(table, a))
+    per_day = lost.per_second * SECONDS_PER_DAY
     base = a.in_region_request_latency_ms
     write_ms = {r: base + (_mrsc_round_trip_ms(table, r, a) if mrsc else 0.0) for r in gt.regions}
     strong_ms = {r: w + a.strong_read_added_latency_ms for r, w in write_ms.items()}
@@ -1130,9 +1276,10 @@ def _analyze_global_table(model, table, ctx: _Context) -> GlobalTableConsistency
         replicated_write_conflicts_per_day=per_day if mrsc else None,
         write_latency_ms=write_ms, strong_read_latency_ms=strong_ms,
         constraints=mrsc_constraints(model, table) if mrsc else (),
-        model_notes=_global_notes(mrsc) + _overlap_note(hottest),
+        model_notes=_global_notes(mrsc) + _overlap_note(per_day, pairs_per_day),
         conflicting_write_share=per_day / total_writes_per_day if total_writes_per_day else 0.0,
-        hottest_item_writes_per_window=hottest,
+        hottest_item_writes_per_window=hottest, conflicting_pairs_per_day=pairs_per_day,
+        lost_writes_per_day_by_region={r: v * SECONDS_PER_DAY for r, v in lost.by_region_per_second.items()},
     )
 
 
@@ -1146,21 +1293,24 @@ def _hottest_item_writes_per_window(streams: Sequence[WriteStream], windows: Map
     return worst
 
 
-def _overlap_note(hottest: float) -> tuple[str, ...]:
-    if hottest <= 0.1:
+def _overlap_note(per_day: float, pairs_per_day: float) -> tuple[str, ...]:
+    if pairs_per_day <= 0 or per_day >= OVERLAP_NOTE_RATIO * pairs_per_day:
         return ()
-    return (f"The hottest item gets {hottest:.2g} writes from one region per replication window: conflicts overlap, so "
-            "the pairwise count overstates distinct lost writes; treat the figure as an upper-bound style signal.",)
+    return (f"Hot items: overlapping write pairs ({pairs_per_day:,.0f}/day, the linear lambda_r lambda_s (d_rs + d_sr) "
+            f"count) exceed the distinct writes affected ({per_day:,.0f}/day), because several writes overlap one "
+            "replication window; the headline counts each write once.",)
 
 
 def _global_notes(mrsc: bool) -> tuple[str, ...]:
     if mrsc:
         return ("Write and strong-read latency = in-region latency + the round trip to the nearest other member "
                 "of the region set (a quorum of 2 of 3 regions); AWS publishes no formula.",
-                "ReplicatedWriteConflictException rate = sum over items and region pairs of lambda_r * lambda_s * "
-                "(w_r + w_s), w = each write's quorum round trip (its in-flight window); the exception is retryable.")
-    return ("Lost updates = conflicting pairs per day: two writes to one item from different regions, each issued "
-            "before the other's replication arrived; rate lambda_r * lambda_s * (d_rs + d_sr) per item.",
+                "ReplicatedWriteConflictException per day = distinct writes rejected: a write from region i fails "
+                "when another region's write to the same item is still in flight (issued within its quorum round "
+                "trip W_j); per item lambda_i * (1 - exp(-sum_j lambda_j W_j)). The exception is retryable.")
+    return ("Lost updates = distinct writes silently overwritten per day: a write from region i is lost when a write "
+            "from another region j to the same item is issued before the first reached j; per item "
+            "lambda_i * (1 - prod_j E[exp(-lambda_j D_ij)]), about lambda_i * sum_j lambda_j d_ij when items are cold.",
             "Replication delay = half the round trip + a lognormal processing delay (assumptions); AWS: "
             "'typically within a second', no SLA.")
 
@@ -1248,14 +1398,15 @@ def monte_carlo_stale(model, pattern_name: str, rng: np.random.Generator, n_writ
 
 @dataclass(frozen=True)
 class ConflictMonteCarlo:
-    """Simulated conflicting write pairs of a global table next to the analytic rate."""
+    """Simulated distinct lost (MREC) or rejected (MRSC) writes of a global table next to the analytic rate."""
 
     table: str
     mode: str
     n_writes: int
-    """Simulated writes in [0, T] (the padding after T only completes the last windows)."""
+    """Judged writes (those in the span of length T; the padding around it only completes the windows)."""
     simulated_seconds: float
     conflicts: int
+    """Distinct judged writes lost (MREC) or rejected (MRSC)."""
     conflicts_per_day: float
     standard_error_per_day: float
     """Batch-means standard error over `batches` equal time blocks."""
@@ -1328,29 +1479,58 @@ def _simulate_stream(stream: WriteStream, entity_offset: int, horizon_s: float,
     return items, rng.uniform(0.0, horizon_s, size=count)
 
 
-def _window_sampler(table, a: ConsistencyAssumptions):
-    """Function (source, target, rng, size) -> unseen windows in ms, sampled per write."""
-    if table.global_table.mode == "MRSC":
-        return lambda r, s, rng, size: np.full(size, _mrsc_round_trip_ms(table, r, a))
-    return lambda r, s, rng, size: replication_delay(r, s, a).sample(rng, size)
+def _region_writes(streams: Sequence[WriteStream], sims: Sequence[tuple[np.ndarray, np.ndarray]],
+                   key_scale: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Region -> (times, sorted item*key_scale + time keys) of all its simulated writes (every stream merged)."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for region in dict.fromkeys(s.region for s in streams):
+        parts = [sim for s, sim in zip(streams, sims, strict=True) if s.region == region]
+        items = np.concatenate([p[0] for p in parts])
+        times = np.concatenate([p[1] for p in parts])
+        order = np.argsort(items * key_scale + times, kind="stable")
+        out[region] = (times[order], items[order] * key_scale + times[order])
+    return out
 
 
-def _count_pairs(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray],
-                 window_s: np.ndarray, key_scale: float) -> np.ndarray:
-    """Per write of `first`: writes of `second` to the same item strictly inside (t, t + window)."""
-    keys2 = np.sort(second[0] * key_scale + second[1])
-    start = first[0] * key_scale + first[1]
-    return np.searchsorted(keys2, start + window_s, "left") - np.searchsorted(keys2, start, "right")
+def _any_between(sorted_keys: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per query: is there a key strictly inside (low, high)?"""
+    return np.searchsorted(sorted_keys, high, "left") > np.searchsorted(sorted_keys, low, "right")
+
+
+def _lost_flags(table, a: ConsistencyAssumptions, writes: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Region -> per write (in key order): lost (MREC) or rejected (MRSC), per lost_writes_per_second's rule.
+
+    MREC: one replication delay per write and target region is sampled; the write is lost when the
+    target region issued a write to the same item inside (t, t + delay). MRSC: the write is rejected
+    when another region issued a write to the same item inside (t - W_j, t).
+    """
+    mrsc = table.global_table.mode == "MRSC"
+    flags = {}
+    for ri, (_, keys_i) in writes.items():
+        lost = np.zeros(len(keys_i), dtype=bool)
+        for rj, (_, keys_j) in writes.items():
+            if rj == ri:
+                continue
+            if mrsc:
+                window_s = _mrsc_round_trip_ms(table, rj, a) / 1000.0
+                lost |= _any_between(keys_j, keys_i - window_s, keys_i)
+            else:
+                delay_s = replication_delay(ri, rj, a).sample(rng, len(keys_i)) / 1000.0
+                lost |= _any_between(keys_j, keys_i, keys_i + delay_s)
+        flags[ri] = lost
+    return flags
 
 
 def monte_carlo_conflicts(model, table_name: str, rng: np.random.Generator, n_writes: int = 200_000,
                           assumptions: ConsistencyAssumptions | None = None, batches: int = 50) -> ConflictMonteCarlo:
-    """Simulate Poisson writes per region and stream, sample each write's replication delay (MREC) or
-    in-flight window (MRSC) and count conflicting pairs; compare with the analytic rate.
+    """Simulate Poisson writes per region and stream and count DISTINCT lost (MREC) or rejected (MRSC)
+    writes, the rule of lost_writes_per_second applied write by write; compare with the analytic rate.
 
-    A pair (a from r, b from s) conflicts when t_a < t_b < t_a + window_rs(a) or vice versa. Pairs are
-    counted by their earlier write, which must lie in [0, T]; writes run to T + a padding longer than
-    any window, so no pair is cut off.
+    Writes are simulated over [0, pad + T + pad]; only the writes in [pad, pad + T] are judged (at least
+    `n_writes` of them), so every window before or after them is complete. Per judged write: its item
+    (key popularity), its time, one sampled replication delay per other region (MREC), then a search
+    in the other regions' sorted writes. The standard error is by batch means over `batches` time blocks.
     """
     a = assumptions or ConsistencyAssumptions()
     table = model.table(table_name)
@@ -1360,29 +1540,25 @@ def monte_carlo_conflicts(model, table_name: str, rng: np.random.Generator, n_wr
     total_rate = sum(s.items_per_second for s in streams)
     if total_rate <= 0:
         raise ConsistencyError(f"table '{table_name}' has no writes to simulate; give its write patterns a rate")
-    # Long enough that at least n_writes fall in [0, T] (Poisson count, 5 standard deviations of margin).
+    # Long enough that at least n_writes fall in the judged span (Poisson count, 5 standard deviations of margin).
     horizon = (n_writes + 5 * math.sqrt(n_writes)) / total_rate
-    pad = 60.0  # s; far beyond any sampled window (processing p99 ~1 s)
+    pad = MONTE_CARLO_PAD_S
     offsets = _entity_offsets(streams)
-    sims = [_simulate_stream(s, offsets[s.entity], horizon + pad, rng) for s in streams]
-    key_scale = 2.0 * (horizon + pad) + 1.0
-    sampler = _window_sampler(table, a)
+    sims = [_simulate_stream(s, offsets[s.entity], horizon + 2 * pad, rng) for s in streams]
+    key_scale = 2.0 * (horizon + 2 * pad) + 1.0
+    writes = _region_writes(streams, sims, key_scale)
+    flags = _lost_flags(table, a, writes, rng)
     per_batch = np.zeros(batches)
-    for i, s1 in enumerate(streams):
-        for j, s2 in enumerate(streams):
-            if i == j or s1.region == s2.region or s1.entity != s2.entity:
-                continue
-            items, times = sims[i]
-            window = sampler(s1.region, s2.region, rng, len(times)) / 1000.0
-            counts = _count_pairs((items, times), sims[j], window, key_scale)
-            keep = times < horizon
-            block = np.minimum((times[keep] / horizon * batches).astype(int), batches - 1)
-            per_batch += np.bincount(block, weights=counts[keep], minlength=batches)
-    analytic = conflicts_per_second(streams, _windows(table, _members_for(table), a)) * SECONDS_PER_DAY
+    counted = 0
+    for region, (times, _) in writes.items():
+        judged = (times >= pad) & (times < pad + horizon)
+        counted += int(judged.sum())
+        block = np.minimum(((times[judged] - pad) / horizon * batches).astype(int), batches - 1)
+        per_batch += np.bincount(block, weights=flags[region][judged].astype(float), minlength=batches)
+    analytic = lost_writes_per_second(streams, arrival_function(table, a)).per_second * SECONDS_PER_DAY
     scale = SECONDS_PER_DAY / (horizon / batches)
     se = float(np.std(per_batch * scale, ddof=1) / math.sqrt(batches))
     total = int(per_batch.sum())
-    counted = sum(int((t < horizon).sum()) for _, t in sims)
     return ConflictMonteCarlo(table_name, table.global_table.mode, counted,
                               horizon, total, total / horizon * SECONDS_PER_DAY, se, analytic, batches)
 

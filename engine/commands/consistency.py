@@ -169,9 +169,11 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
         out.write(f"\nglobal table {g.table} ({g.mode}, regions {', '.join(g.regions)}"
                   f"{', witness ' + g.witness_region if g.witness_region else ''})\n")
         if g.mode == "MRSC":
-            out.write(f"  ReplicatedWriteConflictException per day: {g.replicated_write_conflicts_per_day:,.1f}\n")
+            out.write(f"  writes rejected with ReplicatedWriteConflictException per day: "
+                      f"{g.replicated_write_conflicts_per_day:,.1f}\n")
         else:
-            out.write(f"  lost updates per day (last writer wins): {g.lost_updates_per_day:,.1f}\n")
+            out.write(f"  writes lost to last writer wins per day: {g.lost_updates_per_day:,.1f}\n")
+        out.write(f"  overlapping write pairs per day (linear count): {g.conflicting_pairs_per_day:,.1f}\n")
         lat = ", ".join(f"{r} {ms:g} ms" for r, ms in g.write_latency_ms.items())
         out.write(f"  write latency: {lat}\n")
         for c in g.constraints:
@@ -183,6 +185,7 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
             out.write(f"  {s['name']}: simulated {', '.join(_pct(v) for v in s['simulated'])} vs analytic "
                       f"{', '.join(_pct(v) for v in s['analytic'])} (max |z| {z})\n")
         for c in monte_carlo["conflicts"]:
-            out.write(f"  {c['table']}: {c['conflicts_per_day']:,.1f}/day simulated vs {c['analytic_per_day']:,.1f} "
+            out.write(f"  {c['table']}: {c['conflicts_per_day']:,.1f} lost/rejected writes/day simulated vs "
+                      f"{c['analytic_per_day']:,.1f} "
                       f"analytic (SE {c['standard_error_per_day']:,.1f})\n")
     out.write(f"\ncost of strong reads: {report.cost_source}\n")

@@ -3,7 +3,7 @@
 Sources: DOMAIN.md §5 (3 replicas, leader + one acknowledge; measured read-your-writes 99.50 /
 99.68 / 100.00 % for EC table reads and 96.54 / 99.53 / 99.72 % for GSI queries at 0 / 10 /
 100 ms, github alexdebrie/dynamodb-performance-testing; inter-region round trips; MRSC rules from
-DG/multi-region-strong-consistency-gt.html) and issue #5 (conflict rate lambda1*lambda2*(d12+d21)).
+DG/multi-region-strong-consistency-gt.html) and issue #5 (conflict rate lambda1*lambda2*(d12+d21), the cold limit of the distinct lost-write rate).
 """
 
 from __future__ import annotations
@@ -106,6 +106,12 @@ def mrec_design(us_rps: float = 30.0, eu_rps: float = 20.0, cardinality: int = 2
             _read("by group eu", "Global", "Item", index="ByGroup", region="eu-west-1"),
         ],
     })
+
+
+def _mrsc_dict() -> dict:
+    gt = {"regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MRSC"}
+    return {"name": "mrsc hot", "tables": [_table("Strong", gt)],
+            "entities": [_entity("Item", "Strong", 5, {"kind": "uniform"})]}
 
 
 def mrsc_design(witness: bool = False) -> object:
@@ -448,35 +454,102 @@ def test_a_seeded_monte_carlo_is_reproducible():
     assert c1 == c2
 
 
-# --- last-writer-wins conflicts (issue #5: lambda1 * lambda2 * (d12 + d21) per item) ---
+# --- last-writer-wins conflicts: distinct lost writes, lambda_i * (1 - prod_j E[exp(-lambda_j D_ij)]) per item;
+#     the issue #5 pair rate lambda1 * lambda2 * (d12 + d21) is its cold-item limit ---
 
-def test_one_item_written_in_two_regions_conflicts_at_lambda1_lambda2_d12_plus_d21():
-    model = mrec_design(us_rps=1.0, eu_rps=2.0, cardinality=1, distribution={"kind": "uniform"})
-    g = analyze_consistency(model).global_table("Global")
+def _one_item(us_rps: float, eu_rps: float) -> object:
+    return mrec_design(us_rps=us_rps, eu_rps=eu_rps, cardinality=1, distribution={"kind": "uniform"})
+
+
+def test_cold_items_lose_writes_at_the_issues_pair_rate_lambda1_lambda2_d12_plus_d21():
+    us, eu = 0.001, 0.002  # per second to one item: lambda * d ~ 1e-3
+    g = analyze_consistency(_one_item(us, eu)).global_table("Global")
     d = replication_delay("us-east-1", "eu-west-1", DEFAULTS).mean_ms / 1000  # symmetric pair
-    assert g.lost_updates_per_day == pytest.approx(1.0 * 2.0 * (d + d) * SECONDS_PER_DAY)
+    pair_rate = us * eu * (d + d) * SECONDS_PER_DAY
+    assert g.conflicting_pairs_per_day == pytest.approx(pair_rate)
+    assert g.lost_updates_per_day == pytest.approx(pair_rate, rel=2e-3)
+    assert g.lost_updates_per_day < pair_rate  # saturation only ever lowers it
 
 
-def test_conflicts_grow_with_the_product_of_the_regions_rates():
-    base = analyze_consistency(mrec_design()).global_table("Global").lost_updates_per_day
-    doubled = analyze_consistency(mrec_design(eu_rps=40.0)).global_table("Global").lost_updates_per_day
-    assert doubled == pytest.approx(2 * base)
+def test_a_hot_item_loses_writes_at_one_minus_the_chance_no_other_region_wrote_in_the_delay():
+    us, eu = 2.0, 3.0  # lambda * d ~ 1
+    g = analyze_consistency(_one_item(us, eu)).global_table("Global")
+    rng = np.random.default_rng(0)  # independent check of E[exp(-lambda D)] by sampling the delay
+    d_ue = replication_delay("us-east-1", "eu-west-1", DEFAULTS).sample(rng, 400_000) / 1000
+    d_eu = replication_delay("eu-west-1", "us-east-1", DEFAULTS).sample(rng, 400_000) / 1000
+    expected = (us * (1 - np.exp(-eu * d_ue).mean()) + eu * (1 - np.exp(-us * d_eu).mean())) * SECONDS_PER_DAY
+    assert g.lost_updates_per_day == pytest.approx(expected, rel=5e-3)
+    assert g.lost_writes_per_day_by_region["us-east-1"] == pytest.approx(
+        us * (1 - np.exp(-eu * d_ue).mean()) * SECONDS_PER_DAY, rel=5e-3)
+    assert g.lost_updates_per_day < 0.75 * g.conflicting_pairs_per_day  # pairs overstate hot items
+
+
+@settings(max_examples=40, deadline=None)
+@given(us=st.floats(0.0, 500.0), eu=st.floats(0.0, 500.0), cardinality=st.sampled_from([1, 10, 200]),
+       exponent=st.floats(0.5, 2.0))
+def test_lost_writes_never_exceed_the_write_rate_nor_the_pair_count(us, eu, cardinality, exponent):
+    model = mrec_design(us, eu, cardinality, {"kind": "zipf", "exponent": exponent})
+    g = analyze_consistency(model).global_table("Global")
+    writes_per_day = (us + eu) * SECONDS_PER_DAY
+    assert 0.0 <= g.lost_updates_per_day <= writes_per_day * (1 + 1e-12)
+    assert g.lost_updates_per_day <= g.conflicting_pairs_per_day * (1 + 1e-9) + 1e-9
+    assert 0.0 <= g.conflicting_write_share <= 1.0
+    for region, rate in (("us-east-1", us), ("eu-west-1", eu)):
+        assert g.lost_writes_per_day_by_region.get(region, 0.0) <= rate * SECONDS_PER_DAY * (1 + 1e-12)
+
+
+def test_the_sample_guild_bank_loses_fewer_writes_than_it_receives():
+    from engine.io import load_model_or_sample
+
+    g = analyze_consistency(load_model_or_sample("global_game_state")).global_table("GameStateMrec")
+    # Only the guild banks are written from several regions (players: us-east-1 only), 120 writes/s in all.
+    guild_writes_per_day = (60 + 40 + 20) * SECONDS_PER_DAY
+    assert g.lost_updates_per_day < 0.5 * guild_writes_per_day
+    assert g.conflicting_pairs_per_day > 2 * g.lost_updates_per_day  # pairs overcount the hot (zipf) guilds
+    for region, rps in (("eu-west-1", 40), ("ap-northeast-1", 20)):
+        assert g.lost_writes_per_day_by_region[region] < rps * SECONDS_PER_DAY
+
+
+def test_lost_writes_grow_with_the_other_regions_rate_but_saturate():
+    base = analyze_consistency(mrec_design()).global_table("Global")
+    doubled = analyze_consistency(mrec_design(eu_rps=40.0)).global_table("Global")
+    assert doubled.conflicting_pairs_per_day == pytest.approx(2 * base.conflicting_pairs_per_day)
+    assert base.lost_updates_per_day < doubled.lost_updates_per_day < 2 * base.lost_updates_per_day
 
 
 def test_writes_from_a_single_region_never_conflict():
     g = analyze_consistency(mrec_design(eu_rps=0.0)).global_table("Global")
-    assert g.lost_updates_per_day == 0.0
+    assert g.lost_updates_per_day == 0.0 and g.conflicting_pairs_per_day == 0.0
 
 
-def test_lww_conflict_monte_carlo_agrees_with_the_analytic_rate():
-    mc = monte_carlo_conflicts(mrec_design(), "Global", np.random.default_rng(3), MC_WRITES)
-    assert mc.n_writes >= 200_000 and mc.conflicts > 1000
-    assert mc.z < Z_LIMIT, (mc.conflicts_per_day, mc.analytic_per_day, mc.standard_error_per_day)
+@pytest.mark.parametrize(("regime", "model"), [
+    ("cold: lambda*d ~ 0.01 per item", mrec_design(30.0, 20.0, 2000, {"kind": "uniform"})),
+    ("hot: lambda*d ~ 1 on one item", mrec_design(2.0, 3.0, 1, {"kind": "uniform"})),
+    ("zipf head hot, tail cold", mrec_design()),
+])
+def test_lww_lost_write_monte_carlo_agrees_with_the_analytic_rate(regime, model):
+    mc = monte_carlo_conflicts(model, "Global", np.random.default_rng(3), MC_WRITES)
+    assert mc.n_writes >= 200_000 and mc.conflicts > 500, regime
+    assert mc.conflicts <= mc.n_writes  # distinct writes: each counted once
+    assert mc.z < Z_LIMIT, (regime, mc.conflicts_per_day, mc.analytic_per_day, mc.standard_error_per_day)
 
 
 def test_mrsc_write_conflict_monte_carlo_agrees_with_the_analytic_rate():
     mc = monte_carlo_conflicts(mrsc_design(), "Strong", np.random.default_rng(4), MC_WRITES)
     assert mc.mode == "MRSC" and mc.n_writes >= 200_000
+    assert mc.z < Z_LIMIT, (mc.conflicts_per_day, mc.analytic_per_day, mc.standard_error_per_day)
+
+
+def test_mrsc_rejections_saturate_on_a_hot_item_and_match_the_simulation():
+    rps = 400.0  # per region over 5 items: 80 writes/s per item, in flight 12 ms -> lambda * W ~ 1
+    hot = parse_model({**_mrsc_dict(), "access_patterns": [
+        _write("write east", "Strong", "Item", rps, "us-east-1"),
+        _write("write east 2", "Strong", "Item", rps, "us-east-2")]})
+    g = analyze_consistency(hot).global_table("Strong")
+    assert g.lost_updates_per_day == 0.0
+    assert g.replicated_write_conflicts_per_day < 2 * rps * SECONDS_PER_DAY
+    assert g.replicated_write_conflicts_per_day < 0.8 * g.conflicting_pairs_per_day
+    mc = monte_carlo_conflicts(hot, "Strong", np.random.default_rng(8), MC_WRITES)
     assert mc.z < Z_LIMIT, (mc.conflicts_per_day, mc.analytic_per_day, mc.standard_error_per_day)
 
 
