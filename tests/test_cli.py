@@ -251,3 +251,33 @@ def test_consistency_from_heat_takes_the_gsi_throttling_of_the_simulation(capsys
                            "--gsi-throttled", "Orders#ByStatus=0.25")
     assert code == 0
     assert next(p for p in strict_json(out)["patterns"] if p["name"] == "open orders")["gsi_throttled_share"] == 0.25
+
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_model_dash_reads_the_design_from_stdin(capsys, monkeypatch, fmt):
+    from engine.io import dump_model, load_sample
+
+    model = load_sample("page_views")
+    _stdin(monkeypatch, dump_model(model, fmt).encode())
+    code, out, err = run_cli(capsys, "cost", "-", "--json")
+    assert code == 0, err
+    _, expected, _ = run_cli(capsys, "cost", "page_views", "--json")
+    assert strict_json(out) == strict_json(expected)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"", "nothing was piped in"),
+    (b"\xff\xfe\x00junk", "is not UTF-8"),
+    (b"name: [", "<stdin>"),
+    (b"x" * (5 * 1024 * 1024 + 10), "byte limit"),
+])
+def test_stdin_garbage_is_a_content_error(capsys, monkeypatch, data, words):
+    _stdin(monkeypatch, data)
+    code, out, err = run_cli(capsys, "validate", "-", "--json")
+    assert code == 1 and words in out + err and "internal error" not in err

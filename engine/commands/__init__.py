@@ -11,7 +11,8 @@ from typing import Any
 
 def add_model_argument(parser: argparse.ArgumentParser) -> None:
     """The MODEL argument: a design file path or a sample design's name."""
-    parser.add_argument("model", metavar="MODEL", help="design file (.yaml/.json) or sample design name")
+    parser.add_argument("model", metavar="MODEL",
+                        help="design file (.yaml/.json), sample design name, or '-' to read the design from stdin")
 
 
 def int_between(low: int, high: int | None = None):
@@ -54,10 +55,34 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def load_model_arg(spec: str):
-    """Load MODEL: an existing path, else a sample design's name (raises WorkbenchError)."""
+    """Load MODEL: '-' reads the design from stdin, else an existing path, else a sample design's name
+    (raises WorkbenchError)."""
     from engine.io import load_model_or_sample
 
+    if spec == STDIN_MODEL:
+        return load_model_from_stdin()
     return load_model_or_sample(spec)
+
+
+STDIN_MODEL = "-"
+
+
+def load_model_from_stdin():
+    """A design piped to stdin: JSON when it starts with '{', else YAML; the byte cap read first."""
+    from engine.errors import DesignFileError
+    from engine.io import MAX_FILE_BYTES, loads_model
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise DesignFileError(f"<stdin>: over the {MAX_FILE_BYTES:,}-byte limit for a design; split it")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DesignFileError(f"<stdin>: byte {exc.start + 1} is not UTF-8; send the design as UTF-8") from None
+    if not text.strip():
+        raise DesignFileError("<stdin>: nothing was piped in; send a design (YAML or JSON) or name a file")
+    fmt = "json" if text.lstrip().startswith("{") else "yaml"
+    return loads_model(text, fmt, source="<stdin>")
 
 
 def print_json(payload: Any) -> None:

@@ -9,19 +9,19 @@ HELP = "check design files (YAML/JSON) and report every problem with its path an
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", metavar="FILE", nargs="+", help="design file (.yaml/.json) or sample name")
+    parser.add_argument("files", metavar="FILE", nargs="+",
+                        help="design file (.yaml/.json), sample name, or '-' for a design on stdin")
     parser.add_argument("--json", action="store_true", help="print {file: {valid, problems}} as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.commands import print_json
+    from engine.commands import load_model_arg, print_json
     from engine.errors import DesignValidationError, WorkbenchError
-    from engine.io import load_model_or_sample
 
     results: dict[str, dict] = {}
     for spec in args.files:
         try:
-            model = load_model_or_sample(spec)
+            model = load_model_arg(spec)
         except DesignValidationError as exc:
             results[spec] = {"valid": False, "problems": list(exc.problems)}
         except WorkbenchError as exc:
