@@ -426,6 +426,49 @@ GSI_REMEDIES = (
 )
 
 
+REMEDY_MIN_RISK_CUT = 0.5
+"""A remedy 'helps' a read pattern when it removes at least this share of the pattern's stale risk at
+its read-after-write delay (workbench choice: a remedy leaving most of the risk in place is not one)."""
+
+RemedyKind = Literal["strong_read", "table_strong_read", "route_read", "home_region", "mrsc", "version_check"]
+REMEDY_ORDER: tuple[RemedyKind, ...] = ("strong_read", "table_strong_read", "route_read", "home_region", "mrsc")
+"""Preference when several remedies help: least disruptive first (a flag, a read path, routing, data
+ownership, then a new table mode). version_check tolerates staleness instead of reducing it."""
+
+
+@dataclass(frozen=True)
+class StaleRemedy:
+    """One way to deal with a read pattern's stale risk, with its modelled effect."""
+
+    kind: RemedyKind
+    action: str
+    stale_after: float | None
+    """Stale risk at the pattern's delay with the remedy (None: the risk stays; the remedy makes it harmless)."""
+    helps: bool
+    """Removes at least REMEDY_MIN_RISK_CUT of the risk."""
+    possible: bool
+    """False when the design cannot take it as it is (e.g. MRSC on regions outside one MRSC set)."""
+    extra_monthly_usd: float | None
+    added_latency_ms: float | None
+    detail: str
+    """Why it helps or not, and its catch."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "action": self.action, "stale_after": self.stale_after, "helps": self.helps,
+                "possible": self.possible, "extra_monthly_usd": self.extra_monthly_usd,
+                "added_latency_ms": self.added_latency_ms, "detail": self.detail}
+
+    def sentence(self, stale_now: float) -> str:
+        """Readable line: action, effect on the risk, cost, latency, catch."""
+        costs = ([f"+${self.extra_monthly_usd:,.2f}/month"] if self.extra_monthly_usd is not None else []) + \
+                ([f"+{self.added_latency_ms:g} ms"] if self.added_latency_ms else [])
+        cost = f" ({', '.join(costs)})" if costs else ""
+        if self.stale_after is None:
+            return f"{self.action}{cost}: {self.detail}"
+        effect = "stale risk" if self.helps else "barely changes the stale risk,"
+        return f"{self.action}{cost}: {effect} {stale_now:.3%} -> {self.stale_after:.3%}; {self.detail}"
+
+
 @dataclass(frozen=True)
 class PatternConsistency:
     """Consistency of one read access pattern: stale risk, what strong costs, latency, remedies."""
@@ -461,6 +504,17 @@ class PatternConsistency:
     strong_read_added_latency_ms: float | None
     guarantee: str
     remedies: tuple[str, ...]
+    """Readable remedies, the ones that help first (each says what it does to the risk)."""
+    stale_from_other_regions: float = 0.0
+    """Share of the stale risk at the pattern's delay caused by writes made in OTHER regions (MREC
+    replication); a strong read in this region cannot remove that part."""
+    strong_read_helps: bool | None = None
+    """Would ConsistentRead=true remove most of the risk (REMEDY_MIN_RISK_CUT)? None: not applicable
+    (already strong, or a GSI read)."""
+    stale_remedies: tuple[StaleRemedy, ...] = ()
+    """Each remedy with its effect on the risk, cost, latency, and whether it helps and is possible."""
+    recommendation: str = ""
+    """One sentence for a verdict: the first remedy that helps, never one that does not."""
 
     def to_json(self) -> dict[str, Any]:
         """The CLI/JSON shape (issue #5)."""
@@ -482,6 +536,10 @@ class PatternConsistency:
             "read_latency_ms": self.read_latency_ms,
             "strong_read_added_latency_ms": self.strong_read_added_latency_ms,
             "guarantee": self.guarantee, "remedies": list(self.remedies),
+            "stale_from_other_regions": self.stale_from_other_regions,
+            "strong_read_helps": self.strong_read_helps,
+            "stale_remedies": [r.to_json() for r in self.stale_remedies],
+            "recommendation": self.recommendation,
         }
 
 
@@ -657,7 +715,7 @@ def _write_shares(model, pattern) -> dict[str, float]:
     total = sum(rates.values())
     if total <= 0:
         return {_pattern_region(model, pattern): 1.0}
-    return {r: v / total for r, v in sorted(rates.items())}
+    return {r: v / total for r, v in sorted(rates.items()) if v > 0}  # a region that writes nothing is no source
 
 
 def _is_strong(pattern) -> bool:
@@ -836,21 +894,160 @@ def _guarantee(read_path: str, kind: str, pattern, table) -> str:
     return "eventually consistent: a read may land on the replica the write acknowledgement did not wait for"
 
 
-def _remedies(kind: str, read_path: str, pattern, extra_usd: float | None, added_ms: float | None,
-              stale_now: float, stale_if_strong: float | None) -> tuple[str, ...]:
+def _helps(stale_now: float, stale_after: float) -> bool:
+    return stale_now > 0 and stale_now - stale_after >= REMEDY_MIN_RISK_CUT * stale_now
+
+
+@dataclass(frozen=True)
+class _RiskInputs:
+    """What the remedies of one pattern are judged against."""
+
+    pattern: Any
+    kind: str
+    path: ReadPathModel
+    stale_now: float
+    throttled_share: float
+    """GSI only: share of time throttled (variants are mixed the same way as the pattern's risk)."""
+
+
+def _variant_risk(model, variant, r: _RiskInputs, ctx: _Context) -> float:
+    """Stale risk at the pattern's delay of a changed pattern (other region, consistency or index)."""
+    t = np.array([r.pattern.read_after_write_ms])
+    a = ctx.assumptions
+    _, path = build_read_path(model, variant, a, ctx.table_lag, ctx.gsi_lag)
+    risk = float(path.stale(t, a.quadrature_nodes)[0])
+    if r.throttled_share and _index_kind(model.table(variant.table), variant.index) == "gsi":
+        _, slow = build_read_path(model, variant, a, ctx.table_lag, ctx.gsi_lag, throttled=True)
+        risk = (1 - r.throttled_share) * risk + r.throttled_share * float(slow.stale(t, a.quadrature_nodes)[0])
+    return risk
+
+
+def _remote_regions(path: ReadPathModel) -> list[tuple[str, float]]:
+    return [(src.region, src.share) for src in path.sources if src.delay is not None]
+
+
+def stale_from_other_regions(path: ReadPathModel, t_ms: float, quadrature_nodes: int = 2000) -> float:
+    """Share of the stale risk at `t_ms` caused by writes from other regions (0 when nothing is stale)."""
+    t = np.array([float(t_ms)])
+    parts = [(src.delay is not None, src.share * float(path._source_stale(src, t, quadrature_nodes)[0]))
+             for src in path.sources]
+    total = sum(v for _, v in parts)
+    return sum(v for remote, v in parts if remote) / total if total > 0 else 0.0
+
+
+def _strong_remedy(r: _RiskInputs, if_strong: float, extra_usd: float | None, added_ms: float | None,
+                   remote_share: float, region: str) -> StaleRemedy:
+    helps = _helps(r.stale_now, if_strong)
+    detail = ("the read goes to the partition leader, which has every write acknowledged in this region" if helps else
+              f"{remote_share:.0%} of the risk comes from writes made in other regions; a strong read in {region} "
+              "does not wait for their replication")
+    return StaleRemedy("strong_read", "Use ConsistentRead=true", if_strong, helps, True, extra_usd, added_ms, detail)
+
+
+def _table_read_remedy(model, r: _RiskInputs, ctx: _Context) -> StaleRemedy:
+    variant = r.pattern.model_copy(update={"index": None, "consistency": "strong"})
+    after = _variant_risk(model, variant, r, ctx)
+    return StaleRemedy("table_strong_read", "Read the items from the table by primary key with ConsistentRead=true",
+                       after, _helps(r.stale_now, after), True, None, ctx.assumptions.strong_read_added_latency_ms,
+                       "GSIs are eventually consistent only (DG/GSI.html); the table's leader is not, for writes made "
+                       "in this region (each item is one more strong GetItem)")
+
+
+def _route_remedy(model, r: _RiskInputs, ctx: _Context, region: str) -> StaleRemedy | None:
+    options = []
+    for target, _ in _remote_regions(r.path):
+        risk = _variant_risk(model, r.pattern.model_copy(update={"region": target}), r, ctx)
+        options.append((risk, target))
+    if not options:
+        return None
+    risk, target = min(options)
+    a = ctx.assumptions
+    rtt = regions.round_trip(region, target, a.round_trip_ms_overrides, a.unknown_round_trip_ms).round_trip_ms
+    return StaleRemedy("route_read", f"Route this read to {target}, where its writes are made", risk,
+                       _helps(r.stale_now, risk), True, None, rtt,
+                       f"a read in {target} sees {target}'s writes without replication delay; writes from other "
+                       "regions still replicate to it")
+
+
+def _home_region_remedy(r: _RiskInputs, ctx: _Context, region: str) -> StaleRemedy | None:
+    remote = _remote_regions(r.path)
+    writers = {src.region for src in r.path.sources}
+    if not remote or len(writers) < 2:
+        return None  # a single writing region: routing the read there is the same remedy
+    a = ctx.assumptions
+    after = float(r.path.local.stale(np.array([r.pattern.read_after_write_ms]))[0])
+    rtt = max(regions.round_trip(region, w, a.round_trip_ms_overrides, a.unknown_round_trip_ms).round_trip_ms
+              for w in writers)
+    return StaleRemedy("home_region", "Pin each item's writes to one home region and serve its reads there",
+                       after, _helps(r.stale_now, after), True, None, rtt,
+                       "every write and read of an item meets in one region, so reads only face the local replica "
+                       "lag; it also ends last-writer-wins losses on those items (requests from other regions pay "
+                       "the round trip to the home region, up to the figure shown)")
+
+
+def _mrsc_remedy(model, table, r: _RiskInputs, ctx: _Context, extra_usd: float | None,
+                 region: str) -> StaleRemedy | None:
+    if table.global_table is None or table.global_table.mode == "MRSC" or not _remote_regions(r.path):
+        return None
+    problems = [c.message for c in mrsc_constraints(model, table) if not c.ok]
+    extra = None if _is_strong(r.pattern) else extra_usd
+    return StaleRemedy("mrsc", "Make the table MRSC and read with ConsistentRead=true", 0.0,
+                       _helps(r.stale_now, 0.0), not problems, extra,
+                       _mrsc_round_trip_ms(table, region, ctx.assumptions),
+                       "MRSC strong reads return the latest write from any region; every write waits for a "
+                       "cross-region round trip (DG/multi-region-strong-consistency-gt.html)"
+                       + ("; not possible as designed: " + " ".join(problems) if problems else ""))
+
+
+def _version_remedy(table) -> StaleRemedy:
+    local_only = table.global_table is not None and table.global_table.mode == "MREC"
+    return StaleRemedy("version_check", "Make writes conditional on a version attribute", None, False, True, None,
+                       None, "a decision taken from a stale read fails its ConditionExpression instead of overwriting "
+                       "newer data" + ("; MREC evaluates conditions in the writing region only, so across regions it "
+                                       "needs home-region writes" if local_only else ""))
+
+
+def _stale_remedies(model, table, r: _RiskInputs, ctx: _Context, if_strong: float | None,
+                    extra_usd: float | None, added_ms: float | None, region: str) -> tuple[StaleRemedy, ...]:
+    if r.stale_now <= 0:
+        return ()
+    remote_share = stale_from_other_regions(r.path, r.pattern.read_after_write_ms, ctx.assumptions.quadrature_nodes)
+    options: list[StaleRemedy | None] = []
+    if r.kind == "gsi":
+        options.append(_table_read_remedy(model, r, ctx))
+    elif not _is_strong(r.pattern) and if_strong is not None:
+        options.append(_strong_remedy(r, if_strong, extra_usd, added_ms, remote_share, region))
+    options += [_route_remedy(model, r, ctx, region), _home_region_remedy(r, ctx, region),
+                _mrsc_remedy(model, table, r, ctx, extra_usd, region), _version_remedy(table)]
+    return tuple(o for o in options if o is not None)
+
+
+def recommend(stale_now: float, remedies: Sequence[StaleRemedy], strong_helps: bool | None) -> str:
+    """A verdict sentence: the preferred remedy that helps and is possible; never one that does not help."""
+    if stale_now <= 0:
+        return "No stale reads expected: nothing to change."
+    good = sorted((r for r in remedies if r.helps and r.possible), key=lambda r: REMEDY_ORDER.index(r.kind))
+    lead = ""
+    strong = next((r for r in remedies if r.kind == "strong_read"), None)
+    if strong is not None and strong_helps is False:
+        lead = f"ConsistentRead=true would barely help ({stale_now:.3%} -> {strong.stale_after:.3%}): {strong.detail}. "
+    if good:
+        return lead + good[0].sentence(stale_now) + "."
+    tolerate = next((r for r in remedies if r.kind == "version_check"), None)
+    blocked = [r for r in remedies if r.helps and not r.possible]
+    tail = f" ({blocked[0].action} would, but: {blocked[0].detail.split('; ', 1)[-1]})" if blocked else ""
+    return (lead + "No single change removes most of this risk" + tail + "."
+            + (f" {tolerate.sentence(stale_now)}." if tolerate else ""))
+
+
+def _remedy_texts(kind: str, pattern, remedies: Sequence[StaleRemedy], stale_now: float) -> tuple[str, ...]:
+    """Readable remedies: the ones that help first, each with its effect; GSI reads add the GSI remedies."""
+    ranked = sorted(remedies, key=lambda r: (not (r.helps and r.possible), r.stale_after is None))
+    out = [r.sentence(stale_now) + "." for r in ranked]
     if kind == "gsi":
-        return GSI_REMEDIES
-    out: list[str] = []
-    if not _is_strong(pattern):
-        cost = f"+${extra_usd:,.2f}/month" if extra_usd is not None else "2x read units"
-        latency = f", +{added_ms:g} ms" if added_ms is not None else ""
-        after = f"{pattern.read_after_write_ms:g} ms after the write"
-        out.append(f"Use ConsistentRead=true ({cost}{latency}): stale risk {after} goes from {stale_now:.3%} to "
-                   f"{stale_if_strong or 0.0:.3%}.")
+        out += [g for g in GSI_REMEDIES if not g.startswith(("Read the item from the table", "Make the write"))]
+    elif not _is_strong(pattern) and stale_now > 0:
         out.append("Return the written item to the caller (ReturnValues=ALL_NEW) instead of re-reading it.")
-    if read_path == "replica_region":
-        out.append("Route reads that follow a write to the region that took the write, or use an MRSC global "
-                   "table (strong reads in every region, at a cross-region round trip per write).")
     return tuple(out)
 
 
@@ -874,6 +1071,10 @@ def _analyze_pattern(model, pattern, ctx: _Context) -> tuple[PatternConsistency,
     extra_usd = None if kind == "gsi" or pattern.operation == "TransactGetItems" else ctx.strong_extra(pattern)
     latency, added = _read_latency(table, pattern, a, region)
     if_strong = None if kind == "gsi" else _stale_if_strong(model, pattern, ctx)
+    inputs = _RiskInputs(pattern, kind, path, expected, share or 0.0)
+    remedies = _stale_remedies(model, table, inputs, ctx, if_strong, extra_usd, added, region)
+    strong_remedy = next((r for r in remedies if r.kind == "strong_read"), None)
+    strong_helps = None if strong_remedy is None else strong_remedy.helps
     result = PatternConsistency(
         name=pattern.name, table=pattern.table, index=pattern.index, operation=pattern.operation,
         consistency="transactional" if pattern.operation == "TransactGetItems" else pattern.consistency,
@@ -889,7 +1090,10 @@ def _analyze_pattern(model, pattern, ctx: _Context) -> tuple[PatternConsistency,
         can_be_strong=kind != "gsi", strong_read_extra_monthly_usd=extra_usd,
         read_latency_ms=latency, strong_read_added_latency_ms=added,
         guarantee=_guarantee(read_path, kind, pattern, table),
-        remedies=_remedies(kind, read_path, pattern, extra_usd, added, at_delay, if_strong),
+        remedies=_remedy_texts(kind, pattern, remedies, expected),
+        stale_from_other_regions=stale_from_other_regions(path, pattern.read_after_write_ms, a.quadrature_nodes),
+        strong_read_helps=strong_helps, stale_remedies=remedies,
+        recommendation=recommend(expected, remedies, strong_helps),
     )
     return result, path
 

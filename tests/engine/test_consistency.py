@@ -307,7 +307,106 @@ def test_the_tradeoff_shows_what_strong_reads_would_fix():
     assert remote.stale_at_read_after_write_if_strong == pytest.approx(
         30 / 50 * float(delay.survival(np.array([200.0]))[0]))
     assert 0 < remote.stale_at_read_after_write_if_strong < remote.stale_probability_at_read_after_write
-    assert "ConsistentRead=true" in remote.remedies[0] and "Route reads" in remote.remedies[-1]
+    assert local.strong_read_helps is True and local.recommendation.startswith("Use ConsistentRead=true")
+    assert remote.strong_read_helps is False  # 60 % of its writes come from us-east-1
+
+
+# --- which remedy helps a read (DOMAIN.md §5: an MREC strong read is the local leader's view; writes made in
+#     other regions arrive by asynchronous replication, MRSC strong reads see every region's writes) ---
+
+def _recommended(p) -> object | None:
+    return next((r for r in p.stale_remedies if r.sentence(p.expected_stale_at_read_after_write) in p.recommendation),
+                None)
+
+
+def _two_region_reads(us_rps: float, eu_rps: float, read_ms: float = 50.0, regions: tuple = ("us-east-1", "eu-west-1"),
+                      mode: str = "MREC") -> object:
+    return parse_model({
+        "name": "mrec reads", "tables": [_table("Global", {"regions": list(regions), "mode": mode})],
+        "entities": [_entity("Item", "Global", 200)],
+        "access_patterns": [
+            _write("write a", "Global", "Item", us_rps, regions[0]),
+            _write("write b", "Global", "Item", eu_rps, regions[1]),
+            _read("read b", "Global", "Item", region=regions[1], read_after_write_ms=read_ms),
+        ],
+    })
+
+
+def test_a_read_after_writes_made_in_its_own_region_is_a_local_table_read():
+    local = analyze_consistency(_two_region_reads(0.0, 20.0)).pattern("read b")
+    single = analyze_consistency(single_region_design(read_after_write_ms=50)).pattern("get item")
+    assert local.read_path == "table" and local.write_sources == (("eu-west-1", 1.0),)
+    assert local.stale_curve == pytest.approx(single.stale_curve)
+    assert local.stale_from_other_regions == 0.0 and local.strong_read_helps is True
+
+
+def test_the_share_of_remote_writes_follows_the_write_patterns_rates_and_regions():
+    mixed = analyze_consistency(_two_region_reads(30.0, 20.0)).pattern("read b")
+    remote_only = analyze_consistency(_two_region_reads(30.0, 0.0)).pattern("read b")
+    local_only = analyze_consistency(_two_region_reads(0.0, 20.0)).pattern("read b")
+    assert dict(mixed.write_sources) == pytest.approx({"us-east-1": 0.6, "eu-west-1": 0.4})
+    expected = 0.6 * np.array(remote_only.stale_curve) + 0.4 * np.array(local_only.stale_curve)
+    assert mixed.stale_curve == pytest.approx(expected, abs=1e-12)
+
+
+def test_strong_reads_are_not_recommended_when_the_risk_comes_from_other_regions():
+    p = analyze_consistency(_two_region_reads(30.0, 20.0)).pattern("read b")
+    assert p.stale_from_other_regions > 0.99 and p.strong_read_helps is False
+    assert not p.recommendation.startswith("Use ConsistentRead=true") and "barely help" in p.recommendation
+    best = _recommended(p)
+    assert best is not None and best.kind == "home_region" and best.helps and best.possible
+    assert best.stale_after <= 0.5 * p.expected_stale_at_read_after_write
+
+
+def test_a_single_remote_writing_region_recommends_routing_the_read_there():
+    p = analyze_consistency(_two_region_reads(30.0, 0.0, read_ms=500.0)).pattern("read b")
+    best = _recommended(p)
+    assert best.kind == "route_read" and "us-east-1" in best.action
+    assert best.added_latency_ms == round_trip("us-east-1", "eu-west-1").round_trip_ms
+    assert "home_region" not in {r.kind for r in p.stale_remedies}  # same thing with one writing region
+
+
+def test_mrsc_is_offered_only_where_its_region_rules_allow_it():
+    us = analyze_consistency(_two_region_reads(30.0, 0.0, regions=("us-east-1", "us-east-2"))).pattern("read b")
+    mrsc_us = next(r for r in us.stale_remedies if r.kind == "mrsc")
+    assert mrsc_us.stale_after == 0.0 and mrsc_us.helps  # 2 regions: still needs a third (or a witness)
+    assert not mrsc_us.possible and "exactly 3 regions" in mrsc_us.detail
+    assert _recommended(us).kind != "mrsc"
+
+
+def test_an_eventual_read_of_an_mrsc_table_is_made_fresh_by_a_strong_read():
+    model = _two_region_reads(30.0, 20.0, regions=("us-east-1", "us-east-2", "us-west-2"), mode="MRSC")
+    p = analyze_consistency(model).pattern("read b")
+    assert p.strong_read_helps is True and p.stale_at_read_after_write_if_strong == 0.0
+    assert p.recommendation.startswith("Use ConsistentRead=true")
+
+
+def test_the_sample_guild_bank_read_is_not_told_to_use_strong_reads():
+    from engine.io import load_model_or_sample
+
+    report = analyze_consistency(load_model_or_sample("global_game_state"))
+    p = report.pattern("read guild bank (eu-west-1)")
+    assert p.strong_read_helps is False and p.stale_from_other_regions > 0.99
+    assert not p.recommendation.startswith("Use ConsistentRead=true")
+    assert _recommended(p).kind == "home_region"
+    tokyo = report.pattern("load player in Tokyo (eventual)")
+    assert _recommended(tokyo).kind == "route_read"
+
+
+def test_no_sample_design_recommends_a_remedy_that_does_not_help():
+    from engine.io import load_model_or_sample, sample_names
+
+    for name in sample_names():
+        for p in analyze_consistency(load_model_or_sample(name)).patterns:
+            best = _recommended(p)
+            if best is not None:
+                assert best.helps and best.possible, (name, p.name, p.recommendation)
+            if p.strong_read_helps is False:
+                assert not p.recommendation.startswith("Use ConsistentRead=true"), (name, p.name)
+            for r in p.stale_remedies:
+                if r.stale_after is not None:
+                    assert r.helps == (p.expected_stale_at_read_after_write - r.stale_after
+                                       >= 0.5 * p.expected_stale_at_read_after_write > 0), (name, p.name, r.kind)
 
 
 def test_replica_region_reads_are_stale_until_the_network_one_way_time_has_passed():
@@ -369,8 +468,9 @@ def test_mrsc_transactions_are_reported():
 
 def test_a_transaction_from_another_table_that_writes_an_mrsc_item_is_reported():
     # DOMAIN.md §5: MRSC does not support transactions, whichever table the transaction pattern is filed under
-    gt = {"regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MRSC"}
-    model = parse_model({
+    # Built as MREC, then switched to MRSC: the design validator may reject the transaction up front.
+    gt = {"regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MREC"}
+    mrec = parse_model({
         "name": "mrsc-cross", "tables": [_table("Strong", gt), _table("Plain")],
         "entities": [_entity("Item", "Strong", 100), _entity("Other", "Plain", 100)],
         "access_patterns": [
@@ -380,6 +480,9 @@ def test_a_transaction_from_another_table_that_writes_an_mrsc_item_is_reported()
              "actions": [{"action": "Put", "entity": "Other"},
                          {"action": "Update", "entity": "Item", "changed_attributes": ["Body"]}]}],
     })
+    strong = mrec.table("Strong")
+    strong = strong.model_copy(update={"global_table": strong.global_table.model_copy(update={"mode": "MRSC"})})
+    model = mrec.model_copy(update={"tables": (strong, mrec.table("Plain"))})
     checks = {c.rule: c for c in mrsc_constraints(model, model.table("Strong"))}
     assert not checks["no_transactions"].ok and "checkout" in checks["no_transactions"].message
 
