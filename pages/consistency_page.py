@@ -72,8 +72,7 @@ if report is not None:
                         f"{fmt.percent(worst.expected_stale_at_read_after_write, 2)} of its reads, coming "
                         + (f"{fmt.ms(worst.read_after_write_ms)} after the write" if worst.read_after_write_ms
                            else "right after the write") + ", return the old value "
-                        f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). "
-                        + (worst.remedies[0] if worst.remedies else ""))
+                        f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). " + worst.recommendation)
         else:
             st.markdown("**Verdict:** every read here is strongly consistent or reads long after the write, "
                         "so none is expected to return a stale value.")
@@ -90,12 +89,18 @@ if report is not None:
                                        and p.strong_read_extra_monthly_usd is not None else None),
             "read latency (ms)": p.read_latency_ms,
             "can be strong": "already" if p.consistency == "strong" else ("yes" if p.can_be_strong else "no"),
+            "strong read helps": {True: "yes", False: "no", None: "-"}[p.strong_read_helps],
         } for p in reads]
         st.dataframe(rows, hide_index=True, width="stretch")
         for p in reads:
             with st.expander(f"{p.name}: {fmt.percent(p.expected_stale_at_read_after_write, 2)} stale"):
                 st.markdown(f"**Guarantee:** {p.guarantee}")
-                if p.consistency == "eventual" and p.can_be_strong:
+                if p.recommendation:
+                    st.markdown(f"**What helps:** {p.recommendation}")
+                if p.stale_from_other_regions > 0:
+                    st.caption(f"{fmt.percent(p.stale_from_other_regions, 0)} of this risk comes from writes made in "
+                               "other regions, which reach this region only by replication.")
+                if p.consistency == "eventual" and p.can_be_strong and p.strong_read_helps is not False:
                     extra = fmt.usd(p.strong_read_extra_monthly_usd or 0)
                     st.button(f"Make this read strong (+{extra})", key=f"strong.{p.name}", on_click=_set_consistency,
                               args=(p.name, "strong"), help="Changes the design (Undo in the sidebar goes back).")
@@ -129,11 +134,14 @@ if report is not None:
                     st.warning("Not possible for this table as it is: " + " ".join(other[1]))
                     continue
                 worst_write = max(result.write_latency_ms.values()) if result.write_latency_ms else 0
+                pairs_help = (f"Distinct writes, each counted once (at most the writes per day). Overlapping write "
+                              f"pairs: {fmt.units(result.conflicting_pairs_per_day, 'per day')}.")
                 if result.mode == "MREC":
-                    st.metric("Updates lost to last-writer-wins", fmt.units(result.lost_updates_per_day, "per day"))
+                    st.metric("Writes lost to last-writer-wins", fmt.units(result.lost_updates_per_day, "per day"),
+                              help=pairs_help)
                 else:
                     st.metric("Writes rejected as conflicts (retryable)",
-                              fmt.units(result.replicated_write_conflicts_per_day or 0, "per day"))
+                              fmt.units(result.replicated_write_conflicts_per_day or 0, "per day"), help=pairs_help)
                 st.metric("Slowest region's write latency", fmt.ms(worst_write))
                 for note in result.problems:
                     st.error(note)

@@ -165,6 +165,9 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
     for p in report.patterns:
         if p.gsi_throttle_reason:
             out.write(f"! {p.name}: {p.gsi_throttle_reason}\n")
+    for p in report.patterns:
+        if p.expected_stale_at_read_after_write > 0 and p.recommendation:
+            out.write(f"> {p.name}: {p.recommendation}\n")
     for g in report.global_tables:
         out.write(f"\nglobal table {g.table} ({g.mode}, regions {', '.join(g.regions)}"
                   f"{', witness ' + g.witness_region if g.witness_region else ''})\n")
