@@ -11,6 +11,7 @@ MAX_LSIS_PER_TABLE = 5
 MAX_BATCH_GET_KEYS = 100
 MAX_BATCH_WRITE_REQUESTS = 25
 MAX_TRANSACTION_ACTIONS = 100
+# Table and index names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.' (DG/HowItWorks.NamingRulesDataTypes.html)
 MAX_TABLE_NAME_LENGTH = 255
 MIN_TABLE_NAME_LENGTH = 3
 

@@ -73,6 +73,12 @@ def _table_problems(path: str, table: Table, model: DataModel) -> list[str]:
         out.append(f"{path}.name '{table.name}' is not a valid table name (3-255 characters of letters, "
                    "digits, '_', '-', '.'); rename it")
     out += _duplicates(f"{path}.indexes", [i.name for i in (*table.gsis, *table.lsis)])
+    for kind, indexes in (("gsis", table.gsis), ("lsis", table.lsis)):
+        for j, idx in enumerate(indexes):
+            if not (limits.MIN_TABLE_NAME_LENGTH <= len(idx.name) <= limits.MAX_TABLE_NAME_LENGTH) \
+                    or not _TABLE_NAME.match(idx.name):
+                out.append(f"{path}.{kind}[{j}].name '{idx.name}' is not a valid index name (3-255 characters "
+                           "of letters, digits, '_', '-', '.'); rename it")
     if len(table.gsis) > limits.MAX_GSIS_PER_TABLE:
         out.append(f"{path}.gsis has {len(table.gsis)} indexes; DynamoDB allows at most "
                    f"{limits.MAX_GSIS_PER_TABLE} GSIs per table; remove some or overload one index")
@@ -131,10 +137,23 @@ def _global_table_problems(path: str, table: Table, model: DataModel) -> list[st
     if table.lsis:
         out.append(f"{path}.lsis: MRSC global tables do not support LSIs; remove them or use MREC")
     for i, p in enumerate(model.access_patterns):
-        if p.table == table.name and p.operation in ("TransactWriteItems", "TransactGetItems"):
+        if p.operation in ("TransactWriteItems", "TransactGetItems") and table.name in _transaction_tables(p, model):
             out.append(f"access_patterns[{i}] '{p.name}' uses {p.operation} on MRSC table '{table.name}'; "
                        "MRSC does not support transactions; use single-item writes with conditions or MREC")
     return out
+
+
+def _transaction_tables(p, model: DataModel) -> set[str]:
+    """Tables a transaction touches: its own and those of every entity its actions name."""
+    names = {p.table, *(model.entity(n).table for n in p.entities if _has_entity(model, n))}
+    for act in getattr(p, "actions", ()):
+        if _has_entity(model, act.entity):
+            names.add(model.entity(act.entity).table)
+    return names
+
+
+def _has_entity(model: DataModel, name: str) -> bool:
+    return any(e.name == name for e in model.entities)
 
 
 def _table_key_attributes(table: Table) -> dict[str, str]:

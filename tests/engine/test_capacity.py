@@ -111,7 +111,7 @@ def _design(pattern: dict, gsis: int = 0, entry_projection: str = "ALL", value_b
     return parse_model({
         "name": "t",
         "tables": [{"name": "Tbl", "partition_key": {"name": "pk"},
-                    "gsis": [{"name": f"G{i}", "partition_key": {"name": f"g{i}"},
+                    "gsis": [{"name": f"GSI{i}", "partition_key": {"name": f"g{i}"},
                               "projection": {"type": entry_projection}} for i in range(gsis)]}],
         "entities": [{"name": "E", "table": "Tbl", "item_count": 1000,
                       "keys": [{"attribute": "pk", "template": "E#{id}"},
@@ -131,15 +131,15 @@ def test_five_gsis_turn_one_write_into_six() -> None:
     # DOMAIN.md §6.2: five GSIs, each entry <= 1 KB and each written, turn 1 WCU into 6
     cap = _capacity(_design({"operation": "PutItem"}, gsis=5))
     assert cap.write_units_per_request == 6
-    assert set(cap.index_write_units_per_request) == {f"G{i}" for i in range(5)}
-    assert [a.target for a in cap.arms][0] == "Tbl" and "Tbl#G0" in [a.target for a in cap.arms]
+    assert set(cap.index_write_units_per_request) == {f"GSI{i}" for i in range(5)}
+    assert [a.target for a in cap.arms][0] == "Tbl" and "Tbl#GSI0" in [a.target for a in cap.arms]
 
 
 def test_transaction_doubles_table_arm_only() -> None:
     # DOMAIN.md §2: table arm doubles, index arms are not doubled
     model = _design({"operation": "TransactWriteItems", "actions": [{"action": "Put", "entity": "E"}] * 3}, gsis=1)
     arms = {a.target: a.write_units_per_request for a in _capacity(model).arms}
-    assert arms == {"Tbl": 6, "Tbl#G0": 3}
+    assert arms == {"Tbl": 6, "Tbl#GSI0": 3}
 
 
 def test_condition_check_charged_as_transactional_write() -> None:
@@ -175,7 +175,7 @@ def test_failed_conditions_are_charged() -> None:
     model = _design({"operation": "DeleteItem", "condition_failure_share": 0.5}, gsis=1)
     cap = _capacity(model)
     assert cap.write_units_per_request == pytest.approx(1 + 0.5)
-    assert cap.index_write_units_per_request == {"G0": pytest.approx(0.5)}
+    assert cap.index_write_units_per_request == {"GSI0": pytest.approx(0.5)}
 
 
 def test_units_averaged_over_size_distribution_not_units_of_mean() -> None:
@@ -239,8 +239,8 @@ def _lsi_design(pattern: dict, sparse: float = 1.0):
     return parse_model({
         "name": "t",
         "tables": [{"name": "Tbl", "partition_key": {"name": "pk"}, "sort_key": {"name": "sk"},
-                    "lsis": [{"name": "L", "sort_key": {"name": "ls"}, "projection": {"type": "KEYS_ONLY"}}],
-                    "gsis": [{"name": "G", "partition_key": {"name": "gp"}, "projection": {"type": "KEYS_ONLY"}}]}],
+                    "lsis": [{"name": "LSI", "sort_key": {"name": "ls"}, "projection": {"type": "KEYS_ONLY"}}],
+                    "gsis": [{"name": "GSI", "partition_key": {"name": "gp"}, "projection": {"type": "KEYS_ONLY"}}]}],
         "entities": [{"name": "E", "table": "Tbl", "item_count": 100,
                       "keys": [{"attribute": "pk", "template": "p"}, {"attribute": "sk", "template": "s"},
                                {"attribute": "ls", "template": "l"}],
@@ -253,13 +253,13 @@ def _lsi_design(pattern: dict, sparse: float = 1.0):
 
 def test_lsi_query_fetching_from_table_rounds_each_item() -> None:
     # DOMAIN.md §2 (DG/LSI.html): entries summed once on the LSI arm; each fetched item rounded on the table arm
-    model = _lsi_design({"operation": "Query", "index": "L", "items_per_request": 4, "consistency": "strong",
+    model = _lsi_design({"operation": "Query", "index": "LSI", "items_per_request": 4, "consistency": "strong",
                          "fetch_from_table": True, "key_condition": {"partition_key": "p"}})
     arms = {a.target: a.read_units_per_request for a in _capacity(model).arms}
-    assert arms == {"Tbl#L": 1, "Tbl": 4}          # 4 entries of ~10 B -> 1; 4 items of ~3 KB -> 4 x 1
-    plain = _lsi_design({"operation": "Query", "index": "L", "items_per_request": 4,
+    assert arms == {"Tbl#LSI": 1, "Tbl": 4}          # 4 entries of ~10 B -> 1; 4 items of ~3 KB -> 4 x 1
+    plain = _lsi_design({"operation": "Query", "index": "LSI", "items_per_request": 4,
                          "key_condition": {"partition_key": "p"}})
-    assert {a.target for a in _capacity(plain).arms} == {"Tbl#L"}
+    assert {a.target for a in _capacity(plain).arms} == {"Tbl#LSI"}
 
 
 @pytest.mark.parametrize(("pattern", "read_units"), [
@@ -277,14 +277,14 @@ def test_read_operations(pattern: dict, read_units: float) -> None:
 
 
 def test_gsi_reads_are_eventual_only() -> None:
-    cap = _capacity(_lsi_design({"operation": "Query", "index": "G", "items_per_request": 8,
+    cap = _capacity(_lsi_design({"operation": "Query", "index": "GSI", "items_per_request": 8,
                                  "key_condition": {"partition_key": "x"}}))
     assert cap.read_units_per_request_strong is None and cap.read_units_per_request == 0.5
 
 
 def test_sparse_index_writes_scale_with_presence() -> None:
     cap = _capacity(_lsi_design({"operation": "PutItem"}, sparse=0.25))
-    assert cap.index_write_units_per_request == {"G": 0.25, "L": 1}
+    assert cap.index_write_units_per_request == {"GSI": 0.25, "LSI": 1}
     batch = _capacity(_lsi_design({"operation": "BatchWriteItem", "items_per_request": 5, "write_kind": "delete"},
                                   sparse=0.0))
-    assert batch.index_write_units_per_request == {"L": 5} and batch.write_units_per_request == 5 * 3 + 5
+    assert batch.index_write_units_per_request == {"LSI": 5} and batch.write_units_per_request == 5 * 3 + 5

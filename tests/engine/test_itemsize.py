@@ -220,10 +220,10 @@ def test_ranged_sizes_keep_the_given_mean() -> None:
 
 
 def test_sparse_index_share_and_keys_only_entry() -> None:
-    gsi = {"name": "G", "partition_key": {"name": "status"}, "projection": {"type": "KEYS_ONLY"}}
+    gsi = {"name": "GSI", "partition_key": {"name": "status"}, "projection": {"type": "KEYS_ONLY"}}
     entity, table = _entity_model([{"name": "status", "size_bytes": 7, "presence": 0.4},
                                    {"name": "bio", "size_bytes": 500}], gsi)
-    index = table.index("G")
+    index = table.index("GSI")
     assert index_membership_share(entity, table, index) == 0.4
     entry = index_entry_distribution(entity, table, index)
     assert entry.min == entry.max == (2 + 14) + (2 + 1) + (6 + 7)   # table keys + index key, present

@@ -129,6 +129,18 @@ CASES = [
     ("hot key shares over 1", lambda d: d["entities"][0].update(key_distribution={
         "kind": "hot_keys", "keys": [{"key": "a", "share": 0.7}, {"key": "b", "share": 0.6}]}),
      ["add up to 1.3"]),
+    ("index name too short", lambda d: d["tables"][0]["gsis"][0].update(name="by"),
+     ["tables[0].gsis[0].name 'by' is not a valid index name", "3-255"]),
+    ("transaction filed under another table writes to an MRSC table", lambda d: (
+        d["tables"].append({"name": "ledger", "partition_key": {"name": "pk"}, "global_table": {
+            "regions": ["us-east-1", "us-east-2", "us-west-2"], "mode": "MRSC"}}),
+        d["entities"].append({"name": "Entry", "table": "ledger", "item_count": 1,
+                              "keys": [{"attribute": "pk", "template": "E"}]}),
+        d["access_patterns"].append({"name": "t", "operation": "TransactWriteItems", "table": "orders",
+                                     "entities": ["Order"], "requests_per_second": 1,
+                                     "actions": [{"action": "Put", "entity": "Order"},
+                                                 {"action": "Put", "entity": "Entry"}]})),
+     ["'t' uses TransactWriteItems on MRSC table 'ledger'"]),
     ("region without a replica", lambda d: d["access_patterns"][0].update(region="eu-west-1"),
      ["region 'eu-west-1' has no replica"]),
 ]
