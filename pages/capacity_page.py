@@ -8,9 +8,10 @@ from ui import format as fmt
 
 state.ensure_session()
 widgets.page_header("Capacity & cost", "What each request consumes and what the design costs per month; change a "
-                    "request rate on the left and everything updates.")
+                    "request rate below and everything updates.")
 
 CATALOGS = {"aws-2024-11": "Current prices (since 2024-11-01)", "aws-2023": "2023 prices (the seed articles)"}
+RATE_INPUT_WIDTH_PX = 230  # one what-if box: a pattern name of ~30 characters on two lines
 # Short headers so the table fits a laptop window; the tooltip says the rest.
 PATTERN_COLUMNS = {
     "read": st.column_config.TextColumn(help="Read consistency: eventual, strong or transactional (— for writes)"),
@@ -38,43 +39,52 @@ def _catalog_changed() -> None:
     state.edit_design(mutate, f"Prices: {CATALOGS.get(chosen, chosen)}.", keep_widget=f"{state.WIDGET_PREFIX}catalog")
 
 
-left, right = st.columns([1, 3], gap="large")
-with left:
-    st.markdown("**What if: request rates**")
-    st.caption("These change the design itself (autosaved; Undo in the sidebar goes back).")
+# Layout: rows of fixed-width boxes that wrap (st.container(horizontal=True)) instead of side-by-side columns,
+# so metric values and rate labels stay readable in a narrow window (900 px) as well as a wide one.
+free_tier = bool(st.session_state.get("view.capacity.free_tier", False))  # the toggle is drawn below
+ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
+if ev is not None:
+    kinds = charts.evaluation_cost_parts(ev)
+    reads, writes, storage = kinds["reads"], kinds["writes"] + kinds["index writes"], kinds["storage"]
+    m = st.container(horizontal=True, gap="large")
+    m.metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), width="content",
+             help=f"{ev.catalog.name}; {ev.catalog.hours_per_month:g} hours per month")
+    m.metric("Reads per month", fmt.usd(reads, per=""), width="content")
+    m.metric("Writes + indexes", fmt.usd(writes, per=""), width="content",
+             help="Writes per month: table writes plus the index writes each one causes.")
+    m.metric("Storage per month", fmt.usd(storage, per=""), width="content")
+    pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
+    if ev.patterns:
+        top = max(ev.patterns, key=lambda p: pattern_usd.get(p.name, 0.0))
+        share = pattern_usd.get(top.name, 0.0) / ev.total_monthly_usd if ev.total_monthly_usd else 0
+        unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
+                else fmt.units(top.write_units_per_request, "WCU"))
+        st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
+                    f"{fmt.rate(top.requests_per_second)} × {unit} per request. Each extra request per second "
+                    f"of it adds {fmt.usd(top.monthly_usd_per_request_per_second)}.")
+
+with st.container(border=True):
+    st.markdown("**What if: request rates** · these change the design itself (autosaved; *Undo last change* in "
+                "the sidebar goes back).")
     if not model.access_patterns:
         st.caption("No access patterns yet: add them on the Design page.")
+    rates = st.container(horizontal=True, gap="medium")
     for p in model.access_patterns:
-        widgets.rate_input(model, p.name)
+        with rates.container(width=RATE_INPUT_WIDTH_PX):
+            widgets.rate_input(model, p.name)
     options = dict(CATALOGS)
     if model.price_catalog not in options:
         options[model.price_catalog] = model.price_catalog
-    st.radio("Price catalog", list(options), format_func=options.get, index=list(options).index(model.price_catalog),
-             key=f"{state.WIDGET_PREFIX}catalog", on_change=_catalog_changed)
-    free_tier = st.toggle("Free tier", key="view.capacity.free_tier",
-                          help="Deduct the always-free 25 GB storage and 25 RCU + 25 WCU of provisioned capacity.")
+    choices = st.container(horizontal=True, gap="large", vertical_alignment="center")
+    choices.radio("Price catalog", list(options), format_func=options.get,
+                  index=list(options).index(model.price_catalog), key=f"{state.WIDGET_PREFIX}catalog",
+                  on_change=_catalog_changed, horizontal=True, width="content")
+    choices.toggle("Free tier", key="view.capacity.free_tier", width="content",
+                   help="Deduct the always-free 25 GB storage and 25 RCU + 25 WCU of provisioned capacity.")
 
-ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
 if ev is not None:
-    with right:
-        kinds = charts.evaluation_cost_parts(ev)
-        reads, writes, storage = kinds["reads"], kinds["writes"] + kinds["index writes"], kinds["storage"]
-        m = st.columns(4)
-        m[0].metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), help=f"{ev.catalog.name}; "
-                    f"{ev.catalog.hours_per_month:g} hours per month")
-        m[1].metric("Reads per month", fmt.usd(reads, per=""))
-        m[2].metric("Writes + indexes", fmt.usd(writes, per=""),
-                    help="Writes per month: table writes plus the index writes each one causes.")
-        m[3].metric("Storage per month", fmt.usd(storage, per=""))
-        pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
-        if ev.patterns:
-            top = max(ev.patterns, key=lambda p: pattern_usd.get(p.name, 0.0))
-            share = pattern_usd.get(top.name, 0.0) / ev.total_monthly_usd if ev.total_monthly_usd else 0
-            unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
-                    else fmt.units(top.write_units_per_request, "WCU"))
-            st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
-                        f"{fmt.rate(top.requests_per_second)} × {unit} per request. Each extra request per second "
-                        f"of it adds {fmt.usd(top.monthly_usd_per_request_per_second)}.")
+    pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
+    with st.container():
         st.plotly_chart(charts.cost_breakdown_figure(ev), width="stretch", key="chart.cost")
         rows = [{
             "access pattern": p.name, "operation": p.operation,
@@ -98,20 +108,20 @@ if ev is not None:
             st.markdown(f"**`{t.name}`** · {t.billing_mode.replace('_', '-')} · {fmt.count(t.item_count, 'item')} · "
                         f"{fmt.size(t.storage_bytes + sum(t.index_storage_bytes.values()))} stored · "
                         f"{fmt.usd(t.monthly_usd)}")
-            c1, c2 = st.columns([3, 2])
-            c1.plotly_chart(charts.billing_figure(t), width="stretch", key=f"chart.billing.{t.name}")
-            with c2:
-                st.metric("On-demand", fmt.usd(b.on_demand_monthly_usd))
-                st.metric(f"Provisioned, auto scaling at {fmt.percent(b.target_utilization, 0)}",
-                          fmt.usd(b.provisioned_monthly_usd))
-                if b.reserved_monthly_usd is not None:
-                    st.metric("Reserved (1 year)", fmt.usd(b.reserved_monthly_usd))
-                best = {"on_demand": "on-demand", "provisioned": "provisioned", "reserved": "reserved"}[b.recommended]
-                st.markdown(f"**Cheapest for this load: {best}.** Provisioned capacity beats on-demand once it is "
-                            f"used more than {fmt.percent(b.read_break_even_utilization, 0)} of the time on average; "
-                            "on-demand wins for spiky or unknown traffic.")
-                st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
-                            f"{fmt.usd(cls.standard_ia_monthly_usd)}; {cls.reason}.")
+            options_row = st.container(horizontal=True, gap="large")
+            options_row.metric("On-demand", fmt.usd(b.on_demand_monthly_usd), width="content")
+            options_row.metric(f"Provisioned at {fmt.percent(b.target_utilization, 0)}",
+                               fmt.usd(b.provisioned_monthly_usd), width="content",
+                               help=f"Auto scaling keeps utilization near {fmt.percent(b.target_utilization, 0)}.")
+            if b.reserved_monthly_usd is not None:
+                options_row.metric("Reserved (1 year)", fmt.usd(b.reserved_monthly_usd), width="content")
+            best = {"on_demand": "on-demand", "provisioned": "provisioned", "reserved": "reserved"}[b.recommended]
+            st.markdown(f"**Cheapest for this load: {best}.** Provisioned capacity beats on-demand once its average "
+                        f"utilization is above {fmt.percent(b.read_break_even_utilization, 0)}; on-demand wins for "
+                        "spiky or unknown traffic.")
+            st.plotly_chart(charts.billing_figure(t), width="stretch", key=f"chart.billing.{t.name}")
+            st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
+                        f"{fmt.usd(cls.standard_ia_monthly_usd)}; {cls.reason}.")
 
     if ev.findings:
         st.subheader("Findings")

@@ -38,10 +38,10 @@ if rows is not None:
                 + (f" and a value for `{pk}` to appear in index {index} (it is sparse)" if index else "")
                 + "; add them on the Design page.")
     else:
-        m = st.columns(3)
-        m[0].metric("Sample items shown", fmt.count(len(rows), "item"))
-        m[1].metric("Item collections", fmt.count(len(sizes), "collection"))
-        m[2].metric("Largest collection", fmt.size(sizes[0][2]), help=f"{sizes[0][0]}: {sizes[0][1]} items")
+        row = st.container(horizontal=True, gap="large")
+        row.metric("Sample items shown", fmt.count(len(rows), "item"), width="content")
+        row.metric("Item collections", fmt.count(len(sizes), "collection"), width="content")
+        row.metric("Largest collection", fmt.size(sizes[0][2]), help=f"{sizes[0][0]}: {sizes[0][1]} items", width="content")
         st.caption(f"Sorted by partition key `{pk}`" + (f" then sort key `{sk}`" if sk else "") + ". Items with "
                    "the same partition key form one item collection: one Query reads any slice of it. Up to 200 "
                    "sample items per entity; values are shortened for display, sizes are of the whole item.")
@@ -87,13 +87,13 @@ if report is not None and report.patterns:
     pv = report.pattern(chosen)
     if REQUEST_KEY not in st.session_state:
         _load_pattern_request()
-    c = st.columns(3)
-    c[0].metric("Consumed per request (sandbox)", fmt.units(sum(pv.measured.values()), "units"),
-                help=", ".join(f"{t}: {u:g}" for t, u in pv.measured.items()))
+    row = st.container(horizontal=True, gap="large")
+    row.metric("Consumed per request (sandbox)", fmt.units(sum(pv.measured.values()), "units"),
+                help=", ".join(f"{t}: {u:g}" for t, u in pv.measured.items()), width="content")
     if pv.estimate is not None:
-        c[1].metric("Capacity engine's estimate", fmt.units(sum(pv.estimate.values()), "units"))
+        row.metric("Capacity engine's estimate", fmt.units(sum(pv.estimate.values()), "units"), width="content")
     if pv.items_returned is not None:
-        c[2].metric("Items returned per request", fmt.units(pv.items_returned, "items"))
+        row.metric("Items returned per request", fmt.units(pv.items_returned, "items"), width="content")
     kinds = ", ".join(pv.entities_returned) or "none"
     st.markdown(f"**How it is served:** {pv.summary}. Returns: {kinds}"
                 + (" (a heterogeneous item collection: several entity types in one request)." if pv.heterogeneous

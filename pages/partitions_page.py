@@ -19,6 +19,7 @@ PROFILES = {"steady": "Steady at the average rate", "spike": "Spike", "diurnal":
 # 10 minutes in the simulator (engine.heat.HeatOptions), so 20 minutes still shows them after a spike at minute 5.
 HORIZON_MINUTES = (10, 20, 30, 60)
 DEFAULT_HORIZON_MINUTES = 20
+CONTROL_WIDTH_PX = 180
 SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
@@ -28,13 +29,13 @@ report = widgets.call_engine("Partitions", lambda: cache.partition_report(design
 if report is not None:
     hottest = report.hot_keys[0] if report.hot_keys else None
     busiest = max(report.targets, key=lambda t: 1 - t.headroom) if report.targets else None
-    c = st.columns(3)
-    c[0].metric("Partitions (all tables and GSIs)", fmt.count(sum(t.count for t in report.targets), "partition"))
+    row = st.container(horizontal=True, gap="large")  # wraps in a narrow window
+    row.metric("Partitions (all tables and GSIs)", fmt.count(sum(t.count for t in report.targets), "partition"), width="content")
     if hottest is not None:
-        c[1].metric("Hottest key at peak", fmt.percent(hottest.peak_partition_utilization, 0),
-                    help=f"{hottest.key} on {hottest.target}, as a share of one partition's limit")
+        row.metric("Hottest key at peak", fmt.percent(hottest.peak_partition_utilization, 0),
+                    help=f"{hottest.key} on {hottest.target}, as a share of one partition's limit", width="content")
     if busiest is not None:
-        c[2].metric("Busiest partition at peak", fmt.percent(1 - busiest.headroom, 0), help=busiest.target)
+        row.metric("Busiest partition at peak", fmt.percent(1 - busiest.headroom, 0), help=busiest.target, width="content")
     if hottest is not None and hottest.peak_partition_utilization > 1:
         st.error(f"**Verdict:** key `{hottest.key}` on `{hottest.target}` needs "
                  f"{fmt.percent(hottest.peak_partition_utilization, 0)} of one partition's limit at peak. One key "
@@ -89,15 +90,16 @@ def simulator() -> None:
     minutes = int(st.session_state.get("view.heat.minutes", DEFAULT_HORIZON_MINUTES))
     st.subheader(f"Simulate {minutes} minutes of traffic")
     patterns = [p.name for p in model.access_patterns]
-    c1, c2, c3, c4, c5 = st.columns(5)
-    kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind", index=1)
+    controls = st.container(horizontal=True, gap="medium")  # wraps in a narrow window
+    c1 = c2 = c3 = c4 = c5 = controls
+    kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind", index=1, width=CONTROL_WIDTH_PX)
     multiplier = c2.number_input("High point (× avg)", min_value=0.1, value=3.0, step=0.5,
-                                 key="view.heat.multiplier", format="%g",
+                                 key="view.heat.multiplier", format="%g", width=CONTROL_WIDTH_PX,
                                  help="The highest rate as a multiple of each pattern's average rate.")
-    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=5, key="view.heat.start")
-    length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=10, key="view.heat.length")
+    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=5, key="view.heat.start", width=CONTROL_WIDTH_PX)
+    length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=10, key="view.heat.length", width=CONTROL_WIDTH_PX)
     c5.selectbox("Simulated minutes", HORIZON_MINUTES, index=HORIZON_MINUTES.index(DEFAULT_HORIZON_MINUTES),
-                 key="view.heat.minutes", help="Longer takes longer to compute. Splits for heat and on-demand "
+                 key="view.heat.minutes", width=CONTROL_WIDTH_PX, help="Longer takes longer to compute. Splits for heat and on-demand "
                  "growth need about 10 minutes of sustained load to show.")
     target_pattern = st.selectbox("Applies to", ["(every access pattern)", *patterns], key="view.heat.pattern")
     horizon_seconds = 60 * minutes
@@ -118,12 +120,12 @@ def simulator() -> None:
         return
     total = sum(p.requests for p in result.patterns)
     throttled = sum(p.throttled_requests for p in result.patterns)
-    m = st.columns(3)
-    m[0].metric("Requests simulated", fmt.count(total, "request"))
-    m[1].metric("Throttled", fmt.percent(throttled / total if total else 0, 2))
+    row = st.container(horizontal=True, gap="large")
+    row.metric("Requests simulated", fmt.count(total, "request"), width="content")
+    row.metric("Throttled", fmt.percent(throttled / total if total else 0, 2), width="content")
     worst = max(result.patterns, key=lambda p: p.throttled_fraction) if result.patterns else None
     if worst is not None and worst.throttled_requests > 0:
-        m[2].metric("Worst pattern", fmt.percent(worst.throttled_fraction, 1), help=worst.name)
+        row.metric("Worst pattern throttled", fmt.percent(worst.throttled_fraction, 1), help=worst.name, width="content")
         reasons = ", ".join(sorted(worst.throttle_reasons, key=worst.throttle_reasons.get, reverse=True))
         first = worst.first_throttled_second
         st.markdown(f"*{worst.name}* loses {fmt.percent(worst.throttled_fraction, 1)} of its requests"

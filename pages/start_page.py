@@ -19,11 +19,11 @@ with st.container(border=True):
     st.subheader(f"Open now: {model.name}")
     if model.description:
         st.write(model.description)
-    c = st.columns(4)
-    c[0].metric("Tables", fmt.count(len(model.tables), "table"))
-    c[1].metric("Items stored", fmt.compact_count(items, "item"), help=fmt.count(items, "item"))
-    c[2].metric("Access patterns", fmt.count(len(model.access_patterns), "pattern"))
-    c[3].metric("Traffic (average)", fmt.rate(rps))
+    row = st.container(horizontal=True, gap="large")  # wraps in a narrow window
+    row.metric("Tables", fmt.count(len(model.tables), "table"), width="content")
+    row.metric("Items stored", fmt.compact_count(items, "item"), help=fmt.count(items, "item"), width="content")
+    row.metric("Access patterns", fmt.count(len(model.access_patterns), "pattern"), width="content")
+    row.metric("Traffic (average)", fmt.rate(rps), width="content")
     if cache.engine_available("evaluate"):
         ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
         if ev is not None:

@@ -137,7 +137,7 @@ def test_global_tables_show_mrec_and_mrsc_side_by_side(open_app) -> None:
     at = open_app("global_game_state")
     at.switch_page("pages/consistency_page.py").run()
     labels = [m.label for m in at.main.metric]
-    assert "Updates lost to last-writer-wins" in labels
+    assert "Writes lost to last-writer-wins" in labels  # MREC (consistency page, commit 53aae95)
     assert "Writes rejected as conflicts (retryable)" in labels
 
 

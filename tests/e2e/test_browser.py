@@ -29,15 +29,19 @@ UI_TIMEOUT_MS = 30_000
 SAMPLE = "hot_enum_key"
 GLOBAL_SAMPLE = "global_game_state"
 SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2000}
+NARROW_VIEWPORT = {"width": 900, "height": 2000}  # a laptop window split in two, or a tablet
 SETTLE_MS = 1500
-PAGES = [  # (url path, title shown, screenshot file)
-    ("", "Start", "start"),
-    ("design", "Design", "design"),
-    ("capacity-and-cost", "Capacity & cost", "capacity-and-cost"),
-    ("partitions-and-hot-keys", "Partitions & hot keys", "partitions-and-hot-keys"),
-    ("consistency", "Consistency", "consistency"),
-    ("item-collections", "Item collections", "item-collections"),
-    ("compare", "Compare", "compare"),
+# The README's screenshots show what a new user sees: each page on an UNEDITED sample that teaches it
+# (the rate edit above stays in the autosave test, not in the pictures).
+# (sample, url path, title shown, screenshot file)
+PAGES = [
+    ("github_single_table", "", "Start", "start"),
+    ("github_single_table", "design", "Design", "design"),
+    ("github_single_table", "capacity-and-cost", "Capacity & cost", "capacity-and-cost"),
+    ("github_single_table", "item-collections", "Item collections", "item-collections"),
+    (SAMPLE, "partitions-and-hot-keys", "Partitions & hot keys", "partitions-and-hot-keys"),
+    (SAMPLE, "compare", "Compare", "compare"),  # against its write-sharded partner (the page's default B)
+    (GLOBAL_SAMPLE, "consistency", "Consistency", "consistency"),
 ]
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -135,8 +139,13 @@ def _dismiss_page_not_found(pg) -> None:
     """Close Streamlit's "Page not found" dialog if it shows.
 
     Known Streamlit behaviour (streamlit/streamlit#9992, #8860): the first browser load of a non-default
-    page after the server starts shows this dialog over the correct page (the server registers
-    st.navigation's pages only when the app first runs). The page underneath is the requested one.
+    page after the server starts shows this dialog over the correct page. Cause (Streamlit 1.67,
+    runtime/pages_manager.py and script_runner._mpa_v1): a `pages/` folder next to app.py sets the
+    process-wide PagesManager.uses_pages_directory, so the very first script run goes through the legacy
+    multipage router, which does not know our url_paths, sends "page not found" and runs app.py; app.py's
+    st.navigation then clears the flag and renders the requested page. Every later run, in any session,
+    is plain st.navigation. Only renaming the `pages/` folder avoids it (url_path naming cannot: a url_path
+    equal to the file stem would make that first run execute the page file without app.py).
     """
     dialog = pg.get_by_text("Page not found")
     if dialog.count():
@@ -217,31 +226,48 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     _title(pg, "Consistency")
     pg.wait_for_url(re.compile(rf"/consistency\?(.*&)?design={design_id}"))
 
-    # every page renders its own title, no exception box; screenshot each
+    # every page renders its own title, no exception box; screenshot each on an unedited sample
     shots = _screenshot_dir(tmp_path_factory)
     pg.set_viewport_size(SCREENSHOT_VIEWPORT)  # Streamlit scrolls inside its own container: a tall window shows more
-    for url_path, title, shot in PAGES:
-        pg.goto(f"{server.url}/{url_path}?design={design_id}")
-        _title(pg, title)
-        _wait_idle(pg)
-        pg.wait_for_load_state("networkidle")
-        pg.wait_for_timeout(SETTLE_MS)  # let charts and lazily drawn widgets paint
-        assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
+    for sample, url_path, title, shot in PAGES:
+        _open_sample(pg, server, design_id, sample)
+        _show(pg, server, design_id, url_path, title)
         pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
+        if shot == "capacity-and-cost":
+            pg.set_viewport_size(NARROW_VIEWPORT)
+            _show(pg, server, design_id, url_path, title)
+            pg.screenshot(path=str(shots / f"{shot}-900px.png"), full_page=True)
+            pg.set_viewport_size(SCREENSHOT_VIEWPORT)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
 
-    # global tables: MREC vs MRSC side by side (a second consistency screenshot, for the README)
+    # global tables: MREC vs MRSC side by side (the consistency page's last section, for the README)
+    section = pg.get_by_text("MRSC (multi-region strong)").first
+    section.wait_for()
+    section.scroll_into_view_if_needed()
+    pg.wait_for_timeout(SETTLE_MS)
+    pg.screenshot(path=str(shots / "consistency-global-tables.png"))
+
+
+def _open_sample(pg, server: Server, design_id: str, sample: str) -> None:
+    """Open a sample, unedited, from the Start page's gallery (it replaces the design under the same id)."""
     pg.goto(f"{server.url}/?design={design_id}")
     _title(pg, "Start")
     _wait_idle(pg)
-    pg.locator(f".st-key-open-sample-{GLOBAL_SAMPLE} button").click()
-    pg.get_by_text("Opened sample " + GLOBAL_SAMPLE).first.wait_for()
-    pg.goto(f"{server.url}/consistency?design={design_id}")
-    _title(pg, "Consistency")
-    pg.get_by_text("MRSC (multi-region strong)").first.wait_for()
+    from engine.io import load_sample
+
+    pg.locator(f".st-key-open-sample-{sample} button").click()
+    pg.get_by_role("heading", name=f"Open now: {load_sample(sample).name}").first.wait_for()
     _wait_idle(pg)
-    pg.wait_for_timeout(SETTLE_MS)
-    pg.screenshot(path=str(shots / "consistency-global-tables.png"), full_page=True)
+
+
+def _show(pg, server: Server, design_id: str, url_path: str, title: str) -> None:
+    """Load a page by its address and wait until it has rendered, charts included; no exception box."""
+    pg.goto(f"{server.url}/{url_path}?design={design_id}")
+    _title(pg, title)
+    _wait_idle(pg)
+    pg.wait_for_load_state("networkidle")
+    pg.wait_for_timeout(SETTLE_MS)  # let charts and lazily drawn widgets paint
+    assert pg.locator('[data-testid="stException"]').count() == 0, f"{title} shows an exception"
 
 
 def test_two_browser_sessions_are_isolated(server: Server, page) -> None:
