@@ -31,6 +31,7 @@ _EXPORTS = {
     "simulate_heat": "engine.heat",
     "HeatOptions": "engine.heat",
     "TrafficProfile": "engine.heat",
+    "HeatLimitError": "engine.heat",
     "analyze_consistency": "engine.consistency",
     "generate_items": "engine.samples",
     "validate_patterns": "engine.patterns",
