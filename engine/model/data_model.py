@@ -39,7 +39,11 @@ class Screen(Frozen):
 
 
 class DataModel(Frozen):
-    """A DynamoDB design: tables, entities and the access patterns the application needs."""
+    """A DynamoDB design: tables, entities and the access patterns the application needs.
+
+    Precedence: an access pattern's `key_distribution` overrides its entity's; the design's
+    `hours_per_month` overrides the price catalog's; a CLI flag overrides the design.
+    """
 
     name: Name
     """Design name."""
