@@ -64,9 +64,12 @@ if report is not None:
         c[0].metric("Read patterns", fmt.count(len(reads), "pattern"))
         c[1].metric("Highest stale-read risk", fmt.percent(worst.expected_stale_at_read_after_write, 2),
                     help=f"{worst.name}, read {fmt.ms(worst.read_after_write_ms)} after the write")
-        extra = sum(p.strong_read_extra_monthly_usd or 0 for p in reads if p.consistency == "eventual")
-        c[2].metric("Cost of making every eventual read strong", fmt.usd(extra),
-                    help="Sum over eventual reads that can be strong (GSI reads cannot).")
+        extra = sum(p.strong_read_extra_monthly_usd or 0 for p in reads
+                    if p.consistency == "eventual" and p.strong_read_helps)
+        c[2].metric("Strong reads where they help", fmt.usd(extra),
+                    help="Extra monthly cost of ConsistentRead=true on the eventual reads where it cuts the stale "
+                         "risk (GSI reads cannot be strong; a strong read does not see writes still replicating "
+                         "from another region).")
         if worst.expected_stale_at_read_after_write > 0:
             st.markdown(f"**Verdict:** *{worst.name}* is the read most likely to miss a write: about "
                         f"{fmt.percent(worst.expected_stale_at_read_after_write, 2)} of its reads, coming "
