@@ -168,7 +168,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
             lambda _: "", cmp.SAME_TRAFFIC_TOLERANCE, counts=False,
             unmarked="Different request rates (see the note above): neither is better, they do different work.")
     verdict("Monthly cost", a.monthly_usd, b.monthly_usd, fmt.usd,
-            lambda better: cmp.cost_reason(better, a.traffic, b.traffic), 1e-6, counts=same)
+            lambda better: cmp.cost_reason(better, a.traffic, b.traffic), 1e-6, counts=same,
+            unmarked=cmp.idle_reason(a.traffic, b.traffic))
     if not same:
         verdict("Cost per million requests", a.traffic.usd_per_million_requests, b.traffic.usd_per_million_requests,
                 lambda v: fmt.usd(v, per="million requests"),

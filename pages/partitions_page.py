@@ -9,7 +9,7 @@ from ui import format as fmt
 state.ensure_session()
 widgets.page_header("Partitions & hot keys", "How many partitions each table and index has and why, how close the "
                     "busiest partition and the hottest key come to the 3,000 RCU / 1,000 WCU per-partition limit, "
-                    "and what a traffic spike does over an hour.")
+                    "and what a traffic spike does over time.")
 
 DRIVERS = {"storage": "storage (10 GB per partition)", "throughput": "provisioned throughput",
            "warm_throughput": "on-demand warm throughput", "on_demand_peak": "on-demand previous peak"}
@@ -20,6 +20,15 @@ PROFILES = {"steady": "Steady at the average rate", "spike": "Spike", "diurnal":
 HORIZON_MINUTES = (10, 20, 30, 60)
 DEFAULT_HORIZON_MINUTES = 20
 CONTROL_WIDTH_PX = 180
+# Short headers so the table fits a laptop window; the tooltip says the rest.
+PARTITION_COLUMNS = {
+    "other drivers": st.column_config.TextColumn(help="Partitions each other driver alone would need", width="medium"),
+    "peak RCU/s": st.column_config.NumberColumn(help="Read units per second at the peak rate, whole table or index"),
+    "peak WCU/s": st.column_config.NumberColumn(help="Write units per second at the peak rate, whole table or index"),
+    "busiest (%)": st.column_config.NumberColumn(help="Share of the table's load on its busiest partition"),
+    "headroom (%)": st.column_config.NumberColumn(help="What the busiest partition has left of its 3,000 RCU / "
+                                                  "1,000 WCU per second at peak (negative: over the limit)"),
+}
 SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
@@ -46,17 +55,18 @@ if report is not None:
                    f"(`{busiest.target}`) uses {fmt.percent(1 - busiest.headroom, 0)} of it.",
                    icon=":material/check_circle:")
 
-    rows = [{
-        "table or index": t.target, "billing": t.billing.replace("_", "-"), "partitions": t.count,
+    rows = [{  # the numbers first: on a narrow screen the descriptive columns are the ones scrolled off
+        "table or index": t.target, "partitions": t.count,
+        "peak RCU/s": round(t.peak_read_units_per_second, 1),
+        "peak WCU/s": round(t.peak_write_units_per_second, 1),
+        "busiest (%)": round(100 * t.hottest_partition_share, 1),
+        "headroom (%)": round(100 * t.headroom, 1),
         "count set by": DRIVERS.get(t.driver, t.driver),
         "other drivers": ", ".join(f"{DRIVERS.get(k, k).split(' (')[0]}: {v}" for k, v in t.partitions_by_driver.items()
                                    if k != t.driver),
-        "read units/s (peak)": round(t.peak_read_units_per_second, 1),
-        "write units/s (peak)": round(t.peak_write_units_per_second, 1),
-        "busiest partition's share (%)": round(100 * t.hottest_partition_share, 1),
-        "headroom (%)": round(100 * t.headroom, 1),
+        "billing": t.billing.replace("_", "-"),
     } for t in report.targets]
-    st.dataframe(rows, hide_index=True, width="stretch", key="table.partitions")
+    st.dataframe(rows, hide_index=True, width="stretch", key="table.partitions", column_config=PARTITION_COLUMNS)
 
     if report.hot_keys:
         st.subheader("Hot keys")
@@ -142,10 +152,15 @@ def simulator() -> None:
                         key="chart.heatmap")
     with st.expander("Simulation assumptions"):
         for a in result.assumptions:
-            st.markdown(f"- {a}")
+            if a not in shared_assumptions:  # listed once, under the partition model
+                st.markdown(f"- {a}")
 
 
-if report is not None:
+shared_assumptions = set(report.assumptions) if report is not None else set()
+if report is not None and not model.access_patterns:
+    st.info("No access patterns yet, so nothing loads the partitions and there is no traffic to simulate. Add the "
+            "requests your application makes on the Design page.", icon=":material/info:")
+elif report is not None:
     simulator()
     with st.expander("Partition model assumptions"):
         for a in report.assumptions:

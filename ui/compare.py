@@ -55,6 +55,15 @@ def cost_reason(better: str, a: Traffic, b: Traffic) -> str:
             f"B {fmt.rate(b.requests_per_second)}): see the cost per million requests below.")
 
 
+def idle_reason(a: Traffic, b: Traffic) -> str | None:
+    """Why the monthly-cost row marks no winner: one design serves no requests (its bill is storage only)."""
+    idle = [label for label, t in (("A", a), ("B", b)) if t.requests_per_second == 0]
+    if len(idle) != 1:
+        return None
+    return (f"{idle[0]} serves no requests, so its smaller bill (storage only) says nothing about the design; add "
+            "its access patterns to compare.")
+
+
 def per_million_reason(better: str, a: Traffic, b: Traffic) -> str:
     """Why `better` wins the cost-per-million-requests row."""
     return (f"Each million requests costs {better} {fmt.usd(_per_million(better, a, b), per='')} against "

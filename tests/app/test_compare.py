@@ -78,3 +78,11 @@ def test_compare_page_names_both_rates_of_a_sharded_pair(open_app) -> None:
     warnings = [str(w.value) for w in at.main.warning]
     assert any("2,021 req/s" in w and "2,420 req/s" in w for w in warnings), warnings
     assert any("Cost per million requests" in str(m.value) for m in at.main.markdown)
+
+
+def test_a_design_without_traffic_does_not_win_on_cost() -> None:
+    """An empty design's bill is storage only: the cost row names that instead of marking it cheaper."""
+    idle, busy = cmp.Traffic(0.0, 0.0, HOURS), cmp.Traffic(46.1, 1059.0, HOURS)
+    assert "A serves no requests" in cmp.idle_reason(idle, busy)
+    assert cmp.idle_reason(busy, busy) is None
+    assert cmp.idle_reason(idle, idle) is None

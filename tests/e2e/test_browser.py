@@ -29,6 +29,8 @@ UI_TIMEOUT_MS = 30_000
 SAMPLE = "hot_enum_key"
 GLOBAL_SAMPLE = "global_game_state"
 SCREENSHOT_VIEWPORT = {"width": 1400, "height": 2000}
+GLOBAL_SECTION_VIEWPORT = {"width": 1400, "height": 4000}
+GLOBAL_SECTION_HEIGHT_PX = 1100
 NARROW_VIEWPORT = {"width": 900, "height": 2000}  # a laptop window split in two, or a tablet
 SETTLE_MS = 1500
 # The README's screenshots show what a new user sees: each page on an UNEDITED sample that teaches it
@@ -240,12 +242,16 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
             pg.set_viewport_size(SCREENSHOT_VIEWPORT)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
 
-    # global tables: MREC vs MRSC side by side (the consistency page's last section, for the README)
-    section = pg.get_by_text("MRSC (multi-region strong)").first
-    section.wait_for()
-    section.scroll_into_view_if_needed()
+    # global tables: MREC vs MRSC side by side (the consistency page's Global tables section, for the README)
+    pg.set_viewport_size(GLOBAL_SECTION_VIEWPORT)  # the whole page fits, so the section can be clipped out
     pg.wait_for_timeout(SETTLE_MS)
-    pg.screenshot(path=str(shots / "consistency-global-tables.png"))
+    heading = pg.get_by_role("heading", name="Global tables", exact=True).first
+    heading.wait_for()
+    box = heading.bounding_box()
+    left = max(0.0, box["x"] - 40)
+    pg.screenshot(path=str(shots / "consistency-global-tables.png"), full_page=True,
+                  clip={"x": left, "y": max(0.0, box["y"] - 20), "width": GLOBAL_SECTION_VIEWPORT["width"] - left,
+                        "height": GLOBAL_SECTION_HEIGHT_PX})
 
 
 def _open_sample(pg, server: Server, design_id: str, sample: str) -> None:
