@@ -50,6 +50,11 @@ if report is not None:
                  f"{fmt.percent(hottest.peak_partition_utilization, 0)} of one partition's limit at peak. One key "
                  "always lives in one partition, so adding capacity or partitions does not help: spread the key "
                  "(see the fix below).", icon=":material/local_fire_department:")
+    elif busiest is not None and busiest.headroom < 0:
+        st.warning(f"**Verdict:** the busiest partition of `{busiest.target}` needs "
+                   f"{fmt.percent(1 - busiest.headroom, 0)} of its limit at peak, although no single key is over. "
+                   "Many keys share that partition: DynamoDB splits it for heat only after minutes of sustained load, "
+                   "so expect throttling until then (see the problems and fixes below).", icon=":material/warning:")
     elif busiest is not None:
         st.success(f"**Verdict:** every partition stays under its limit at peak; the busiest "
                    f"(`{busiest.target}`) uses {fmt.percent(1 - busiest.headroom, 0)} of it.",
