@@ -94,6 +94,13 @@ def bench_sample(sample: str, repeats: int, times: dict[str, list[float]]) -> No
     for i in range(max(1, repeats // 2)):
         at.number_input(key="view.heat.multiplier").set_value(2.0 + 0.5 * (i + 1))
         times["partitions: change the traffic spike"].append(_timed(at))
+    if any(w.key == "view.heat.minutes" for w in at.selectbox):
+        # the simulator's horizon: the page's default (20 minutes) against a full hour, each with a spike not seen
+        # before (nothing cached)
+        for i, minutes in enumerate((60, 20)):
+            at.selectbox(key="view.heat.minutes").set_value(minutes)
+            at.number_input(key="view.heat.multiplier").set_value(7.0 + i)
+            times[f"partitions: new spike, {minutes} min simulated"].append(_timed(at))
     for page in ("design_page", "consistency_page", "collections_page", "compare_page", "start_page"):
         at.switch_page(f"pages/{page}.py").run()
         for _ in range(max(1, repeats // 2)):
