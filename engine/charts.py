@@ -7,6 +7,7 @@ as they are, so a number on a chart is the number in the CLI JSON.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ COLOR_MUTED = "#8a94a6"
 PALETTE = ("#2457a6", "#e07b00", "#2f8f5b", "#7a4fb5", "#c23b22", "#00838f", "#8d6e00", "#5d4037")
 FONT_SIZE = 13
 MAX_LABEL_CHARS = 42
+COMPARE_LABEL_LINE_CHARS = 40
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **kwargs: Any) -> go.Figure:
@@ -319,7 +321,9 @@ def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
 
 def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
     """Monthly cost of each design side by side, stacked by kind, each segment and total labelled."""
-    labels = [_short(label, 30) for label, _ in evaluations]
+    labels = ["<br>".join(textwrap.wrap(_short(label, 2 * COMPARE_LABEL_LINE_CHARS), COMPARE_LABEL_LINE_CHARS,
+                                         break_on_hyphens=False))
+              for label, _ in evaluations]  # design names on two lines rather than cut at 30 characters
     parts = [evaluation_cost_parts(ev) for _, ev in evaluations]
     fig = go.Figure()
     for kind, color in COST_COLORS.items():

@@ -102,7 +102,7 @@ if report is not None and report.patterns:
     if pv.error:
         st.error(f"This pattern could not be run: {pv.error}")
     for note in pv.notes:
-        st.caption(note)
+        st.caption(note[:1].upper() + note[1:])  # engine notes are clauses; shown alone they start a sentence
 elif report is not None:
     st.info("This design has no access patterns yet; type a request below, or add patterns on the Design page.")
 
