@@ -18,21 +18,21 @@ state.ensure_session()
 # Every page has an explicit url_path that differs from its file stem (ARCHITECTURE.md, Streamlit rules).
 NAV = {
     "Design": [
-        st.Page("pages/start_page.py", title="Start", icon=":material/home:", url_path="start", default=True),
-        st.Page("pages/design_page.py", title="Design", icon=":material/edit_note:", url_path="design"),
+        st.Page("views/start_page.py", title="Start", icon=":material/home:", url_path="start", default=True),
+        st.Page("views/design_page.py", title="Design", icon=":material/edit_note:", url_path="design"),
     ],
     "Consequences": [
-        st.Page("pages/capacity_page.py", title="Capacity & cost", icon=":material/payments:",
+        st.Page("views/capacity_page.py", title="Capacity & cost", icon=":material/payments:",
                 url_path="capacity-and-cost"),
-        st.Page("pages/partitions_page.py", title="Partitions & hot keys", icon=":material/local_fire_department:",
+        st.Page("views/partitions_page.py", title="Partitions & hot keys", icon=":material/local_fire_department:",
                 url_path="partitions-and-hot-keys"),
-        st.Page("pages/consistency_page.py", title="Consistency", icon=":material/schedule:",
+        st.Page("views/consistency_page.py", title="Consistency", icon=":material/schedule:",
                 url_path="consistency"),
-        st.Page("pages/collections_page.py", title="Item collections", icon=":material/table_rows:",
+        st.Page("views/collections_page.py", title="Item collections", icon=":material/table_rows:",
                 url_path="item-collections"),
     ],
     "Decide": [
-        st.Page("pages/compare_page.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page("views/compare_page.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     ],
 }
 

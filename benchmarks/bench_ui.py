@@ -72,7 +72,7 @@ def bench_sample(sample: str, repeats: int, times: dict[str, list[float]]) -> No
     """Rate edits (a new design: every engine result recomputed), first renders of the analysis pages after
     an edit (cold caches), heat-profile edits, warm page reruns."""
     at = _open(sample)
-    at.switch_page("pages/capacity_page.py").run()
+    at.switch_page("views/capacity_page.py").run()
     rate_keys = [n.key for n in at.number_input if n.key and n.key.startswith("w.rate.")]
     for i in range(repeats):
         if not rate_keys:
@@ -80,17 +80,17 @@ def bench_sample(sample: str, repeats: int, times: dict[str, list[float]]) -> No
         widget = at.number_input(key=rate_keys[i % len(rate_keys)])
         widget.set_value(float(widget.value) + 1.0 + i)
         times["capacity: change a rate"].append(_timed(at))
-    at.switch_page("pages/partitions_page.py").run()
+    at.switch_page("views/partitions_page.py").run()
     for page in ("partitions_page", "consistency_page", "collections_page"):
         # first render of an analysis page after the design changed: its engine results are not cached yet
-        at.switch_page("pages/capacity_page.py").run()
+        at.switch_page("views/capacity_page.py").run()
         widget = at.number_input(key=rate_keys[0]) if rate_keys else None
         if widget is None:
             break
         widget.set_value(float(widget.value) + 0.5).run()
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         times[f"{page.removesuffix('_page')}: first render after an edit"].append(_timed(at))
-    at.switch_page("pages/partitions_page.py").run()
+    at.switch_page("views/partitions_page.py").run()
     for i in range(max(1, repeats // 2)):
         at.number_input(key="view.heat.multiplier").set_value(2.0 + 0.5 * (i + 1))
         times["partitions: change the traffic spike"].append(_timed(at))
@@ -102,7 +102,7 @@ def bench_sample(sample: str, repeats: int, times: dict[str, list[float]]) -> No
             at.number_input(key="view.heat.multiplier").set_value(7.0 + i)
             times[f"partitions: new spike, {minutes} min simulated"].append(_timed(at))
     for page in ("design_page", "consistency_page", "collections_page", "compare_page", "start_page"):
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         for _ in range(max(1, repeats // 2)):
             times[f"{page.removesuffix('_page')}: rerun"].append(_timed(at))
 

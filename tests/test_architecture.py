@@ -1,7 +1,7 @@
-"""Import direction (ARCHITECTURE.md): pages -> ui -> engine; engine never imports streamlit.
+"""Import direction (ARCHITECTURE.md): views (page scripts) -> ui -> engine; engine never imports streamlit.
 
 engine/ may import only the standard library, pydantic, numpy, sortedcontainers, pyyaml (and
-plotly in engine/charts.py); ui/ never imports pages/; the CLI path stays light.
+plotly in engine/charts.py); ui/ never imports views/; the CLI path stays light.
 """
 
 from __future__ import annotations
@@ -50,15 +50,21 @@ def test_engine_imports_only_allowed_packages(path):
 @pytest.mark.parametrize("path", python_files("ui"), ids=lambda p: str(p.relative_to(ROOT)))
 def test_ui_never_imports_pages(path):
     for module in imports_of(path):
-        assert module.split(".")[0] != "pages", f"{path.relative_to(ROOT)} imports {module}: ui/ must not import pages/"
+        assert module.split(".")[0] != "views", f"{path.relative_to(ROOT)} imports {module}: ui/ must not import views/"
 
 
-@pytest.mark.parametrize("path", python_files("pages") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", python_files("views") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
 def test_pages_do_not_reach_past_ui_into_state(path):
     """Pages may use engine types, but never st.cache_data themselves (only ui/cache.py caches)."""
     text = path.read_text(encoding="utf-8")
     assert "st.cache_data" not in text and "st.cache_resource" not in text, \
         f"{path.relative_to(ROOT)} caches on its own; call the engine through ui/cache.py"
+
+
+def test_no_pages_folder():
+    """A folder named pages/ next to app.py switches Streamlit's legacy router on for the first run of a
+    server process, which shows 'Page not found' on deep links (see docs/ARCHITECTURE.md)."""
+    assert not (ROOT / "pages").exists()
 
 
 def test_no_helper_dump_modules():

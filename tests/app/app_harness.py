@@ -15,13 +15,13 @@ TIMEOUT_S = 60  # the 3 s default is too short on 2 shared cores (ARCHITECTURE.m
 
 # (file, title) of every page registered in app.py
 PAGES = [
-    ("pages/start_page.py", "Start"),
-    ("pages/design_page.py", "Design"),
-    ("pages/capacity_page.py", "Capacity & cost"),
-    ("pages/partitions_page.py", "Partitions & hot keys"),
-    ("pages/consistency_page.py", "Consistency"),
-    ("pages/collections_page.py", "Item collections"),
-    ("pages/compare_page.py", "Compare"),
+    ("views/start_page.py", "Start"),
+    ("views/design_page.py", "Design"),
+    ("views/capacity_page.py", "Capacity & cost"),
+    ("views/partitions_page.py", "Partitions & hot keys"),
+    ("views/consistency_page.py", "Consistency"),
+    ("views/collections_page.py", "Item collections"),
+    ("views/compare_page.py", "Compare"),
 ]
 
 # A number followed (or preceded, for $) by a unit the app uses.

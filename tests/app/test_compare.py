@@ -56,10 +56,10 @@ def test_same_traffic_at_scale_has_the_same_price_per_request(rps: float, usd: f
 def test_compare_page_shows_both_rates_when_a_was_edited(open_app) -> None:
     """The current design with a 4x rate against its own unedited sample: no 'same traffic' claim."""
     at = open_app("github_single_table")
-    at.switch_page("pages/capacity_page.py").run()
+    at.switch_page("views/capacity_page.py").run()
     rate = at.number_input(key="w.rate.repository and latest issues")
     rate.set_value(rate.value * 4 + 100).run()
-    at.switch_page("pages/compare_page.py").run()
+    at.switch_page("views/compare_page.py").run()
     at.selectbox(key="view.compare.b").select("sample:github_single_table").run()
     assert not at.exception
     texts = [str(m.value) for m in at.main.markdown] + [str(w.value) for w in at.main.warning]
@@ -73,7 +73,7 @@ def test_compare_page_names_both_rates_of_a_sharded_pair(open_app) -> None:
     """hot_enum_key (2,021 req/s) against its sharded partner (2,420 req/s: one query per shard): the rates
     differ, so the page names both and adds the cost per million requests."""
     at = open_app("hot_enum_key")
-    at.switch_page("pages/compare_page.py").run()  # B defaults to the partner hot_enum_key_sharded
+    at.switch_page("views/compare_page.py").run()  # B defaults to the partner hot_enum_key_sharded
     assert not at.exception
     warnings = [str(w.value) for w in at.main.warning]
     assert any("2,021 req/s" in w and "2,420 req/s" in w for w in warnings), warnings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app_harness import page_texts
 
-CONSISTENCY = "pages/consistency_page.py"
+CONSISTENCY = "views/consistency_page.py"
 
 
 def test_the_verdict_on_a_remote_write_read_recommends_home_region_writes_not_strong_reads(open_app) -> None:

@@ -7,8 +7,8 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-CAPACITY = "pages/capacity_page.py"
-DESIGN = "pages/design_page.py"
+CAPACITY = "views/capacity_page.py"
+DESIGN = "views/design_page.py"
 
 
 def _metric_usd(at: AppTest, label: str) -> float:
@@ -59,7 +59,7 @@ def test_adding_a_gsi_raises_the_write_cost(open_app) -> None:
 def test_hot_enum_key_shows_the_hot_key(open_app) -> None:
     """hot_enum_key's PENDING status key takes more than one partition's 1,000 WCU (DOMAIN.md §4, §6.6)."""
     at = open_app("hot_enum_key")
-    at.switch_page("pages/partitions_page.py").run()
+    at.switch_page("views/partitions_page.py").run()
     assert not at.exception
     hottest = next(m for m in at.main.metric if m.label == "Hottest key at peak")
     assert float(hottest.value.rstrip(" %").replace(",", "")) > 100
@@ -125,7 +125,7 @@ def test_an_invalid_pattern_edit_is_refused_next_to_the_form(open_app) -> None:
 
 def test_running_a_pattern_on_the_sandbox_shows_items_and_consumed_capacity(open_app) -> None:
     at = open_app("github_single_table")
-    at.switch_page("pages/collections_page.py").run()
+    at.switch_page("views/collections_page.py").run()
     _button(at, "Run on the sandbox").click().run()
     assert not at.exception
     assert any("returned" in s.value for s in at.main.success)
@@ -135,7 +135,7 @@ def test_running_a_pattern_on_the_sandbox_shows_items_and_consumed_capacity(open
 
 def test_global_tables_show_mrec_and_mrsc_side_by_side(open_app) -> None:
     at = open_app("global_game_state")
-    at.switch_page("pages/consistency_page.py").run()
+    at.switch_page("views/consistency_page.py").run()
     labels = [m.label for m in at.main.metric]
     assert "Writes lost to last-writer-wins" in labels  # MREC (consistency page, commit 53aae95)
     assert "Writes rejected as conflicts (retryable)" in labels
@@ -212,7 +212,7 @@ def test_making_a_read_strong_costs_more_and_removes_its_stale_risk(open_app) ->
     at = open_app("orders_simple_key")
     at.switch_page(CAPACITY).run()
     cost_before = _metric_usd(at, "Total cost per month")
-    at.switch_page("pages/consistency_page.py").run()
+    at.switch_page("views/consistency_page.py").run()
     at.button(key="strong.get order").click().run()
     assert not at.exception
     pattern = next(p for p in json.loads(at.session_state["wb_design_json"])["access_patterns"]
@@ -228,7 +228,7 @@ def test_a_partition_over_its_limit_is_never_called_under_it(open_app) -> None:
     """page_views' busiest partition peaks above 100 % of its 1,000 WCU although no single key does (DOMAIN.md §4):
     the verdict warns instead of saying every partition stays under its limit."""
     at = open_app("page_views")
-    at.switch_page("pages/partitions_page.py").run()
+    at.switch_page("views/partitions_page.py").run()
     assert not at.exception
     busiest = next(m.value for m in at.main.metric if m.label == "Busiest partition at peak")
     assert float(busiest.rstrip(" %").replace(",", "")) > 100

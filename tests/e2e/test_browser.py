@@ -137,22 +137,15 @@ def _title(pg, text: str) -> None:
     pg.get_by_role("heading", name=text, exact=True).first.wait_for()
 
 
-def _dismiss_page_not_found(pg) -> None:
-    """Close Streamlit's "Page not found" dialog if it shows.
+def _assert_no_page_not_found(pg) -> None:
+    """A deep link right after a server start must open the page without a "Page not found" dialog.
 
-    Known Streamlit behaviour (streamlit/streamlit#9992, #8860): the first browser load of a non-default
-    page after the server starts shows this dialog over the correct page. Cause (Streamlit 1.67,
-    runtime/pages_manager.py and script_runner._mpa_v1): a `pages/` folder next to app.py sets the
-    process-wide PagesManager.uses_pages_directory, so the very first script run goes through the legacy
-    multipage router, which does not know our url_paths, sends "page not found" and runs app.py; app.py's
-    st.navigation then clears the flag and renders the requested page. Every later run, in any session,
-    is plain st.navigation. Only renaming the `pages/` folder avoids it (url_path naming cannot: a url_path
-    equal to the file stem would make that first run execute the page file without app.py).
+    Streamlit (1.67, runtime/pages_manager.py) routes the first script run of a process through its
+    legacy folder-based multipage router when a folder literally named `pages/` sits next to app.py;
+    that router does not know our url_paths and shows "Page not found" over the right page
+    (streamlit/streamlit#9992, #8860). Our page scripts therefore live in `views/`.
     """
-    dialog = pg.get_by_text("Page not found")
-    if dialog.count():
-        pg.keyboard.press("Escape")
-        dialog.first.wait_for(state="hidden")
+    assert pg.get_by_text("Page not found").count() == 0, "Streamlit showed 'Page not found' on a deep link"
 
 
 def _total_cost(pg) -> str:
@@ -219,7 +212,7 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
     _title(pg, "Capacity & cost")
     _wait_idle(pg)
-    _dismiss_page_not_found(pg)
+    _assert_no_page_not_found(pg)
     assert float(_rate_input(pg).input_value()) == pytest.approx(new_rate)
     assert _total_cost(pg) == after
 

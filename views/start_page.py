@@ -33,11 +33,11 @@ with st.container(border=True):
     if cache.engine_available("evaluate"):
         ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
         if ev is not None:
-            attention += [(f, "pages/capacity_page.py", "Capacity & cost") for f in ev.findings]
+            attention += [(f, "views/capacity_page.py", "Capacity & cost") for f in ev.findings]
     if cache.engine_available("partitions"):
         report = widgets.call_engine("Partitions", lambda: cache.partition_report(state.design_json()))
         if report is not None:
-            attention += [(f, "pages/partitions_page.py", "Partitions & hot keys") for f in report.findings]
+            attention += [(f, "views/partitions_page.py", "Partitions & hot keys") for f in report.findings]
     serious = [a for a in attention if a[0].severity in ("error", "warning")]
     if serious:
         st.markdown(f"**Needs attention ({fmt.count(len(serious), 'finding')}):**")
