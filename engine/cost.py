@@ -240,11 +240,31 @@ def compare_table_classes(standard_monthly: float, standard_ia_monthly: float, s
     no reserved capacity); recommends the cheaper one."""
     share = standard_storage_usd / standard_throughput_usd if standard_throughput_usd > 0 else None
     recommended = STANDARD_IA if standard_ia_monthly < standard_monthly else STANDARD
-    ratio = f"storage is {share:.0%} of throughput cost" if share is not None else "no throughput cost"
+    if share is None:
+        ratio = "no throughput cost"
+    else:
+        ratio = f"storage is {'under 1%' if 0 < share < 0.005 else f'{share:.0%}'} of throughput cost"
     rule = "above" if share is None or share > IA_STORAGE_SHARE_THRESHOLD else "below"
+    difference = standard_ia_monthly - standard_monthly
+    change = (f"{usd_text(difference)} more" if difference > 0 else
+              f"{usd_text(-difference)} less" if difference < 0 else "the same")
     reason = (f"{ratio} ({rule} AWS's ~{IA_STORAGE_SHARE_THRESHOLD:.0%} rule of thumb); Standard-IA would cost "
-              f"{standard_ia_monthly - standard_monthly:+.2f} USD/month")
+              f"{change}")
     return TableClassComparison(standard_monthly, standard_ia_monthly, share, recommended, reason)
+
+
+SMALL_USD = 0.01  # below a cent, messages keep two significant digits instead of showing $0.00
+
+
+def usd_text(value: float, per: str | None = "month", signed: bool = False) -> str:
+    """Money for a person in a message: $13,323.63/month, -$4.10/month (signed: +$103.94/month), $0.0042/month.
+
+    Only message strings use it; figures in data fields stay unrounded floats.
+    """
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    amount = abs(value)
+    digits = f"{amount:.2g}" if 0 < amount < SMALL_USD else f"{amount:,.2f}"
+    return f"{sign}${digits}" + (f"/{per}" if per else "")
 
 
 def free_tier_split(demands: Iterable[float], allowance: float) -> list[float]:
@@ -264,5 +284,5 @@ __all__ = [
     "compare_table_classes", "free_tier_split", "on_demand_monthly_usd", "provisioned_monthly_usd",
     "home_write_units_per_second", "provisioned_with_reservation_usd", "replica_writes_monthly_usd", "reserved_units_bought",
     "replicated_write_monthly_usd", "reserved_break_even_utilization",
-    "reserved_monthly_usd", "seconds_per_month", "storage_monthly_usd",
+    "reserved_monthly_usd", "seconds_per_month", "storage_monthly_usd", "usd_text",
 ]

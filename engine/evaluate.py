@@ -30,6 +30,7 @@ from engine.cost import (
     provisioned_with_reservation_usd,
     replica_writes_monthly_usd,
     storage_monthly_usd,
+    usd_text,
 )
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
@@ -571,14 +572,14 @@ def _pattern_findings(model: Any, evaluation_patterns: tuple[PatternEvaluation, 
         if pattern.operation in ("Query", "Scan") and keep < OVER_READ_KEEP_SHARE and ev.read_units_per_request > 1:
             out.append(Finding(
                 "over-read", "warning", path,
-                f"'{pattern.name}' pays {ev.read_units_per_request:g} read units per request for items it reads, "
-                f"but keeps only {keep:.0%} of them (filters do not reduce the charge)",
+                f"'{pattern.name}' pays {_amount(ev.read_units_per_request)} read units per request for items it reads, "
+                f"but keeps only {_share(keep)} of them (filters do not reduce the charge)",
                 "add an index (or a key design) that selects only the wanted items, or project fewer attributes"))
         if pattern.operation == "Scan" and pattern.requests_per_second >= SCAN_WARNING_REQUESTS_PER_SECOND:
             out.append(Finding(
                 "frequent-scan", "warning", path,
-                f"'{pattern.name}' scans {pattern.requests_per_second:g} times per second at "
-                f"{ev.read_units_per_request:g} read units each",
+                f"'{pattern.name}' scans {_amount(pattern.requests_per_second)} times per second at "
+                f"{_amount(ev.read_units_per_request)} read units each",
                 "serve the request with a Query on a key or an index; keep Scans for rare batch jobs"))
         out += _write_findings(path, pattern, ev)
     return out
@@ -593,18 +594,34 @@ def _write_findings(path: str, pattern: Any, ev: PatternEvaluation) -> list[Find
     if index_units > table_units and index_units > 0:
         out.append(Finding(
             "gsi-write-amplification", "warning", path,
-            f"'{pattern.name}' writes {index_units:g} units to {len(ev.index_write_units_per_request)} index(es) "
-            f"for {table_units:g} on the table ({ev.write_units_per_request:g} per request)",
+            f"'{pattern.name}' writes {_amount(index_units)} units to {len(ev.index_write_units_per_request)} index(es) "
+            f"for {_amount(table_units)} on the table ({_amount(ev.write_units_per_request)} per request)",
             "project fewer attributes (KEYS_ONLY/INCLUDE), drop indexes no access pattern reads, or avoid "
             "changing index key attributes"))
     changed = getattr(pattern, "changed_attributes", ())
     if pattern.operation == "UpdateItem" and changed and len(changed) <= 2 and table_units >= LARGE_WRITE_UNITS:
         out.append(Finding(
             "large-item-small-update", "warning", path,
-            f"'{pattern.name}' changes {', '.join(changed)} but pays {table_units:g} write units: an update is "
+            f"'{pattern.name}' changes {', '.join(changed)} but pays {_amount(table_units)} write units: an update is "
             f"charged on the whole item",
             "move the often-changed attributes to a small item in the same item collection (vertical sharding)"))
     return out
+
+
+def _amount(value: float) -> str:
+    """A unit count or rate for a message: 8,100, 2.5, 0.33, 0.0042 (thousands separated, at most 2 decimals)."""
+    if value == int(value):
+        return f"{int(value):,}"
+    if abs(value) < 0.01:
+        return f"{value:.2g}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _share(value: float) -> str:
+    """A share for a message: 15%, and "under 1%" rather than a misleading 0% for a tiny non-zero share."""
+    return "under 1%" if 0 < value < 0.005 else f"{value:.0%}"
 
 
 def _size_findings(model: Any, entity_sizes: tuple[EntitySize, ...]) -> list[Finding]:
@@ -657,10 +674,10 @@ def _billing_findings(path: str, table: Any, ev: TableEvaluation) -> list[Findin
     if current <= 0 or other >= (1 - BILLING_SAVING_SHARE) * current:
         return []
     reserved = "" if bill.reserved_monthly_usd is None else (
-        f"; reserving the average capacity would cost {bill.reserved_monthly_usd:.2f}")
+        f"; reserving the average capacity would cost {usd_text(bill.reserved_monthly_usd)}")
     return [Finding(
         "billing-mode", "info", f"{path}.billing",
-        f"'{table.name}' pays {current:.2f} USD/month for throughput; {detail} would cost {other:.2f}{reserved} "
+        f"'{table.name}' pays {usd_text(current)} for throughput; {detail} would cost {usd_text(other)}{reserved} "
         f"(provisioned wins above {bill.write_break_even_utilization:.0%} average utilization)",
         f"consider {name} billing: steady load favours provisioned (and reserved), spiky or idle load on-demand")]
 

@@ -134,3 +134,31 @@ def test_cost_nonnegative_and_linear_in_rate(read: float, write: float, scale: f
     assert base >= 0
     assert on_demand_monthly_usd(Load(read * scale, write * scale), c, "STANDARD", HOURS) == pytest.approx(
         base * scale, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(("value", "kwargs", "text"), [
+    (13323.634, {}, "$13,323.63/month"),
+    (103.94, {"signed": True}, "+$103.94/month"),
+    (-4.1, {}, "-$4.10/month"),
+    (0.0042, {}, "$0.0042/month"),     # a fraction of a cent keeps two significant digits, not $0.00
+    (0.0, {}, "$0.00/month"),
+    (1234.5, {"per": None}, "$1,234.50"),
+])
+def test_money_in_messages_reads_like_money(value: float, kwargs: dict, text: str) -> None:
+    from engine.cost import usd_text
+
+    assert usd_text(value, **kwargs) == text
+
+
+@pytest.mark.parametrize(("standard", "ia", "words"), [
+    (1000.0, 1103.94, "Standard-IA would cost $103.94/month more"),
+    (20000.0, 6676.37, "Standard-IA would cost $13,323.63/month less"),
+])
+def test_table_class_reason_says_the_difference_in_dollars(standard: float, ia: float, words: str) -> None:
+    reason = compare_table_classes(standard, ia, 10.0, 900.0).reason
+    assert words in reason and "USD/month" not in reason
+
+
+def test_a_tiny_storage_share_is_not_shown_as_zero_percent() -> None:
+    assert "storage is under 1% of throughput cost" in compare_table_classes(100.0, 120.0, 0.01, 90.0).reason
+    assert "no throughput cost" in compare_table_classes(1.0, 0.8, 1.0, 0.0).reason

@@ -322,3 +322,20 @@ def test_transact_get_items_is_labelled_and_billed_transactional(declared: str) 
     assert tget.consistency == "transactional"
     assert tget.read_units_per_request == 3 * 2   # three items of <= 4 KB, 2 units each
     assert tget.monthly_usd == pytest.approx(6 * SECONDS * 0.125e-6)
+
+
+def test_finding_messages_write_money_and_large_numbers_for_people() -> None:
+    """Messages say "$1,234.56/month" and "12,500 read units", not "1234.56 USD/month"; data fields stay exact."""
+    import re
+
+    from engine.io import iter_samples
+
+    for name, model in iter_samples():
+        ev = evaluate(model)
+        texts = [f.message + " " + f.fix for f in ev.findings] + [t.table_class_comparison.reason for t in ev.tables]
+        for text in texts:
+            assert "USD/month" not in text, (name, text)
+            assert not re.search(r"(?<![\d,.$])\d{4,}", text), (name, text)   # 4+ digits need a thousands comma
+            assert " 0% of" not in text, (name, text)
+    bill = [f for f in evaluate(design(rps=400)).findings if f.rule_id == "billing-mode"]
+    assert bill and re.search(r"pays \$\d[\d,]*\.\d\d/month for throughput", bill[0].message)
