@@ -1,8 +1,11 @@
 """Consistency page: stale-read risk per read pattern, what strong reads cost, global-table conflicts, MREC vs MRSC."""
 
+import re
+
 import streamlit as st
 
 from engine import charts
+from engine.model.limits import MRSC_REGION_COUNT, MRSC_REGION_SETS
 from ui import cache, state, widgets
 from ui import format as fmt
 
@@ -22,6 +25,20 @@ EDITABLE = {  # field -> (label, unit)
     "unknown_round_trip_ms": ("Round trip to a region of unknown location", "ms"),
 }
 PATH_LABELS = {"table": "table", "lsi": "LSI", "gsi": "GSI", "replica_region": "replica in another region"}
+# Short headers so every column fits a 1,400 px window; the tooltip says the rest.
+READ_COLUMNS = {
+    "access pattern": st.column_config.TextColumn(help="The read access pattern"),
+    "reads from": st.column_config.TextColumn(help="Where the read is served: the table, an LSI, a GSI, or a replica "
+                                                   "in another region"),
+    "read": st.column_config.TextColumn(help="Read consistency: eventual, strong or transactional"),
+    "after write": st.column_config.TextColumn(help="Typical time between a write and this read (ms)"),
+    "stale": st.column_config.TextColumn(help="Chance a read made that long after the write returns the old value"),
+    "make strong": st.column_config.TextColumn(help="Extra monthly cost of ConsistentRead=true on this read (USD); "
+                                                    "GSI reads cannot be strong"),
+    "latency": st.column_config.TextColumn(help="Typical latency of one read (ms)"),
+    "strong helps": st.column_config.TextColumn(help="Whether a strong read would cut the stale risk (it does not "
+                                                     "wait for writes still replicating from another region)"),
+}
 
 model = state.current_model()
 design_json = state.design_json()
@@ -40,6 +57,72 @@ def _save_assumptions() -> None:
         return
     st.session_state.pop("wb_assumption_error", None)
     st.session_state[ASSUMPTIONS] = changed
+
+
+def _stale_text(share: float) -> str:
+    """Chance stale with two decimals: 25.07 %, < 0.01 % for tiny risks, 0 % for none."""
+    return "0 %" if share == 0 else fmt.percent(share, 2)
+
+
+def _make_strong_text(p) -> str:
+    """What ConsistentRead=true would add to this read's bill, or why it is not offered."""
+    if p.consistency == "strong":
+        return "n/a (already strong)"
+    if p.consistency == "transactional":
+        return "n/a (transactional)"
+    if not p.can_be_strong:
+        return "not possible (GSI)" if p.read_path == "gsi" else "not possible"
+    if p.strong_read_extra_monthly_usd is None:
+        return "—"
+    return "+" + fmt.usd(p.strong_read_extra_monthly_usd)
+
+
+def _region_list(regions) -> str:
+    names = list(regions)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _mrsc_region_advice(table) -> str | None:
+    """A plain sentence when the table's regions cannot form an MRSC global table (None when they can)."""
+    gt = table.global_table
+    members = list(gt.regions) + ([gt.witness_region] if gt.witness_region else [])
+    if len(set(members)) == MRSC_REGION_COUNT and any(set(members) <= s for s in MRSC_REGION_SETS.values()):
+        return None
+    sets = "; ".join(f"{name}: {_region_list(sorted(regions))}" for name, regions in MRSC_REGION_SETS.items())
+    home = model.region if model.region in members else members[0]
+    name, regions = max(MRSC_REGION_SETS.items(), key=lambda kv: (home in kv[1], len(kv[1] & set(members))))
+    keep = [r for r in members if r in regions]
+    add = [r for r in sorted(regions) if r not in keep][:MRSC_REGION_COUNT - len(keep)]
+    pick = (f"keep {_region_list(keep)} and add {_region_list(add)}" if keep and add
+            else f"use {_region_list(sorted(regions)[:MRSC_REGION_COUNT])}")
+    return (f"`{table.name}` has replicas in {_region_list(members)}, {len(set(members))} regions"
+            + (" from different region sets" if not any(set(members) <= s for s in MRSC_REGION_SETS.values()) else "")
+            + f". MRSC needs exactly three regions from one region set ({sets}); two replicas and a witness region "
+            f"count as three. To try MRSC here, {pick} (the {name} set).")
+
+
+def _other_mode_problems(table_name: str, problems) -> list[str]:
+    """Why the other global-table mode is not possible, in plain sentences (validation texts as a fallback)."""
+    table = model.table(table_name)
+    out = []
+    if table.global_table.mode == "MREC":
+        advice = _mrsc_region_advice(table)
+        if advice:
+            out.append(advice)
+        if table.ttl_attribute is not None:
+            out.append(f"It expires items with TTL (`{table.ttl_attribute}`), which MRSC does not support.")
+        if table.lsis:
+            out.append(f"It has local secondary indexes ({_region_list([i.name for i in table.lsis])}), which MRSC "
+                       "does not support.")
+    rest = [_without_path(p) for p in problems
+            if "MRSC needs exactly" not in p and "ttl_attribute" not in p and ".lsis" not in p]
+    out += [r[0].upper() + r[1:] + ("" if r.endswith(".") else ".") for r in rest if r]
+    return out or [_without_path(p) for p in problems]
+
+
+def _without_path(problem: str) -> str:
+    """A validation message without its leading field path ("tables[0].global_table: ...")."""
+    return re.sub(r"^[\w\[\].]+(?::\s|\s(?='))", "", problem)
 
 
 def _set_consistency(pattern_name: str, consistency: str) -> None:
@@ -85,16 +168,12 @@ if report is not None:
                    "reads missed a write made just before); a model, not a promise.")
         rows = [{
             "access pattern": p.name, "reads from": PATH_LABELS.get(p.read_path, p.read_path),
-            "consistency": p.consistency, "read after write (ms)": p.read_after_write_ms,
-            "chance stale (%)": round(100 * p.expected_stale_at_read_after_write, 4),
-            "make strong (+$/month)": (round(p.strong_read_extra_monthly_usd, 2)
-                                       if p.consistency == "eventual" and p.can_be_strong
-                                       and p.strong_read_extra_monthly_usd is not None else None),
-            "read latency (ms)": p.read_latency_ms,
-            "can be strong": "already" if p.consistency == "strong" else ("yes" if p.can_be_strong else "no"),
-            "strong read helps": {True: "yes", False: "no", None: "-"}[p.strong_read_helps],
+            "read": p.consistency, "after write": fmt.ms(p.read_after_write_ms),
+            "stale": _stale_text(p.expected_stale_at_read_after_write), "make strong": _make_strong_text(p),
+            "latency": fmt.ms(p.read_latency_ms),
+            "strong helps": {True: "yes", False: "no", None: "—"}[p.strong_read_helps],
         } for p in reads]
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.dataframe(rows, hide_index=True, width="stretch", key="table.reads", column_config=READ_COLUMNS)
         for p in reads:
             with st.expander(f"{p.name}: {fmt.percent(p.expected_stale_at_read_after_write, 2)} stale"):
                 st.markdown(f"**Guarantee:** {p.guarantee}")
@@ -134,7 +213,8 @@ if report is not None:
             with col.container(border=True):
                 st.markdown(f"**{label}**" + (" · current" if result is gt else " · what if"))
                 if result is None:
-                    st.warning("Not possible for this table as it is: " + " ".join(other[1]))
+                    st.warning("Not possible for this table as it is. "
+                               + " ".join(_other_mode_problems(gt.table, other[1])))
                     continue
                 worst_write = max(result.write_latency_ms.values()) if result.write_latency_ms else 0
                 pairs_help = (f"Distinct writes, each counted once (at most the writes per day). Overlapping write "

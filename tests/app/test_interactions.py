@@ -218,8 +218,8 @@ def test_making_a_read_strong_costs_more_and_removes_its_stale_risk(open_app) ->
     pattern = next(p for p in json.loads(at.session_state["wb_design_json"])["access_patterns"]
                    if p["name"] == "get order")
     assert pattern["consistency"] == "strong"
-    stale = _table_with(at, "chance stale (%)")
-    assert stale.loc[stale["access pattern"] == "get order", "chance stale (%)"].iloc[0] == 0
+    stale = _table_with(at, "stale")
+    assert stale.loc[stale["access pattern"] == "get order", "stale"].iloc[0] == "0 %"
     at.switch_page(CAPACITY).run()
     assert _metric_usd(at, "Total cost per month") > cost_before
 

@@ -1,0 +1,53 @@
+"""Consistency page for people: the MRSC "what if" explains the region rule in a sentence, the per-read table's
+numbers carry units at a readable precision, and "make strong" never shows a bare None (DOMAIN.md §5)."""
+
+from __future__ import annotations
+
+import re
+
+from app_harness import page_texts
+
+CONSISTENCY = "views/consistency_page.py"
+
+
+def _open(open_app, sample: str):
+    at = open_app(sample)
+    at.switch_page(CONSISTENCY).run()
+    assert not at.exception
+    return at
+
+
+def test_the_mrsc_what_if_names_the_regions_the_sets_and_a_choice(open_app) -> None:
+    # DG/multi-region-strong-consistency-gt.html: MRSC uses exactly 3 regions of one region set
+    at = _open(open_app, "global_game_state")
+    why = next(w.value for w in at.main.warning if "MRSC" in w.value)
+    assert "tables[" not in why and "global_table" not in why            # no validation path for a person
+    assert "us-east-1, eu-west-1 and ap-northeast-1" in why              # the regions the table has
+    assert "exactly three regions from one region set" in why
+    assert all(s in why for s in ("US: us-east-1, us-east-2 and us-west-2", "EU:", "AP:"))
+    assert "keep us-east-1 and add us-east-2 and us-west-2 (the US set)" in why
+
+
+def test_the_read_table_shows_units_sensible_precision_and_no_none(open_app) -> None:
+    at = _open(open_app, "global_game_state")
+    table = at.main.dataframe[0].value
+    assert list(table.columns) == ["access pattern", "reads from", "read", "after write", "stale", "make strong",
+                                   "latency", "strong helps"]
+    for cell in table["stale"]:
+        assert re.fullmatch(r"(0|< 0\.01|\d[\d,]*\.\d\d) %", cell), cell             # 2 decimals, never 4
+    for cell in (*table["after write"], *table["latency"]):
+        assert cell.endswith(" ms"), cell
+    strong = list(table["make strong"])
+    assert "None" not in strong and "nan" not in " ".join(strong)
+    assert all(c.startswith("+$") or c.startswith("n/a") or c.startswith("not possible") or c == "—"
+               for c in strong), strong
+    assert "n/a (already strong)" in strong                 # the sample's MRSC read is strong already
+
+
+def test_gsi_reads_say_they_cannot_be_strong(open_app) -> None:
+    # DG/GSI.html: GSI reads are eventually consistent only
+    at = _open(open_app, "team_users_gsi")
+    table = at.main.dataframe[0].value
+    gsi = table[table["reads from"] == "GSI"]
+    assert len(gsi) and set(gsi["make strong"]) == {"not possible (GSI)"}
+    assert not any("None" in t for t in page_texts(at))
