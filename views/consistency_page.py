@@ -175,7 +175,7 @@ if report is not None:
         } for p in reads]
         st.dataframe(rows, hide_index=True, width="stretch", key="table.reads", column_config=READ_COLUMNS)
         for p in reads:
-            with st.expander(f"{p.name}: {fmt.percent(p.expected_stale_at_read_after_write, 2)} stale"):
+            with st.expander(f"{p.name}: {_stale_text(p.expected_stale_at_read_after_write)} stale"):
                 st.markdown(f"**Guarantee:** {p.guarantee}")
                 if p.recommendation:
                     st.markdown(f"**What helps:** {p.recommendation}")
