@@ -93,8 +93,12 @@ def _mrsc_region_advice(table) -> str | None:
     name, regions = max(MRSC_REGION_SETS.items(), key=lambda kv: (home in kv[1], len(kv[1] & set(members))))
     keep = [r for r in members if r in regions]
     add = [r for r in sorted(regions) if r not in keep][:MRSC_REGION_COUNT - len(keep)]
-    pick = (f"keep {_region_list(keep)} and add {_region_list(add)}" if keep and add
-            else f"use {_region_list(sorted(regions)[:MRSC_REGION_COUNT])}")
+    if len(keep) > MRSC_REGION_COUNT:
+        pick = f"keep three of {_region_list(keep)}"
+    elif keep and add:
+        pick = f"keep {_region_list(keep)} and add {_region_list(add)}"
+    else:
+        pick = f"use {_region_list(sorted(regions)[:MRSC_REGION_COUNT])}"
     return (f"`{table.name}` has replicas in {_region_list(members)}, {len(set(members))} regions"
             + (" from different region sets" if not any(set(members) <= s for s in MRSC_REGION_SETS.values()) else "")
             + f". MRSC needs exactly three regions from one region set ({sets}); two replicas and a witness region "

@@ -51,3 +51,25 @@ def test_gsi_reads_say_they_cannot_be_strong(open_app) -> None:
     gsi = table[table["reads from"] == "GSI"]
     assert len(gsi) and set(gsi["make strong"]) == {"not possible (GSI)"}
     assert not any("None" in t for t in page_texts(at))
+
+
+
+def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(open_app) -> None:
+    """Four replicas, two of them in the US set: keep those two and add the third US region (DOMAIN.md §5)."""
+    from app_harness import store_sample
+
+    from engine.io import design_data, dump_model, load_sample
+    from engine.model import parse_model
+    from ui import store
+
+    data = design_data(load_sample("global_game_state"))
+    data.pop("format_version")
+    data["tables"][0]["global_table"]["regions"] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
+    design_id = store_sample("global_game_state", "mrscfourregions")
+    store.save(store.DesignRecord(design_id=design_id, design_json=dump_model(parse_model(data), "json")))
+    at = open_app(design_id=design_id)
+    at.switch_page(CONSISTENCY).run()
+    assert not at.exception
+    why = next(w.value for w in at.main.warning if "MRSC" in w.value)
+    assert "us-east-1, us-west-2, eu-west-1 and ap-northeast-1, 4 regions from different region sets" in why
+    assert "keep us-east-1 and us-west-2 and add us-east-2 (the US set)" in why
