@@ -163,6 +163,15 @@ def assumption_docs() -> dict[str, str]:
 # Lag distributions and their calibration
 # ---------------------------------------------------------------------------------------------
 
+
+def risk_text(share: float) -> str:
+    """A stale-read share for people: two decimals, '< 0.01%' for tiny non-zero risks, '0%' for none."""
+    if share <= 0:
+        return "0%"
+    if share < 0.0001:
+        return "< 0.01%"
+    return f"{share:.2%}"
+
 @dataclass(frozen=True)
 class LagDistribution:
     """A lag: 0 with the remaining probability, else exponential component i (weight, mean ms)."""
@@ -466,7 +475,7 @@ class StaleRemedy:
         if self.stale_after is None:
             return f"{self.action}{cost}: {self.detail}"
         effect = "stale risk" if self.helps else "barely changes the stale risk,"
-        return f"{self.action}{cost}: {effect} {stale_now:.3%} -> {self.stale_after:.3%}; {self.detail}"
+        return f"{self.action}{cost}: {effect} {risk_text(stale_now)} -> {risk_text(self.stale_after)}; {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -1030,7 +1039,8 @@ def recommend(stale_now: float, remedies: Sequence[StaleRemedy], strong_helps: b
     lead = ""
     strong = next((r for r in remedies if r.kind == "strong_read"), None)
     if strong is not None and strong_helps is False:
-        lead = f"ConsistentRead=true would barely help ({stale_now:.3%} -> {strong.stale_after:.3%}): {strong.detail}. "
+        lead = (f"ConsistentRead=true would barely help ({risk_text(stale_now)} -> {risk_text(strong.stale_after)}): "
+                f"{strong.detail}. ")
     if good:
         return lead + good[0].sentence(stale_now) + "."
     tolerate = next((r for r in remedies if r.kind == "version_check"), None)
