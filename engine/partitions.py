@@ -13,6 +13,9 @@ Rules (DOMAIN.md §4, DG/burst-adaptive-capacity.html, DG/warm-throughput*.html)
 Per-pattern capacity comes from `engine.evaluate.evaluate(model)` (its arms give read/write
 units per request per target "<table>" or "<table>#<index>"); key popularity from
 `engine.keyspace`. Large key spaces are handled as arrays of ranks: only the top keys are labelled.
+A uniform space's per-partition load comes from its key count per partition (`repeated_sums`),
+and its hot keys from the first ranks of its flat tail (`head_ranks`): bit for bit what a pass
+over every key gives, without one per key (the Partitions page renders within 300 ms).
 """
 
 from __future__ import annotations
@@ -114,6 +117,11 @@ class ArmLoad:
     """Share of the arm's requests per key rank, aligned with `space` (sums to 1 unless the space
     is bigger than MAX_RANKS_PER_SPACE: the rest is spread evenly over the partitions)."""
     hot_labels: tuple[str, ...] = ()
+    constant_from: int | None = None
+    """First rank from which every share equals the last one (0: uniform; None: not yet known).
+    Lets the layout treat the flat tail of a space in closed form instead of rank by rank."""
+    shares_total: float | None = None
+    """`shares.sum()` (None: not yet known)."""
 
     @property
     def units_per_second(self) -> float:
@@ -145,6 +153,10 @@ class TargetLoad:
     arms: tuple[ArmLoad, ...]
     key_partitions: dict[int, np.ndarray] = field(default_factory=dict)
     """id(space) -> partition of each rank (built for this target's partition count)."""
+    key_counts: dict[int, np.ndarray] = field(default_factory=dict)
+    """id(space) -> ranks of the space per partition (filled on first use by `space_key_counts`)."""
+    uniform_units: dict[tuple[int, float], np.ndarray] = field(default_factory=dict)
+    """(id(space), units/s per key) -> units/s per partition of a uniform space (read-only arrays)."""
 
     @property
     def spaces(self) -> tuple[KeySpace, ...]:
@@ -328,28 +340,60 @@ def template_seed(target: str, template: str) -> int:
 
 
 def rank_hash_unit(ranks: np.ndarray, seed: int) -> np.ndarray:
-    """Vectorized splitmix64 of (rank + seed) -> uniform floats in [0, 1) (a stand-in hash)."""
-    z = ranks.astype(np.uint64) + np.uint64(seed)
-    z = z * np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(11)).astype(np.float64) / 2.0**53
+    """Vectorized splitmix64 of (rank + seed) -> uniform floats in [0, 1) (a stand-in hash).
+
+    Computed in place on one working array (millions of ranks per call): the same bits as the
+    textbook `z = (z ^ (z >> 30)) * C1 ...` form without its temporary arrays.
+    """
+    units = _splitmix64_units_unscaled(ranks.astype(np.uint64), seed)  # on a copy: `ranks` stays as it was
+    units /= 2.0**53
+    return units
 
 
-def units_to_partitions(units: np.ndarray, partitions: int) -> np.ndarray:
-    """Hash-range placement: partition i owns [i/P, (i+1)/P) of the hash space."""
-    return np.minimum((units * partitions).astype(np.int64), partitions - 1)
+def _splitmix64_units_unscaled(z: np.ndarray, seed: int) -> np.ndarray:
+    """The top 53 bits of splitmix64(rank + seed) of the uint64 ranks in `z`, as floats (z is overwritten)."""
+    z += np.uint64(seed)
+    z *= np.uint64(0x9E3779B97F4A7C15)
+    shifted = np.empty_like(z)
+    for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB), (31, None)):
+        np.right_shift(z, np.uint64(shift), out=shifted)
+        z ^= shifted
+        if multiplier is not None:
+            z *= np.uint64(multiplier)
+    z >>= np.uint64(11)
+    return z.astype(np.float64)
+
+
+def _splitmix64_partitions(z: np.ndarray, seed: int, partitions: int) -> np.ndarray:
+    """units_to_partitions(rank_hash_unit(z, seed), partitions), overwriting `z`, in one pass less.
+
+    (m / 2^53) * P equals m * (P / 2^53) bit for bit: m / 2^53 is exact and P / 2^53 is exact (P
+    and m are integers below 2^53), so both round the same real number m * P / 2^53 once.
+    """
+    units = _splitmix64_units_unscaled(z, seed)
+    units *= partitions / 2.0**53
+    placed = units.astype(np.int64)
+    return np.minimum(placed, partitions - 1, out=placed)
+
+
+def units_to_partitions(units: np.ndarray, partitions: int, overwrite: bool = False) -> np.ndarray:
+    """Hash-range placement: partition i owns [i/P, (i+1)/P) of the hash space.
+
+    `overwrite`: scale `units` in place (the caller's scratch array) instead of a copy.
+    """
+    scaled = np.multiply(units, partitions, out=units if overwrite else None)
+    placed = scaled.astype(np.int64)
+    return np.minimum(placed, partitions - 1, out=placed)
 
 
 def space_partitions(space: KeySpace, partitions: int) -> np.ndarray:
     """Partition of every rank of a key space."""
-    if space.key_count <= LABEL_HASH_MAX_KEYS:
-        labels = key_labels(space.entity, space.template)
-        units = np.fromiter((label_hash_unit(s) for s in labels), dtype=np.float64, count=len(labels))
-    else:
-        units = rank_hash_unit(np.arange(space.ranks, dtype=np.uint64), template_seed(space.target, space.template))
-    return units_to_partitions(units, partitions)
+    if space.key_count > LABEL_HASH_MAX_KEYS:
+        return _splitmix64_partitions(np.arange(space.ranks, dtype=np.uint64),
+                                      template_seed(space.target, space.template), partitions)
+    labels = key_labels(space.entity, space.template)
+    units = np.fromiter((label_hash_unit(s) for s in labels), dtype=np.float64, count=len(labels))
+    return units_to_partitions(units, partitions, overwrite=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,14 +560,24 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
             if space is not None:
                 space = spaces.setdefault((target, space.template, space.key_count), space)
             if space is not None and (id(space), dist) not in popular:
-                popular[(id(space), dist)] = _shares(dist, space)  # arms of one space share one array
-            shares, hot = popular[(id(space), dist)] if space is not None else (None, ())
+                shares, hot = _shares(dist, space)  # arms of one space share one array
+                popular[(id(space), dist)] = shares, hot, constant_tail_start(shares), float(shares.sum())
+            shares, hot, flat_from, total = popular[(id(space), dist)] if space is not None else (None, (), None, None)
             arms.append(ArmLoad(
                 pattern=pattern.name, target=target, channel=channel, units_per_request=float(units),
                 requests_per_second=float(pe.requests_per_second),
                 peak_requests_per_second=float(max(pe.peak_requests_per_second, pe.requests_per_second)),
-                space=space, shares=shares, hot_labels=hot))
+                space=space, shares=shares, hot_labels=hot, constant_from=flat_from, shares_total=total))
     return arms, notes
+
+
+def constant_tail_start(values: np.ndarray) -> int:
+    """The first index from which every value equals the last (0: all equal; len - 1: no flat tail)."""
+    if values.size == 0:
+        return 0
+    differs = values[::-1] != values[-1]
+    last_different = values.size - 1 - int(np.argmax(differs))
+    return last_different + 1 if differs[values.size - 1 - last_different] else 0
 
 
 def _arm_space(model, pattern, table: Table, target: str, index: str | None, is_gsi: bool,
@@ -600,9 +654,56 @@ def arm_partition_units(arm: ArmLoad, target: TargetLoad, per_second: float) -> 
     p = target.partitions
     if arm.space is None:
         return np.full(p, per_second / p)
-    placed = np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * per_second, minlength=p)
-    tail = max(0.0, 1.0 - float(arm.shares.sum()))
+    if _constant_from(arm) == 0 and arm.shares.size:
+        placed = _uniform_partition_units(target, arm.space, float(arm.shares[0] * per_second))
+    else:
+        placed = np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * per_second, minlength=p)
+    tail = max(0.0, 1.0 - _shares_total(arm))
     return placed + tail * per_second / p if tail > 1e-12 else placed
+
+
+def repeated_sums(counts: np.ndarray, weight: float) -> np.ndarray:
+    """`weight` added to 0.0 counts[i] times, one addition after another, for every i.
+
+    Bit for bit what np.bincount(key_partitions, weights=np.full(n, weight)) accumulates (it adds
+    a bin's weights in input order), at the cost of one cumulative sum over the largest count
+    instead of a pass over every key: the layout of a uniform space of millions of keys.
+    """
+    sums = np.zeros(counts.size)
+    largest = int(counts.max()) if counts.size else 0
+    if largest:
+        running = np.cumsum(np.full(largest, weight))  # sequential: running[k - 1] = k additions
+        used = counts > 0
+        sums[used] = running[counts[used] - 1]
+    return sums
+
+
+def _uniform_partition_units(target: TargetLoad, space: KeySpace, units_per_key: float) -> np.ndarray:
+    """Per-partition units/s of a space whose every key takes `units_per_key` (shared by equal arms)."""
+    memo_key = (id(space), units_per_key)
+    placed = target.uniform_units.get(memo_key)
+    if placed is None:
+        placed = repeated_sums(space_key_counts(target, space), units_per_key)
+        placed.setflags(write=False)
+        target.uniform_units[memo_key] = placed
+    return placed
+
+
+def space_key_counts(target: TargetLoad, space: KeySpace) -> np.ndarray:
+    """Modelled ranks of a space per partition of the target (computed once per target)."""
+    counts = target.key_counts.get(id(space))
+    if counts is None:
+        counts = np.bincount(target.key_partitions[id(space)], minlength=target.partitions)
+        target.key_counts[id(space)] = counts
+    return counts
+
+
+def _constant_from(arm: ArmLoad) -> int:
+    return arm.constant_from if arm.constant_from is not None else constant_tail_start(arm.shares)
+
+
+def _shares_total(arm: ArmLoad) -> float:
+    return arm.shares_total if arm.shares_total is not None else float(arm.shares.sum())
 
 
 def partition_units(target: TargetLoad, peak: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -615,15 +716,24 @@ def partition_units(target: TargetLoad, peak: bool) -> tuple[np.ndarray, np.ndar
     return read, write
 
 
-def space_key_units(target: TargetLoad, space: KeySpace, peak: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(read, write) units/s of every key of a space, summed over the arms using it."""
-    read = np.zeros(space.ranks)
-    write = np.zeros(space.ranks)
+def space_key_units(target: TargetLoad, space: KeySpace, peak: bool,
+                    ranks: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(read, write) units/s of the first `ranks` keys of a space (default all), summed over its arms."""
+    n = space.ranks if ranks is None else min(ranks, space.ranks)
+    read = np.zeros(n)
+    write = np.zeros(n)
     for arm in target.arms:
         if arm.space is space:
             rate = arm.peak_units_per_second if peak else arm.units_per_second
-            (read if arm.channel == "read" else write)[:] += arm.shares * rate
+            (read if arm.channel == "read" else write)[:] += arm.shares[:n] * rate
     return read, write
+
+
+def head_ranks(target: TargetLoad, space: KeySpace, top_n: int) -> int:
+    """Ranks that can hold a space's top_n keys: past every arm's flat tail start, keys tie with
+    the lower ranks before them, which `top_ranks` prefers, so top_n ranks of the tail suffice."""
+    flat_from = max((_constant_from(a) for a in target.arms if a.space is space), default=0)
+    return min(space.ranks, flat_from + max(top_n, 1))
 
 
 def utilization(read_units: np.ndarray | float, write_units: np.ndarray | float):
@@ -634,8 +744,9 @@ def utilization(read_units: np.ndarray | float, write_units: np.ndarray | float)
 def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
     keys: list[HotKey] = []
     for space in target.spaces:
-        read, write = space_key_units(target, space, peak=False)
-        peak_r, peak_w = space_key_units(target, space, peak=True)
+        ranks = head_ranks(target, space, top_n)
+        read, write = space_key_units(target, space, peak=False, ranks=ranks)
+        peak_r, peak_w = space_key_units(target, space, peak=True, ranks=ranks)
         ctu = CTU_WRITE_WEIGHT * write + read
         top = top_ranks(ctu, top_n)
         hot = _hot_labels(target, space)
@@ -680,7 +791,7 @@ def layout_of(target: TargetLoad, top_n: int = DEFAULT_TOP_KEYS) -> TargetLayout
     peak_u = utilization(peak_r, peak_w)
     key_counts = np.zeros(target.partitions, dtype=np.int64)
     for space in target.spaces:
-        key_counts += np.bincount(target.key_partitions[id(space)], minlength=target.partitions)
+        key_counts += space_key_counts(target, space)
         key_counts += (space.key_count - space.ranks) // target.partitions  # the unmodelled tail, spread
     order = np.argsort(-peak_u, kind="stable")[:top_n]
     hottest = tuple(PartitionLoad(

@@ -17,13 +17,22 @@ from engine.model import parse_model
 from engine.partitions import (
     CTU_WRITE_WEIGHT,
     analyze_partitions,
+    build_targets,
+    constant_tail_start,
     label_hash_unit,
+    layout_of,
     partition_count,
     rank_hash_unit,
+    repeated_sums,
     shards_needed,
+    space_key_units,
+    space_partitions,
     storage_partitions,
+    template_seed,
     throughput_partitions,
     top_ranks,
+    units_to_partitions,
+    utilization,
     warm_partitions,
 )
 
@@ -341,3 +350,124 @@ def test_an_index_key_without_described_values_is_an_info_finding():
     finding = next(f for f in report.findings if f.rule_id == "partitions.unknown_key_values")
     assert finding.severity == "info" and "'v'" in finding.message and "5000" in finding.message
     assert report.target("Tbl#ByV").hot_keys[0].write_units_per_second == pytest.approx(10 / 5000)
+
+
+# --- fast paths: the layout of flat (uniform) key spaces in closed form, bit for bit ------------
+# The report treats keys whose shares are all equal without a pass over every key (issue:
+# Partitions page under 300 ms). These tests rebuild the layout rank by rank, the definition
+# the module documents, and demand the same numbers to the last bit.
+
+def reference_layout(target, top_n: int = 10) -> dict:
+    """Per-partition and top-key load computed rank by rank with np.bincount over every key."""
+    def units(peak: bool) -> tuple[np.ndarray, np.ndarray]:
+        read, write = np.zeros(target.partitions), np.zeros(target.partitions)
+        for arm in target.arms:
+            rate = arm.peak_units_per_second if peak else arm.units_per_second
+            if arm.space is None:
+                placed = np.full(target.partitions, rate / target.partitions)
+            else:
+                placed = np.bincount(target.key_partitions[id(arm.space)], weights=arm.shares * rate,
+                                     minlength=target.partitions)
+                tail = max(0.0, 1.0 - float(arm.shares.sum()))
+                placed = placed + tail * rate / target.partitions if tail > 1e-12 else placed
+            (read if arm.channel == "read" else write)[:] += placed
+        return read, write
+
+    read, write = units(False)
+    peak_u = utilization(*units(True))
+    counts = sum((np.bincount(target.key_partitions[id(s)], minlength=target.partitions)
+                  + (s.key_count - s.ranks) // target.partitions for s in target.spaces),
+                 np.zeros(target.partitions, dtype=np.int64))
+    order = np.argsort(-peak_u, kind="stable")[:top_n]
+    keys = []
+    for space in target.spaces:
+        key_read, key_write = space_key_units(target, space, peak=False)  # every rank
+        ctu = CTU_WRITE_WEIGHT * key_write + key_read
+        hot = next((a.hot_labels for a in target.arms if a.space is space and a.hot_labels), ())
+        keys += [(float(ctu[r]), space.template, space.label(int(r), hot), float(key_read[r]), float(key_write[r]))
+                 for r in top_ranks(ctu, top_n)]
+    return {"partitions": [(int(p), float(read[p]), float(write[p]), float(peak_u[p]), int(counts[p])) for p in order],
+            "read": float(read.sum()), "write": float(write.sum()),
+            "keys": sorted(keys, key=lambda k: -k[0])[:top_n]}
+
+
+def fast_layout(target, top_n: int = 10) -> dict:
+    layout = layout_of(target, top_n)
+    return {"partitions": [(p.partition, p.read_units_per_second, p.write_units_per_second, p.peak_utilization,
+                            p.key_count) for p in layout.hottest_partitions],
+            "read": layout.read_units_per_second, "write": layout.write_units_per_second,
+            "keys": [(k.consumed_throughput_units_per_second, k.template, k.key,
+                      k.read_units_per_second, k.write_units_per_second) for k in layout.hot_keys]}
+
+
+def assert_layouts_match_rank_by_rank(model) -> None:
+    targets, _ = build_targets(model, evaluate(model))
+    for target in targets:
+        assert fast_layout(target) == reference_layout(target), target.target
+
+
+HOT_A_AND_B = {"kind": "hot_keys", "keys": [{"key": "I#id-000000", "share": 0.3}, {"key": "I#id-000001", "share": 0.1}]}
+
+
+@pytest.mark.parametrize("distribution", [None, {"kind": "uniform"}, {"kind": "zipf", "exponent": 1.0},
+                                          {"kind": "zipf", "exponent": 2.5}, HOT_A_AND_B])
+@pytest.mark.parametrize("billing", [None, {"mode": "provisioned", "read_capacity_units": 40_000,
+                                            "write_capacity_units": 9_000}])
+def test_the_layout_equals_the_rank_by_rank_definition(distribution, billing):
+    # 60,000 keys: above LABEL_HASH_MAX_KEYS (hashed by rank), a read and a write arm, a Scan arm.
+    patterns = [put(300, distribution=distribution, peak=900),
+                {"name": "get", "operation": "GetItem", "table": "Tbl", "entities": ["E"],
+                 "key_condition": {"partition_key": "I#{id}"}, "requests_per_second": 2000},
+                {"name": "scan", "operation": "Scan", "table": "Tbl", "entities": ["E"], "requests_per_second": 0.5}]
+    assert_layouts_match_rank_by_rank(design(item_count=60_000, billing=billing, patterns=patterns))
+
+
+def test_a_uniform_space_beyond_the_modelled_ranks_equals_the_definition():
+    # 3,000,000 keys: the top MAX_RANKS_PER_SPACE one by one, the rest spread evenly.
+    model = design(item_count=3_000_000, patterns=[put(500), put(80, name="hot", distribution=HOT_A_AND_B)])
+    assert_layouts_match_rank_by_rank(model)
+
+
+@pytest.mark.parametrize("name", ["global_game_state", "orders_simple_key", "crm_complex_filtering",
+                                  "team_users_gsi", "hot_enum_key"])
+def test_sample_layouts_equal_the_definition(name):
+    assert_layouts_match_rank_by_rank(load_model_or_sample(name))
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(0, 5000), min_size=1, max_size=12),
+       weight=st.floats(1e-12, 1e6, allow_nan=False, allow_infinity=False))
+def test_repeated_sums_are_what_bincount_accumulates(counts, weight):
+    keys = np.repeat(np.arange(len(counts)), counts)
+    np.random.default_rng(0).shuffle(keys)
+    expected = np.bincount(keys, weights=np.full(keys.size, weight), minlength=len(counts))
+    assert np.array_equal(repeated_sums(np.array(counts), weight), expected)  # bit for bit
+
+
+@settings(max_examples=60, deadline=None)
+@given(head=st.lists(st.sampled_from([0.5, 0.25, 0.125]), max_size=6), flat=st.integers(0, 6))
+def test_constant_tail_start_is_where_the_last_value_starts_repeating(head, flat):
+    values = np.array(head + [0.125] * flat)
+    start = constant_tail_start(values)
+    assert np.all(values[start:] == values[-1]) if values.size else start == 0
+    assert start == 0 or values[start - 1] != values[-1]
+
+
+def test_rank_hash_is_the_textbook_splitmix64_and_leaves_its_input_alone():
+    ranks = np.arange(10_000, dtype=np.uint64)
+    seed = 0x0123456789ABCDEF
+    z = ranks + np.uint64(seed)
+    z = z * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z = z ^ (z >> np.uint64(31))
+    textbook = (z >> np.uint64(11)).astype(np.float64) / 2.0**53
+    assert np.array_equal(rank_hash_unit(ranks, seed), textbook)
+    assert np.array_equal(ranks, np.arange(10_000, dtype=np.uint64))
+
+    model = design(item_count=10_000)
+    target = build_targets(model, evaluate(model))[0][0]
+    space = target.spaces[0]
+    for partitions in (1, 3, 7, 1000):
+        expected = units_to_partitions(rank_hash_unit(ranks, template_seed(space.target, space.template)), partitions)
+        assert np.array_equal(space_partitions(space, partitions), expected)
