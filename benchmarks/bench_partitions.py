@@ -5,7 +5,7 @@ For each sample design prints the best-of-N wall time of `analyze_partitions(mod
 to two baselines measured in the same run over the same number of keys (every rank the report
 models, summed over its tables and GSIs):
 - bare: one np.bincount of that many precomputed partition numbers;
-- floor: hashing that many ranks to partitions (splitmix64) plus that bincount, which the report
+- floor: hashing that many ranks to partitions (rank_partitions) plus that bincount, which the report
   cannot avoid: a partition's key count follows from where the hash puts each key.
 Goal (issue: Partitions page, 300 ms per interaction p95): under 50 ms on global_game_state.
 
@@ -28,7 +28,7 @@ import numpy as np
 
 from engine.evaluate import evaluate
 from engine.io import load_model_or_sample, sample_names
-from engine.partitions import analyze_partitions, build_targets, rank_hash_unit, units_to_partitions
+from engine.partitions import analyze_partitions, build_targets, rank_partitions
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE_PARTITIONS = 4
@@ -55,7 +55,7 @@ def bare_pass(key_partition: np.ndarray) -> None:
 
 
 def floor_pass(keys: int) -> None:
-    placed = units_to_partitions(rank_hash_unit(np.arange(keys, dtype=np.uint64), seed=2024), BASELINE_PARTITIONS)
+    placed = rank_partitions(keys, seed=2024, partitions=BASELINE_PARTITIONS)
     np.bincount(placed, minlength=BASELINE_PARTITIONS)
 
 

@@ -16,6 +16,7 @@ from engine.io import load_model_or_sample
 from engine.model import parse_model
 from engine.partitions import (
     CTU_WRITE_WEIGHT,
+    HASH_CHUNK_RANKS,
     analyze_partitions,
     build_targets,
     constant_tail_start,
@@ -23,6 +24,7 @@ from engine.partitions import (
     layout_of,
     partition_count,
     rank_hash_unit,
+    rank_partitions,
     repeated_sums,
     shards_needed,
     space_key_units,
@@ -471,3 +473,11 @@ def test_rank_hash_is_the_textbook_splitmix64_and_leaves_its_input_alone():
     for partitions in (1, 3, 7, 1000):
         expected = units_to_partitions(rank_hash_unit(ranks, template_seed(space.target, space.template)), partitions)
         assert np.array_equal(space_partitions(space, partitions), expected)
+
+
+@pytest.mark.parametrize("ranks", [1, HASH_CHUNK_RANKS, HASH_CHUNK_RANKS + 1, 3 * HASH_CHUNK_RANKS + 17])
+@pytest.mark.parametrize("partitions", [1, 4, 13, 2048])
+def test_hashing_ranks_block_by_block_places_them_like_one_pass(ranks, partitions):
+    seed = 0xFEDCBA9876543210
+    one_pass = units_to_partitions(rank_hash_unit(np.arange(ranks, dtype=np.uint64), seed), partitions)
+    assert np.array_equal(rank_partitions(ranks, seed, partitions), one_pass)
