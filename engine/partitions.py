@@ -29,7 +29,15 @@ import numpy as np
 
 from engine.evaluate import Finding
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
-from engine.model.entity import Entity, HotKeys, KeyDistribution, Uniform, Zipf, template_variables
+from engine.model.entity import (
+    Entity,
+    HotKeys,
+    KeyDistribution,
+    SampleKeys,
+    Uniform,
+    Zipf,
+    template_variables,
+)
 from engine.model.table import (
     AutoScaling,
     GlobalSecondaryIndex,
@@ -567,7 +575,9 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
                 space = spaces.setdefault((target, space.template, space.key_count), space)
             if space is not None and (id(space), dist) not in popular:
                 shares, hot = _shares(dist, space)  # arms of one space share one array
-                popular[(id(space), dist)] = shares, hot, constant_tail_start(shares), float(shares.sum())
+                # popularity / head_popularity give these one share for every key (no scan needed)
+                flat_from = 0 if isinstance(dist, (Uniform, SampleKeys)) else constant_tail_start(shares)
+                popular[(id(space), dist)] = shares, hot, flat_from, float(shares.sum())
             shares, hot, flat_from, total = popular[(id(space), dist)] if space is not None else (None, (), None, None)
             arms.append(ArmLoad(
                 pattern=pattern.name, target=target, channel=channel, units_per_request=float(units),
@@ -678,7 +688,7 @@ def repeated_sums(counts: np.ndarray, weight: float) -> np.ndarray:
     sums = np.zeros(counts.size)
     largest = int(counts.max()) if counts.size else 0
     if largest:
-        running = np.cumsum(np.full(largest, weight))  # sequential: running[k - 1] = k additions
+        running = np.cumsum(np.broadcast_to(weight, (largest,)))  # sequential: running[k - 1] = k additions
         used = counts > 0
         sums[used] = running[counts[used] - 1]
     return sums
