@@ -72,20 +72,7 @@ def put_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     item = canonical_item(require(request, "Item"))
     orders = table.item_orders(item)
     call.key = table.key_of(item)
-    ph = placeholders(request)
-    cond = condition(request, ph)
-    ph.check_all_used()
-    return_values = choice(request, "ReturnValues", ("NONE", "ALL_OLD"), "NONE")
-    consumed_mode(request)
-    plan = table.plan_write(orders, item)
-    old_item = plan.old.item if plan.old else None
-    if not check_condition(cond, old_item):
-        failed = call.record(failed_write_consumption(table, plan.old))
-        raise condition_failed(failed, old_item, request)
-    call.record(plan.consumption)
-    table.apply(plan)
-    attributes = copy_item(old_item) if return_values == "ALL_OLD" and old_item else None
-    return _write_response(table, plan, request, attributes)
+    return _replace_or_delete(table, orders, item, request, call)
 
 
 def get_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
@@ -166,12 +153,18 @@ def delete_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     key = require(request, "Key")
     orders = table.key_orders(key)
     call.key = key
+    return _replace_or_delete(table, orders, None, request, call)
+
+
+def _replace_or_delete(table: Any, orders: Any, new_item: dict[str, Any] | None, request: Request,
+                       call: Call) -> dict[str, Any]:
+    """PutItem (new_item) or DeleteItem (None): condition, charge (also when it fails), apply, respond."""
     ph = placeholders(request)
     cond = condition(request, ph)
     ph.check_all_used()
     return_values = choice(request, "ReturnValues", ("NONE", "ALL_OLD"), "NONE")
     consumed_mode(request)
-    plan = table.plan_write(orders, None)
+    plan = table.plan_write(orders, new_item)
     old_item = plan.old.item if plan.old else None
     if not check_condition(cond, old_item):
         failed = call.record(failed_write_consumption(table, plan.old))
