@@ -29,6 +29,10 @@ class DesignValidationError(WorkbenchError):
         super().__init__(f"{head}{count} problem{'s' if count != 1 else ''} in the design:\n{lines}")
 
 
+class InputFileError(WorkbenchError):
+    """An input file (item, request, items to import) cannot be read: path, size or encoding."""
+
+
 class ItemError(WorkbenchError):
     """An item (DynamoDB JSON or plain values) breaks DynamoDB's item rules."""
 

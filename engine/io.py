@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from engine.errors import DesignFileError, DesignValidationError
+from engine.errors import DesignFileError, DesignValidationError, InputFileError
 from engine.model import DataModel, parse_model
 
 FORMAT_VERSION = 1
@@ -50,6 +50,29 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         raise DesignFileError(f"{p}: byte {exc.start} is not UTF-8 ({data[exc.start:exc.start + 1]!r}); "
                               "save the file as UTF-8") from None
+
+
+def read_input_text(spec: str | Path, what: str, limit_bytes: int) -> str:
+    """Text of an input file or of standard input ('-'), capped at limit_bytes before decoding, UTF-8."""
+    if str(spec) == "-":
+        data = sys.stdin.buffer.read(limit_bytes + 1)
+    else:
+        p = Path(spec)
+        try:
+            if p.is_dir():
+                raise InputFileError(f"{what} {p}: is a folder, not a file; pass a file or '-' for stdin")
+            if p.stat().st_size > limit_bytes:
+                raise InputFileError(f"{what} {p}: {p.stat().st_size:,} bytes is over the {limit_bytes:,}-byte "
+                                     "limit; split it")
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"{what} {p}: cannot read the file ({exc.strerror or exc}); check the path") from None
+    if len(data) > limit_bytes:
+        raise InputFileError(f"{what} on standard input is over the {limit_bytes:,}-byte limit; split it")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{what} {spec}: byte {exc.start} is not UTF-8; save it as UTF-8") from None
 
 
 def _yaml_nodes(text: str, source: str) -> yaml.Node | None:

@@ -53,6 +53,7 @@ from engine.model.table import Table
 # Partition keys are ranked by popularity over at most this many top ranks (hot keys are looked
 # up among their labels); the sample never needs more partitions than items, so this is ample.
 POPULARITY_WINDOW = 1024
+ITEMS_FILE_LIMIT_BYTES = 64 * 1024 * 1024  # item files to import: sample data, not a table export
 # DOMAIN.md §1: a number has at most 38 significant digits -> at most 20 bytes (1 + 19 pairs).
 MAX_NUMBER_BYTES = 20
 # Elements of generated sets, lists and maps are about this big (value bytes), so a 1 KB list
@@ -561,11 +562,10 @@ def import_items(text: str, fmt: ItemFormat, table: Table | None = None, source:
 def import_items_file(path: str | Path, fmt: ItemFormat | None = None, table: Table | None = None) -> list[dict]:
     """Items from a file; the format defaults from the extension (.csv csv, .json/.jsonl: DynamoDB JSON
     when the first item is typed like {"S": ...}, else plain JSON)."""
+    from engine.io import read_input_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SampleDataError(f"{p}: cannot read the item file ({exc}); check the path and save it as UTF-8") from None
+    text = read_input_text(p, "item file", ITEMS_FILE_LIMIT_BYTES)
     return import_items(text, fmt or guess_format(text, p.suffix), table, str(p))
 
 

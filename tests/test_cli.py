@@ -281,3 +281,16 @@ def test_stdin_garbage_is_a_content_error(capsys, monkeypatch, data, words):
     _stdin(monkeypatch, data)
     code, out, err = run_cli(capsys, "validate", "-", "--json")
     assert code == 1 and words in out + err and "internal error" not in err
+
+
+@pytest.mark.parametrize("command", [["size"], ["sandbox", "orders_simple_key", "--operation", "GetItem", "--request"]])
+def test_input_files_are_capped_before_reading(capsys, tmp_path, command):
+    from engine.commands.sandbox import REQUEST_LIMIT_BYTES
+    from engine.commands.size import ITEM_FILE_LIMIT_BYTES
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (max(ITEM_FILE_LIMIT_BYTES, REQUEST_LIMIT_BYTES) + 1))
+    code, out, err = run_cli(capsys, *command, str(big))
+    assert code == 1 and out == "" and "limit" in err and "Traceback" not in err
+    code, out, err = run_cli(capsys, *command, str(tmp_path))
+    assert code == 1 and "is a folder" in err

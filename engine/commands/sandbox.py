@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+
+# DynamoDB requests are at most 16 MB (BatchWriteItem / BatchGetItem limits, DG/ServiceQuotas.html).
+REQUEST_LIMIT_BYTES = 16 * 1024 * 1024
 
 HELP = ("run one DynamoDB API request (wire JSON) against a design's tables holding its seeded sample items "
         "(without --operation: describe the loaded tables)")
@@ -34,13 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_request(spec: str) -> dict:
     from engine.errors import WorkbenchError
+    from engine.io import read_input_text
 
-    try:
-        text = sys.stdin.read() if spec == "-" else Path(spec).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise WorkbenchError(f"--request {spec}: cannot read the file ({exc.strerror or exc}); check the path") from None
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError(f"--request {spec}: byte {exc.start} is not UTF-8; save the request as UTF-8 JSON") from None
+    text = read_input_text(spec, "--request", REQUEST_LIMIT_BYTES)
     try:
         request = json.loads(text)
     except json.JSONDecodeError as exc:

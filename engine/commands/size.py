@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+# An item is at most 400 KB (DG/ServiceQuotas.html); its JSON text with type wrappers and base64 stays far below this.
+ITEM_FILE_LIMIT_BYTES = 5 * 1024 * 1024
+
 HELP = "size one item (DynamoDB JSON or plain JSON): bytes per attribute, read and write units"
 
 
@@ -18,15 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _read_item(path: str, fmt: str) -> dict:
     import json
-    from pathlib import Path
 
     from engine.errors import ItemError
+    from engine.io import read_input_text
 
+    text = read_input_text(path, "item file", ITEM_FILE_LIMIT_BYTES)
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         data = json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ItemError(f"cannot read item file {path!r} ({exc}); give a JSON file or '-' for stdin") from exc
     except json.JSONDecodeError as exc:
         raise ItemError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from exc
     except RecursionError:
