@@ -74,7 +74,8 @@ def _make_strong_text(p) -> str:
         return "not possible (GSI)" if p.read_path == "gsi" else "not possible"
     if p.strong_read_extra_monthly_usd is None:
         return "—"
-    return "+" + fmt.usd(p.strong_read_extra_monthly_usd)
+    cost = "+" + fmt.usd(p.strong_read_extra_monthly_usd)
+    return f"{cost} (would not help)" if p.strong_read_helps is False else cost
 
 
 def _region_list(regions) -> str:

@@ -42,6 +42,8 @@ def test_the_read_table_shows_units_sensible_precision_and_no_none(open_app) -> 
     assert all(c.startswith("+$") or c.startswith("n/a") or c.startswith("not possible") or c == "—"
                for c in strong), strong
     assert "n/a (already strong)" in strong                 # the sample's MRSC read is strong already
+    # the MREC reads' risk comes from other regions' writes, so their price says a strong read would not help
+    assert any(c.startswith("+$") and c.endswith("(would not help)") for c in strong), strong
 
 
 def test_gsi_reads_say_they_cannot_be_strong(open_app) -> None:
