@@ -7,9 +7,10 @@ Run: python benchmarks/bench_evaluate.py
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
+
+from timing import best_of
 
 from engine.evaluate import evaluate
 from engine.io import iter_samples, to_data
@@ -20,12 +21,7 @@ OPERATIONS = ("GetItem", "Query", "PutItem", "UpdateItem")
 
 
 def best_seconds(fn: Callable[[], Any], repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return best_of(fn, repeats)
 
 
 def generated_design(entities: int = 50, patterns: int = 200) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from timing import best_of
 
 from engine.heat import ArmSpec, HeatOptions, KeyGroup, TargetSpec, simulate_specs
 from engine.keyspace import popularity
@@ -78,15 +79,6 @@ def design_of_a_million_keys():
             {"name": "write", "operation": "PutItem", "table": "Pages", "entities": ["Page"],
              "key_condition": {"partition_key": "PAGE#{page}"}, "requests_per_second": WRITE_UNITS_PER_SECOND}],
     })
-
-
-def best_of(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -21,10 +21,10 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from timing import best_of
 
 from engine.evaluate import evaluate
 from engine.io import load_model_or_sample, sample_names
@@ -33,15 +33,6 @@ from engine.partitions import analyze_partitions, build_targets, rank_partitions
 REPO = Path(__file__).resolve().parent.parent
 BASELINE_PARTITIONS = 4
 """Partitions of the baseline bincount (a new on-demand table has 4; DOMAIN.md §4)."""
-
-
-def best_of(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def modelled_keys(model, evaluation) -> int:
