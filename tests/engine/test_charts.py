@@ -77,27 +77,6 @@ def test_every_figure_builds_from_engine_results(sample: str) -> None:
         assert fig.layout.showlegend is False  # lines and bars are labelled directly
 
 
-def _cross_table_transaction(stock_billing: dict):
-    """checkout is filed under Orders but each transaction also updates a Stock item (DOMAIN.md §2)."""
-    return parse_model({
-        "name": "tx",
-        "tables": [{"name": "Orders", "partition_key": {"name": "pk"}},
-                   {"name": "Stock", "partition_key": {"name": "sku"}, "billing": stock_billing}],
-        "entities": [
-            {"name": "Order", "table": "Orders", "item_count": 1000,
-             "keys": [{"attribute": "pk", "template": "O#{id}"}], "variables": [{"name": "id", "cardinality": 1000}],
-             "attributes": [{"name": "v", "size_bytes": 100}]},
-            {"name": "Item", "table": "Stock", "item_count": 50,
-             "keys": [{"attribute": "sku", "template": "SKU#{sku}"}], "variables": [{"name": "sku", "cardinality": 50}],
-             "attributes": [{"name": "qty", "type": "N", "size_bytes": 3}]}],
-        "access_patterns": [{
-            "name": "checkout", "operation": "TransactWriteItems", "table": "Orders", "entities": ["Order"],
-            "key_condition": {"partition_key": "O#{id}"}, "requests_per_second": 100,
-            "actions": [{"action": "Put", "entity": "Order"}, {"action": "Update", "entity": "Item",
-                                                              "changed_attributes": ["qty"]}]}],
-    })
-
-
 STOCK_BILLINGS = [
     {"mode": "on_demand"},
     {"mode": "provisioned", "read_capacity_units": 5, "write_capacity_units": 5,
@@ -107,10 +86,10 @@ STOCK_BILLINGS = [
 
 
 @pytest.mark.parametrize("stock_billing", STOCK_BILLINGS)
-def test_a_cross_table_transaction_is_counted_once(stock_billing: dict) -> None:
+def test_a_cross_table_transaction_is_counted_once(stock_billing: dict, two_table_transaction) -> None:
     """The Stock arm of a transaction filed under Orders is charged to Stock (it lands there), so Stock is not
     also shown as idle capacity and the stacks add up to the evaluated total (nothing counted twice)."""
-    ev = evaluate(_cross_table_transaction(stock_billing))
+    ev = evaluate(two_table_transaction(stock_billing))
     rows = dict(charts.cost_rows(ev))
     assert "idle capacity: Stock" not in rows
     assert sum(sum(parts.values()) for parts in rows.values()) == pytest.approx(ev.total_monthly_usd,
@@ -119,9 +98,9 @@ def test_a_cross_table_transaction_is_counted_once(stock_billing: dict) -> None:
     assert sum(rows["checkout"].values()) == pytest.approx(ev.total_monthly_usd - storage)
 
 
-def test_each_arm_is_charged_to_the_table_it_lands_on() -> None:
+def test_each_arm_is_charged_to_the_table_it_lands_on(two_table_transaction) -> None:
     """Both arms are 2 WCU per transaction (DOMAIN.md §2) on on-demand tables at one price: half the cost each."""
-    ev = evaluate(_cross_table_transaction({"mode": "on_demand"}))
+    ev = evaluate(two_table_transaction({"mode": "on_demand"}))
     replicas = {t.name: t.replica_count for t in ev.tables}
     shares = charts.pattern_cost_by_table(ev.pattern("checkout"), replicas)
     assert set(shares) == {"Orders", "Stock"}

@@ -270,34 +270,14 @@ def test_every_sample_evaluates_to_finite_json_safe_figures(free_tier: bool) -> 
         assert all(t.throughput_monthly_usd >= -1e-9 and t.storage_monthly_usd >= -1e-9 for t in ev.tables), name
 
 
-def _two_table_transaction(stock_billing: dict):
-    return parse_model({
-        "name": "tx",
-        "tables": [{"name": "Orders", "partition_key": {"name": "pk"}},
-                   {"name": "Stock", "partition_key": {"name": "sku"}, "billing": stock_billing}],
-        "entities": [
-            {"name": "Order", "table": "Orders", "item_count": 1000,
-             "keys": [{"attribute": "pk", "template": "O#{id}"}], "variables": [{"name": "id", "cardinality": 1000}],
-             "attributes": [{"name": "v", "size_bytes": 100}]},
-            {"name": "Item", "table": "Stock", "item_count": 50,
-             "keys": [{"attribute": "sku", "template": "SKU#{sku}"}], "variables": [{"name": "sku", "cardinality": 50}],
-             "attributes": [{"name": "qty", "type": "N", "size_bytes": 3}]}],
-        "access_patterns": [{
-            "name": "checkout", "operation": "TransactWriteItems", "table": "Orders", "entities": ["Order"],
-            "key_condition": {"partition_key": "O#{id}"}, "requests_per_second": 100,
-            "actions": [{"action": "Put", "entity": "Order"}, {"action": "Update", "entity": "Item",
-                                                              "changed_attributes": ["qty"]}]}],
-    })
-
-
 @pytest.mark.parametrize("stock_billing", [
     {"mode": "on_demand"},
     {"mode": "provisioned", "read_capacity_units": 5, "write_capacity_units": 5,
      "auto_scaling": {"target_utilization": 0.5}}])
-def test_a_transaction_across_tables_loads_and_is_priced_by_each_table(stock_billing: dict) -> None:
+def test_a_transaction_across_tables_loads_and_is_priced_by_each_table(stock_billing: dict, two_table_transaction) -> None:
     # DOMAIN.md §2: each item's table arm is 2 WCU (transactional, <= 1 KB); ConsumedCapacity reports one entry
     # per table, so the Stock item's 200 WCU/s land on Stock (its billing, its auto scaling), not on Orders.
-    ev = evaluate(_two_table_transaction(stock_billing))
+    ev = evaluate(two_table_transaction(stock_billing))
     orders, stock = ev.table("Orders"), ev.table("Stock")
     assert orders.write_units_per_second == pytest.approx(200)
     assert stock.write_units_per_second == pytest.approx(200)
