@@ -63,7 +63,14 @@ def collection_rows(model: DataModel, samples: dict[str, list[Any]], table_name:
                 row[name] = scalar_text(value)
         rows.append(row)
     rows.sort(key=lambda r: (r[pk], r.get(sk, "") if sk else ""))
-    return rows[:MAX_ROWS]
+    return _rectangular(rows[:MAX_ROWS])
+
+
+def _rectangular(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every row with every column: an attribute an item does not carry shows blank, not 'None' (which
+    reads like DynamoDB's NULL type)."""
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    return [{name: row.get(name, "") for name in columns} for row in rows]
 
 
 def _projected(model: DataModel, table_name: str, index: str | None) -> set[str] | None:
