@@ -111,98 +111,30 @@ def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
 
 
 def pattern_cost_parts(pattern: Any) -> dict[str, float]:
-    """A pattern's monthly request cost split into reads, table writes, index writes and replication (USD)."""
-    parts = {"reads": 0.0, "writes": 0.0, "index writes": 0.0, "replication": pattern.replication_monthly_usd}
-    if pattern.read_units_per_request > 0 and pattern.write_units_per_request == 0:
-        parts["reads"] = pattern.monthly_usd
-        return parts
-    index_units = sum(pattern.index_write_units_per_request.values())
-    total_units = pattern.write_units_per_request
-    index_share = index_units / total_units if total_units > 0 else 0.0
-    parts["index writes"] = pattern.monthly_usd * index_share
-    parts["writes"] = pattern.monthly_usd - parts["index writes"]
+    """A pattern's billed monthly cost by kind (reads, writes, index writes, replication; USD), summed over the
+    tables its arms land on (engine.cost.allocation; adds up to monthly_usd + replication_monthly_usd)."""
+    parts = dict.fromkeys(PATTERN_KINDS, 0.0)
+    for by_kind in pattern.cost_by_table.values():
+        for kind, value in by_kind.items():
+            parts[kind] += value
     return parts
 
 
 COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR_INDEX_WRITE,
                "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION, "idle capacity": COLOR_MUTED}
-RECONCILE_TOLERANCE_USD = 1e-6
 PATTERN_KINDS = ("reads", "writes", "index writes", "replication")
 
 
-def _request_cost(table: Any) -> float:
-    """What a table pays for requests and replication (its total without storage)."""
-    return table.monthly_usd - table.storage_monthly_usd
-
-
-def _arm_table(target: str) -> str:
-    """The table an arm's target ("<table>" or "<table>#<index>") lands on (table names have no '#')."""
-    return target.split("#", 1)[0]
-
-
-def _split(total: float, weights: dict[str, float]) -> dict[str, float]:
-    """`total` shared over keys in proportion to their weights (nothing when every weight is 0)."""
-    weight = sum(weights.values())
-    return {k: total * w / weight for k, w in weights.items()} if weight > 0 else {}
-
-
-def pattern_cost_by_table(pattern: Any, replica_counts: dict[str, int]) -> dict[str, dict[str, float]]:
-    """A pattern's cost parts (USD) on each table its arms land on: table -> kind -> USD.
-
-    A transaction filed under one table may write another; each arm's share goes to the table the arm
-    lands on (the engine prices each arm by that table's billing). Within a kind the pattern's cost is
-    shared by the arms' units (replication by units x other regions), exact when the tables' unit
-    prices match; cost_rows then scales every table's shares to what the table pays.
-    """
-    parts = pattern_cost_parts(pattern)
-    tables = {_arm_table(a.target) for a in pattern.arms}
-    if len(tables) <= 1:
-        return {tables.pop() if tables else pattern.table: parts}
-    weights: dict[str, dict[str, float]] = {"reads": {}, "writes": {}, "index writes": {}, "replication": {}}
-    for arm in pattern.arms:
-        table = _arm_table(arm.target)
-        kind = "index writes" if "#" in arm.target else "writes"
-        for key, units in (("reads", arm.read_units_per_request), (kind, arm.write_units_per_request),
-                           ("replication", arm.write_units_per_request * (replica_counts.get(table, 1) - 1))):
-            weights[key][table] = weights[key].get(table, 0.0) + units
-    out: dict[str, dict[str, float]] = {t: dict.fromkeys(parts, 0.0) for t in tables}
-    for kind, value in parts.items():
-        shares = _split(value, weights[kind]) or _split(value, {t: 1.0 for t in tables})
-        for table, share in shares.items():
-            out[table][kind] += share
-    return out
-
-
 def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
-    """One (label, cost by kind) row per access pattern and per table's storage, adding up to the total.
-
-    Each arm of a pattern is charged to the table it lands on. A table's pattern shares are scaled to
-    what the table pays for requests: on-demand tables pay exactly their arms' costs (scale 1 up to
-    rounding); a provisioned table pays for its capacity, not its traffic, so the shares (priced at the
-    target utilization) split what it actually pays, and a provisioned table without traffic shows as
-    idle capacity. The rows therefore add up to evaluation.total_monthly_usd.
-    """
-    replicas = {t.name: t.replica_count for t in evaluation.tables}
-    by_table = [(p, pattern_cost_by_table(p, replicas)) for p in evaluation.patterns]
-    scales: dict[str, float] = {}
-    idle: dict[str, float] = {}
-    for t in evaluation.tables:
-        traffic = sum(sum(shares.get(t.name, {}).values()) for _, shares in by_table)
-        request = _request_cost(t)
-        scales[t.name] = request / traffic if traffic > RECONCILE_TOLERANCE_USD else 1.0
-        if traffic <= RECONCILE_TOLERANCE_USD and request > RECONCILE_TOLERANCE_USD:
-            idle[t.name] = request
+    """One (label, cost by kind) row per access pattern, per table's idle capacity and per table's storage, in
+    table order; the figures are the evaluation's (billed shares), so the rows add up to its total."""
     pattern_rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
-    for p, shares in by_table:
-        merged = dict.fromkeys(PATTERN_KINDS, 0.0)
-        for table, parts in shares.items():
-            for kind, value in parts.items():
-                merged[kind] += value * scales.get(table, 1.0)
-        pattern_rows.setdefault(p.table, []).append((p.name, merged))
+    for p in evaluation.patterns:
+        pattern_rows.setdefault(p.table, []).append((p.name, pattern_cost_parts(p)))
     rows: list[tuple[str, dict[str, float]]] = []
     for t in evaluation.tables:
-        if t.name in idle:
-            rows.append((f"idle capacity: {t.name}", {"idle capacity": idle[t.name]}))
+        if t.idle_capacity_monthly_usd > 0:
+            rows.append((f"idle capacity: {t.name}", {"idle capacity": t.idle_capacity_monthly_usd}))
         rows += pattern_rows.pop(t.name, [])
         rows.append((f"storage: {t.name}", {"storage": t.storage_monthly_usd}))
     for leftover in pattern_rows.values():  # a pattern filed under a table the evaluation does not list
@@ -364,12 +296,8 @@ def throttling_figure(result: Any) -> go.Figure:
 
 
 def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
-    """A design's monthly cost by kind: reads, writes, index writes, replication, storage (USD)."""
-    totals = {kind: 0.0 for kind in COST_COLORS}
-    for _, parts in cost_rows(evaluation):
-        for kind, value in parts.items():
-            totals[kind] += value
-    return totals
+    """A design's monthly cost by kind: reads, writes, index writes, replication, storage, idle capacity (USD)."""
+    return evaluation.cost_by_kind()
 
 
 def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:

@@ -53,7 +53,7 @@ from engine.model.entity import HotKeys, KeyDistribution, SampleKeys, Uniform, Z
 from engine.model.table import LocalSecondaryIndex, ProvisionedBilling
 
 SECONDS_PER_DAY = 86_400.0
-COST_SOURCE = "engine.evaluate: monthly_usd x (strong - eventual read units) / read units at the pattern's consistency"
+COST_SOURCE = "engine.evaluate: demand_monthly_usd x (strong - eventual read units) / read units at the pattern's consistency"
 STALE_REPORT_MS = (0.0, 10.0, 100.0, 1000.0)  # the CLI/JSON points (issue #5)
 MAX_EXACT_KEYS = 100_000  # above this, key shares use a head + power-law tail (see KeyShares)
 HEAD_RANKS = 1_000
@@ -855,7 +855,7 @@ def _strong_extra_from_evaluation(evaluation, pattern) -> float | None:
         return None
     if not current:
         return 0.0
-    return float(pe.monthly_usd) * (float(strong) - float(eventual)) / float(current)
+    return float(pe.demand_monthly_usd) * (float(strong) - float(eventual)) / float(current)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,37 +8,40 @@ Meanings of the figures are in engine.capacity (units) and engine.cost (money) m
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from engine.capacity import ASSUMPTIONS as CAPACITY_ASSUMPTIONS
-from engine.capacity import Arm, DesignSizes, PatternCapacity, pattern_capacity, target_name
+from engine.capacity import Arm, DesignSizes, PatternCapacity, pattern_capacity
 from engine.cost import (
+    COST_KINDS,
     DEFAULT_TARGET_UTILIZATION,
     STANDARD,
     STANDARD_IA,
     BillingComparison,
     Load,
     TableClassComparison,
-    capacity_for_load,
+    allocate,
+    class_cost,
     compare_billing,
     compare_table_classes,
-    free_tier_split,
-    home_write_units_per_second,
-    on_demand_monthly_usd,
-    provisioned_monthly_usd,
-    provisioned_with_reservation_usd,
-    replica_writes_monthly_usd,
-    storage_monthly_usd,
+    cost_basis,
+    free_tier_usd,
+    pattern_costs,
+    replica_count,
+    target_utilization,
     usd_text,
 )
+from engine.cost.tables import total_load
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
 
 COST_ASSUMPTIONS = (
-    "On-demand: a pattern's monthly_usd is its request units x price at the average rate, no free tier.",
-    "Provisioned: a pattern's monthly_usd is the capacity it needs at the table's target utilization "
-    f"(auto scaling target, else {DEFAULT_TARGET_UTILIZATION:.0%}) priced per unit-hour.",
+    "A pattern's cost is its share of what its tables bill: on-demand tables bill request units x price at the "
+    "average rates (no free tier on requests), so the share is the pattern's own request cost; provisioned "
+    "tables bill the capacity they hold (fixed, or auto scaling at its target "
+    f"utilization, else {DEFAULT_TARGET_UTILIZATION:.0%}, within its bounds, reserved blocks), shared out in "
+    "proportion to each pattern's need at that target; a provisioned table no pattern uses is idle capacity.",
     "Global tables: every write to the table (and its LSIs) is billed in replicated write units, in the "
     "region written and again in each other replica region; GSI updates are local writes at the ordinary "
     "write price in every region; every region stores the table and its indexes; reserved capacity does "
@@ -134,13 +137,22 @@ class PatternEvaluation:
     peak_write_units_per_second: float
     worst_case_read_units_per_request: float | None
     monthly_usd: float
-    """Request cost at the average rate in the home region, no free tier (see cost_basis)."""
+    """The pattern's share of what its tables bill for requests in the home region (engine.cost.allocation):
+    its demand on on-demand tables; its share of the capacity paid on provisioned ones (free tier deducted
+    when on). Pattern rows, idle capacity and storage add up to Evaluation.total_monthly_usd."""
     replication_monthly_usd: float
-    """Replicated writes this pattern causes in the other replica regions."""
+    """The pattern's share of the replicated writes its tables pay in the other replica regions."""
     monthly_usd_per_request_per_second: float
-    """How the total responds to this pattern's average rate: USD/month per extra request/s."""
+    """How the total responds to this pattern's average rate: USD/month per extra request/s (demand, no free tier)."""
     cost_basis: str
     """"on_demand requests" or "provisioned capacity at N% utilization"."""
+    demand_monthly_usd: float = 0.0
+    """The pattern's traffic priced at its tables' unit prices (provisioned: capacity at the target utilization),
+    home region, no free tier: what the pattern would cost on its own (engine.cost.arms)."""
+    demand_replication_monthly_usd: float = 0.0
+    """Replicated writes of the pattern's traffic in the other replica regions, priced like demand_monthly_usd."""
+    cost_by_table: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Billed USD per month by table the arms land on and kind (reads, writes, index writes, replication)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +195,8 @@ class TableEvaluation:
     table_class_comparison: TableClassComparison
     targets: tuple[TargetLoad, ...] = ()
     """Load per target (the table and each index that any pattern touches)."""
+    idle_capacity_monthly_usd: float = 0.0
+    """What the table pays for requests while no access pattern uses it (provisioned capacity with no traffic)."""
 
     @property
     def storage_gb(self) -> float:
@@ -256,6 +270,19 @@ class Evaluation:
                 for p in self.patterns]
         return tuple(sorted(rows, key=lambda r: -r[1]))
 
+    def cost_by_kind(self) -> dict[str, float]:
+        """The design's monthly cost by kind (reads, writes, index writes, replication, storage, idle capacity;
+        USD): the billed pattern shares, the tables' storage and idle capacity, adding up to the total."""
+        totals = dict.fromkeys((*COST_KINDS, "storage", "idle capacity"), 0.0)
+        for p in self.patterns:
+            for parts in p.cost_by_table.values():
+                for kind, usd in parts.items():
+                    totals[kind] += usd
+        for t in self.tables:
+            totals["storage"] += t.storage_monthly_usd
+            totals["idle capacity"] += t.idle_capacity_monthly_usd
+        return totals
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -270,16 +297,6 @@ def _resolve_catalog(model: Any, options: EvaluateOptions) -> tuple[PriceCatalog
 def _catalog_info(catalog: PriceCatalog, hours: float) -> CatalogInfo:
     return CatalogInfo(catalog.id, catalog.name, catalog.date, catalog.region, hours, catalog.sources,
                        catalog.not_modelled)
-
-
-def _replicas(table: Any) -> int:
-    return len(table.global_table.regions) if table.global_table is not None else 1
-
-
-def _target_utilization(table: Any) -> float:
-    billing = table.billing
-    scaling = getattr(billing, "auto_scaling", None)
-    return scaling.target_utilization if scaling is not None else DEFAULT_TARGET_UTILIZATION
 
 
 def _entity_sizes(model: Any, sizes: DesignSizes) -> tuple[EntitySize, ...]:
@@ -308,70 +325,15 @@ def _index_entry_sizes(model: Any, sizes: DesignSizes) -> tuple[IndexEntrySize, 
 
 
 # ------------------------------------------------------------------------------------- patterns
-def _gsi_targets(table: Any) -> frozenset[str]:
-    return frozenset(target_name(table.name, g.name) for g in table.gsis)
-
-
-def _write_split(table: Any, loads: Mapping[str, Load]) -> tuple[float, float]:
-    """(table + LSI write units/s, GSI write units/s): global tables bill them at different prices."""
-    gsis = _gsi_targets(table)
-    gsi = sum(load.write_units_per_second for t, load in loads.items() if t in gsis)
-    return sum(load.write_units_per_second for t, load in loads.items() if t not in gsis), gsi
-
-
-def _arm_table(target: str) -> str:
-    """The table an arm's target ("<table>" or "<table>#<index>") belongs to (table names have no '#')."""
-    return target.split("#", 1)[0]
-
-
-def _pattern_cost(model: Any, pattern_table: Any, cap: PatternCapacity, rps: float, catalog: PriceCatalog,
-                  hours: float) -> tuple[float, float, str]:
-    """(home cost, replication, basis): each arm priced by the table it lands on (a transaction may span tables)."""
-    by_table: dict[str, list[Arm]] = {}
-    for arm in cap.arms:
-        by_table.setdefault(_arm_table(arm.target), []).append(arm)
-    cost = replication = 0.0
-    for name, arms in by_table.items():
-        table = pattern_table if name == pattern_table.name else model.table(name)
-        c, r = _table_arms_cost(table, arms, rps, catalog, hours)
-        cost, replication = cost + c, replication + r
-    return cost, replication, _cost_basis(pattern_table)
-
-
-def _cost_basis(table: Any) -> str:
-    if table.billing.mode == "on_demand":
-        return "on_demand requests"
-    return f"provisioned capacity at {_target_utilization(table):.0%} utilization"
-
-
-def _table_arms_cost(table: Any, arms: list[Arm], rps: float, catalog: PriceCatalog,
-                     hours: float) -> tuple[float, float]:
-    """(home cost, replication) of a pattern's arms on one table, priced by that table's billing and class."""
-    table_w, gsi_w = _write_split(table, {a.target: Load(0.0, a.write_units_per_request * rps) for a in arms})
-    # home region: a global table's writes are replicated write units, its GSI writes ordinary ones (DOMAIN.md §3)
-    load = Load(sum(a.read_units_per_request for a in arms) * rps,
-                home_write_units_per_second(table_w, gsi_w, catalog, table.global_table is not None))
-    other = _replicas(table) - 1
-    if table.billing.mode == "on_demand":
-        cost = on_demand_monthly_usd(load, catalog, table.table_class, hours)
-        replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
-                                                 provisioned=False)
-        return cost, replication
-    target = _target_utilization(table)
-    need = capacity_for_load(load, target)
-    cost = provisioned_monthly_usd(need.read_units_per_second, need.write_units_per_second, catalog,
-                                   table.table_class, hours)
-    replication = replica_writes_monthly_usd(table_w, gsi_w, other, catalog, table.table_class, hours,
-                                             provisioned=True, target_utilization=target)
-    return cost, replication
-
-
 def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: PriceCatalog,
                       hours: float) -> PatternEvaluation:
+    """A pattern's units and demand; its billed share (monthly_usd) is set once the tables are priced."""
     table = model.table(pattern.table)
     rps, peak = pattern.requests_per_second, pattern.peak_rps
-    cost, replication, basis = _pattern_cost(model, table, cap, rps, catalog, hours)
-    unit_cost, unit_replication, _ = _pattern_cost(model, table, cap, 1.0, catalog, hours)
+    demand = pattern_costs(model, cap.arms, rps, catalog, hours)
+    unit = pattern_costs(model, cap.arms, 1.0, catalog, hours)
+    home = sum(v for parts in demand.values() for k, v in parts.items() if k != "replication")
+    replication = sum(parts["replication"] for parts in demand.values())
     consistency = getattr(pattern, "consistency", None) if pattern.is_read else None
     if consistency is not None and pattern.index is not None and table.index(pattern.index) in table.gsis:
         consistency = "eventual"  # GSI reads are eventually consistent only (DG/GSI.html)
@@ -380,12 +342,34 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
         # pattern's consistency field says (engine.consistency labels them the same way)
         consistency = "transactional"
     return PatternEvaluation(
-        pattern.name, pattern.operation, pattern.table, pattern.index, consistency, rps, peak,
-        cap.read_units_per_request, cap.read_units_per_request_strong, cap.read_units_per_request_eventual,
-        cap.write_units_per_request, dict(cap.index_write_units_per_request), cap.arms,
-        cap.read_units_per_request * rps, cap.write_units_per_request * rps,
-        cap.read_units_per_request * peak, cap.write_units_per_request * peak,
-        cap.worst_case_read_units_per_request, cost, replication, unit_cost + unit_replication, basis)
+        name=pattern.name, operation=pattern.operation, table=pattern.table, index=pattern.index,
+        consistency=consistency, requests_per_second=rps, peak_requests_per_second=peak,
+        read_units_per_request=cap.read_units_per_request,
+        read_units_per_request_strong=cap.read_units_per_request_strong,
+        read_units_per_request_eventual=cap.read_units_per_request_eventual,
+        write_units_per_request=cap.write_units_per_request,
+        index_write_units_per_request=dict(cap.index_write_units_per_request), arms=cap.arms,
+        read_units_per_second=cap.read_units_per_request * rps, write_units_per_second=cap.write_units_per_request * rps,
+        peak_read_units_per_second=cap.read_units_per_request * peak,
+        peak_write_units_per_second=cap.write_units_per_request * peak,
+        worst_case_read_units_per_request=cap.worst_case_read_units_per_request,
+        monthly_usd=home, replication_monthly_usd=replication,
+        monthly_usd_per_request_per_second=sum(sum(parts.values()) for parts in unit.values()),
+        cost_basis=cost_basis(table), demand_monthly_usd=home, demand_replication_monthly_usd=replication,
+        cost_by_table=demand)
+
+
+def _billed(patterns: tuple[PatternEvaluation, ...],
+            tables: tuple[TableEvaluation, ...]) -> tuple[tuple[PatternEvaluation, ...], tuple[TableEvaluation, ...]]:
+    """Share each table's request bill out to its patterns (engine.cost.allocation) and mark idle capacity."""
+    bills = {t.name: t.throughput_monthly_usd + t.replication_monthly_usd for t in tables}
+    billed, idle = allocate([p.cost_by_table for p in patterns], bills)
+    out = []
+    for p, by_table in zip(patterns, billed, strict=True):
+        replication = sum(parts["replication"] for parts in by_table.values())
+        home = sum(sum(parts.values()) for parts in by_table.values()) - replication
+        out.append(replace(p, monthly_usd=home, replication_monthly_usd=replication, cost_by_table=by_table))
+    return tuple(out), tuple(replace(t, idle_capacity_monthly_usd=idle.get(t.name, 0.0)) for t in tables)
 
 
 # --------------------------------------------------------------------------------------- tables
@@ -395,89 +379,11 @@ def _target_loads(patterns: tuple[PatternEvaluation, ...], table: str, peak: boo
     for p in patterns:
         rate = p.peak_requests_per_second if peak else p.requests_per_second
         for arm in p.arms:
-            if _arm_table(arm.target) != table:
+            if arm.target.split("#", 1)[0] != table:
                 continue
             load = Load(arm.read_units_per_request * rate, arm.write_units_per_request * rate)
             loads[arm.target] = loads.get(arm.target, Load()) + load
     return loads
-
-
-def _total(loads: Mapping[str, Load]) -> Load:
-    total = Load()
-    for load in loads.values():
-        total = total + load
-    return total
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return min(max(value, low), high)
-
-
-def _group_capacity(consumed: Load, provisioned: Any, target: float) -> Load:
-    """Provisioned capacity of a table (or GSI): fixed, or auto scaling tracking load / target within bounds."""
-    scaling = provisioned.auto_scaling
-    if scaling is None:
-        return Load(provisioned.read_capacity_units, provisioned.write_capacity_units)
-    need = capacity_for_load(consumed, target)
-    return Load(_clamp(need.read_units_per_second, scaling.min_read_capacity_units, scaling.max_read_capacity_units),
-                _clamp(need.write_units_per_second, scaling.min_write_capacity_units,
-                       scaling.max_write_capacity_units))
-
-
-def _provisioned_capacities(table: Any, loads: Mapping[str, Load]) -> tuple[Load, dict[str, Load]]:
-    """Capacity of the table (its own arm + LSI arms, which share it) and of each GSI."""
-    target = _target_utilization(table)
-    gsi_targets = {target_name(table.name, g.name): g for g in table.gsis}
-    table_load = _total({t: load for t, load in loads.items() if t not in gsi_targets})
-    table_cap = _group_capacity(table_load, table.billing, target)
-    gsi_caps = {}
-    for tname, gsi in gsi_targets.items():
-        if gsi.provisioned is None:
-            gsi_caps[tname] = capacity_for_load(loads.get(tname, Load()), target)
-        else:
-            scaling_target = gsi.provisioned.auto_scaling.target_utilization if gsi.provisioned.auto_scaling else target
-            gsi_caps[tname] = _group_capacity(loads.get(tname, Load()), gsi.provisioned, scaling_target)
-    return table_cap, gsi_caps
-
-
-@dataclass(frozen=True)
-class _ClassCost:
-    throughput: float
-    storage: float
-    replication: float
-    capacity: Load | None
-
-
-def _class_cost(table: Any, table_class: str, loads: Mapping[str, Load], storage_bytes: float,
-                catalog: PriceCatalog, hours: float) -> _ClassCost:
-    replicas = _replicas(table)
-    global_table = table.global_table is not None
-    storage = storage_monthly_usd(storage_bytes, catalog, table_class, replicas)
-    total = _total(loads)
-    if table.billing.mode == "on_demand":
-        table_w, gsi_w = _write_split(table, loads)
-        billed = Load(total.read_units_per_second, home_write_units_per_second(table_w, gsi_w, catalog, global_table))
-        throughput = on_demand_monthly_usd(billed, catalog, table_class, hours)
-        replication = replica_writes_monthly_usd(table_w, gsi_w, replicas - 1, catalog, table_class, hours,
-                                                 provisioned=False)
-        return _ClassCost(throughput, storage, replication, None)
-    table_cap, gsi_caps = _provisioned_capacities(table, loads)
-    reserved_read = table.billing.reserved_read_capacity_units if table_class == STANDARD else 0
-    # reserved capacity does not cover replicated write units (DOMAIN.md §3): a global table's own writes
-    reserved_write = table.billing.reserved_write_capacity_units if table_class == STANDARD and not global_table else 0
-    table_write = home_write_units_per_second(table_cap.write_units_per_second, 0.0, catalog, global_table)
-    throughput = provisioned_with_reservation_usd(table_cap.read_units_per_second, table_write,
-                                                  reserved_read, reserved_write, catalog, table_class, hours)
-    all_cap = table_cap
-    for cap in gsi_caps.values():
-        throughput += provisioned_monthly_usd(cap.read_units_per_second, cap.write_units_per_second, catalog,
-                                              table_class, hours)
-        all_cap = all_cap + cap
-    # replicas provision the same write capacity: the table's at the replicated write price, GSIs' at the write price
-    gsi_write = sum(cap.write_units_per_second for cap in gsi_caps.values())
-    replication = replica_writes_monthly_usd(table_cap.write_units_per_second, gsi_write, replicas - 1, catalog,
-                                             table_class, hours, provisioned=True)
-    return _ClassCost(throughput, storage, replication, all_cap)
 
 
 def _storage_bytes(model: Any, table: Any, entity_sizes: tuple[EntitySize, ...],
@@ -501,31 +407,18 @@ def _evaluate_tables(model: Any, patterns: tuple[PatternEvaluation, ...], entity
         peak_loads = _target_loads(patterns, table.name, peak=True)
         base_bytes, index_bytes = _storage_bytes(model, table, entity_sizes, entries)
         stored = base_bytes + sum(index_bytes.values())
-        costs = {cls: _class_cost(table, cls, loads, stored, catalog, hours) for cls in (STANDARD, STANDARD_IA)}
+        costs = {cls: class_cost(table, cls, loads, stored, catalog, hours) for cls in (STANDARD, STANDARD_IA)}
         drafts.append((table, loads, peak_loads, base_bytes, index_bytes, costs))
-    free = _free_tier(drafts, catalog, hours) if free_tier else [(0.0, 0.0)] * len(drafts)
+    free = (free_tier_usd([(d[0], d[3] + sum(d[4].values()), d[5][STANDARD]) for d in drafts], catalog, hours)
+            if free_tier else [(0.0, 0.0)] * len(drafts))
     return tuple(_table_evaluation(d, f, catalog, hours) for d, f in zip(drafts, free, strict=True))
-
-
-def _free_tier(drafts: list, catalog: PriceCatalog, hours: float) -> list[tuple[float, float]]:
-    """(throughput, storage) USD the free tier covers per table: Standard class, provisioned RCU/WCU, storage."""
-    standard = [d for d in drafts if d[0].table_class == STANDARD]
-    gb = free_tier_split([(d[3] + sum(d[4].values())) / BYTES_PER_GB for d in standard], catalog.free_tier_storage_gb)
-    caps = [d[5][STANDARD].capacity or Load() for d in standard]
-    rcu = free_tier_split([c.read_units_per_second for c in caps], catalog.free_tier_rcu)
-    wcu = free_tier_split([c.write_units_per_second for c in caps], catalog.free_tier_wcu)
-    by_table = {}
-    for d, g, r, w in zip(standard, gb, rcu, wcu, strict=True):
-        by_table[d[0].name] = (provisioned_monthly_usd(r, w, catalog, STANDARD, hours),
-                               g * catalog.storage_usd_per_gb_month(STANDARD))
-    return [by_table.get(d[0].name, (0.0, 0.0)) for d in drafts]
 
 
 def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCatalog, hours: float) -> TableEvaluation:
     table, loads, peak_loads, base_bytes, index_bytes, costs = draft
     cost = costs[table.table_class]
-    average, peak = _total(loads), _total(peak_loads)
-    billing = compare_billing(average, peak, catalog, table.table_class, hours, _target_utilization(table),
+    average, peak = total_load(loads), total_load(peak_loads)
+    billing = compare_billing(average, peak, catalog, table.table_class, hours, target_utilization(table),
                               reservable_writes=table.global_table is None)
     std, ia = costs[STANDARD], costs[STANDARD_IA]
     classes = compare_table_classes(std.throughput + std.storage + std.replication,
@@ -534,7 +427,7 @@ def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCat
     storage = cost.storage - free[1]
     cap = cost.capacity
     return TableEvaluation(
-        table.name, table.billing.mode, table.table_class, 0, base_bytes, index_bytes, _replicas(table),
+        table.name, table.billing.mode, table.table_class, 0, base_bytes, index_bytes, replica_count(table),
         average.read_units_per_second, average.write_units_per_second, peak.read_units_per_second,
         peak.write_units_per_second, None if cap is None else cap.read_units_per_second,
         None if cap is None else cap.write_units_per_second, throughput, storage, cost.replication,
@@ -693,6 +586,7 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
     patterns = tuple(_evaluate_pattern(model, p, pattern_capacity(model, sizes, p), catalog, hours)
                      for p in model.access_patterns)
     tables = _evaluate_tables(model, patterns, entity_sizes, entries, catalog, hours, options.free_tier)
+    patterns, tables = _billed(patterns, tables)
     counts = {t.name: sum(e.item_count for e in entity_sizes if e.table == t.name) for t in tables}
     tables = tuple(_with_count(t, counts[t.name]) for t in tables)
     findings = (*_size_findings(model, entity_sizes), *_pattern_findings(model, patterns),
@@ -703,8 +597,6 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
 
 
 def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
-    from dataclasses import replace
-
     return replace(table, item_count=count)
 
 

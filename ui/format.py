@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import math
 
+from engine.cost import usd_text
+
 BYTES_PER_KB = 1024  # DOMAIN.md "Units": 1 KB = 1,024 bytes (AWS Service quotas)
 
 
 def usd(value: float, per: str = "month") -> str:
-    """$1,234.56/month; small amounts keep significant digits ($0.0042/month)."""
-    suffix = f"/{per}" if per else ""
-    if value == 0:
-        return f"$0{suffix}"
-    if abs(value) < 0.01:
-        return f"${value:.2g}{suffix}"
-    if abs(value) < 100:
-        return f"${value:,.2f}{suffix}"
-    return f"${value:,.0f}{suffix}"
+    """Money has one written form on every page, chart label, finding and CLI line: engine.cost.usd_text
+    ($1,809.42/month; amounts under a cent keep two significant digits, $0.0042/month)."""
+    return usd_text(value, per=per or None)
 
 
 _COUNTABLE = {"units": "unit", "items": "item", "requests": "request", "patterns": "pattern"}

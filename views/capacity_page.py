@@ -19,8 +19,12 @@ PATTERN_COLUMNS = {
     "RCU/req": st.column_config.NumberColumn(help="Read capacity units per request (4 KB each; eventual = half)"),
     "WCU/req": st.column_config.NumberColumn(help="Write capacity units per request (1 KB each), indexes included"),
     "index WCU": st.column_config.NumberColumn(help="Of the WCU per request, the writes to indexes"),
-    "$/month": st.column_config.NumberColumn(help="Monthly cost of this pattern at its average rate",
-                                             format="$%.2f"),
+    "$/month": st.column_config.NumberColumn(
+        help="This pattern's share of what its tables bill per month for requests (home region): its request "
+             "cost on on-demand tables, its share of the capacity paid on provisioned ones", format="$%.2f"),
+    "replication $/month": st.column_config.NumberColumn(
+        help="This pattern's share of the replicated writes paid in the other regions of a global table",
+        format="$%.2f"),
     "$ per +1 req/s": st.column_config.NumberColumn(help="Monthly cost of one more request per second",
                                                     format="$%.4f"),
 }
@@ -44,19 +48,23 @@ def _catalog_changed() -> None:
 free_tier = bool(st.session_state.get("view.capacity.free_tier", False))  # the toggle is drawn below
 ev = widgets.call_engine("Capacity & cost", lambda: cache.evaluation(design_json, None, free_tier))
 if ev is not None:
-    kinds = charts.evaluation_cost_parts(ev)
-    reads, writes, storage = kinds["reads"], kinds["writes"] + kinds["index writes"], kinds["storage"]
+    kinds = ev.cost_by_kind()
     m = st.container(horizontal=True, gap="large")
     m.metric("Total cost per month", fmt.usd(ev.total_monthly_usd, per=""), width="content",
              help=f"{ev.catalog.name}; {ev.catalog.hours_per_month:g} hours per month")
-    m.metric("Reads per month", fmt.usd(reads, per=""), width="content")
-    m.metric("Writes + indexes", fmt.usd(writes, per=""), width="content",
+    m.metric("Reads per month", fmt.usd(kinds["reads"], per=""), width="content")
+    m.metric("Writes + indexes", fmt.usd(kinds["writes"] + kinds["index writes"], per=""), width="content",
              help="Writes per month: table writes plus the index writes each one causes.")
-    m.metric("Storage per month", fmt.usd(storage, per=""), width="content")
-    pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
+    if kinds["replication"] > 0:
+        m.metric("Replicated writes", fmt.usd(kinds["replication"], per=""), width="content",
+                 help="The writes every other region of a global table pays again.")
+    if kinds["idle capacity"] > 0:
+        m.metric("Idle capacity", fmt.usd(kinds["idle capacity"], per=""), width="content",
+                 help="Provisioned capacity of tables no access pattern uses.")
+    m.metric("Storage per month", fmt.usd(kinds["storage"], per=""), width="content")
     if ev.patterns:
-        top = max(ev.patterns, key=lambda p: pattern_usd.get(p.name, 0.0))
-        share = pattern_usd.get(top.name, 0.0) / ev.total_monthly_usd if ev.total_monthly_usd else 0
+        top = max(ev.patterns, key=lambda p: p.monthly_usd + p.replication_monthly_usd)
+        share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0
         unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
                 else fmt.units(top.write_units_per_request, "WCU"))
         st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
@@ -83,7 +91,7 @@ with st.container(border=True):
                    help="Deduct the always-free 25 GB storage and 25 RCU + 25 WCU of provisioned capacity.")
 
 if ev is not None:
-    pattern_usd = {label: sum(parts.values()) for label, parts in charts.cost_rows(ev)}
+    replicated = any(t.replica_count > 1 for t in ev.tables)
     with st.container():
         st.plotly_chart(charts.cost_breakdown_figure(ev), width="stretch", key="chart.cost")
         rows = [{
@@ -92,14 +100,16 @@ if ev is not None:
             "req/s": p.requests_per_second, "RCU/req": round(p.read_units_per_request, 3),
             "WCU/req": round(p.write_units_per_request, 3),
             "index WCU": round(sum(p.index_write_units_per_request.values()), 3),
-            "$/month": round(pattern_usd.get(p.name, 0.0), 2),
-            "$ per +1 req/s": round(p.monthly_usd_per_request_per_second, 4),
+            "$/month": p.monthly_usd,
+            **({"replication $/month": p.replication_monthly_usd} if replicated else {}),
+            "$ per +1 req/s": p.monthly_usd_per_request_per_second,
         } for p in ev.patterns]
         if rows:
             st.dataframe(rows, hide_index=True, width="stretch", key="table.patterns", column_config=PATTERN_COLUMNS)
-        basis = ev.patterns[0].cost_basis.replace("on_demand requests", "on-demand request prices") if ev.patterns else ""
         st.caption("RCU: 4 KB read units (eventual reads count half); WCU: 1 KB write units, with every index the "
-                   f"write touches. Costs at the average rate, {basis}.")
+                   "write touches. $/month is each pattern's share of what its tables bill at the average rates: "
+                   "its own requests on an on-demand table, a share of the capacity held (by need) on a "
+                   "provisioned one. Patterns, idle capacity and storage add up to the total.")
 
     st.subheader("Billing mode and table class per table")
     for t in ev.tables:

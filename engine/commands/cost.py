@@ -29,9 +29,13 @@ def cost_payload(evaluation) -> dict:
     """The JSON payload of `cost` (the issue's required keys plus a few more)."""
     cat = evaluation.catalog
     return {
-        "catalog": {"id": cat.id, "name": cat.name, "date": cat.date, "hours_per_month": cat.hours_per_month},
+        "catalog": {"id": cat.id, "name": cat.name, "date": cat.date, "region": cat.region,
+                    "hours_per_month": cat.hours_per_month, "sources": list(cat.sources),
+                    "not_modelled": list(cat.not_modelled)},
+        "assumptions": list(evaluation.assumptions),
         "free_tier": evaluation.free_tier,
         "total_monthly_usd": evaluation.total_monthly_usd,
+        "cost_by_kind_monthly_usd": evaluation.cost_by_kind(),
         "access_patterns": [{
             "name": p.name, "operation": p.operation, "table": p.table, "index": p.index,
             "consistency": p.consistency,
@@ -41,14 +45,27 @@ def cost_payload(evaluation) -> dict:
             "requests_per_second": p.requests_per_second,
             "monthly_usd": p.monthly_usd,
             "replication_monthly_usd": p.replication_monthly_usd,
+            "cost_by_table": p.cost_by_table,
+            "demand_monthly_usd": p.demand_monthly_usd,
+            "demand_replication_monthly_usd": p.demand_replication_monthly_usd,
+            "monthly_usd_per_request_per_second": p.monthly_usd_per_request_per_second,
+            "cost_basis": p.cost_basis,
         } for p in evaluation.patterns],
         "tables": [{
             "name": t.name, "billing_mode": t.billing_mode, "table_class": t.table_class,
             "throughput_monthly_usd": t.throughput_monthly_usd, "storage_monthly_usd": t.storage_monthly_usd,
             "replication_monthly_usd": t.replication_monthly_usd, "monthly_usd": t.monthly_usd,
+            "idle_capacity_monthly_usd": t.idle_capacity_monthly_usd, "free_tier_usd": t.free_tier_usd,
             "storage_bytes": t.storage_bytes, "index_storage_bytes": t.index_storage_bytes,
             "billing_recommended": t.billing.recommended,
+            "billing_options_monthly_usd": {"on_demand": t.billing.on_demand_monthly_usd,
+                                            "provisioned": t.billing.provisioned_monthly_usd,
+                                            "provisioned_for_peak": t.billing.provisioned_for_peak_monthly_usd,
+                                            "reserved": t.billing.reserved_monthly_usd},
             "table_class_recommended": t.table_class_comparison.recommended,
+            "table_class_options_monthly_usd": {
+                "STANDARD": t.table_class_comparison.standard_monthly_usd,
+                "STANDARD_INFREQUENT_ACCESS": t.table_class_comparison.standard_ia_monthly_usd},
         } for t in evaluation.tables],
         "screens": [{"name": s.name, "requests_per_view": s.requests_per_view,
                      "read_units_per_view": s.read_units_per_view, "write_units_per_view": s.write_units_per_view,
@@ -65,8 +82,11 @@ def _print_table(evaluation) -> None:
     print(f"\n  {'access pattern':<{width}}  {'req/s':>9}  {'RU/req':>9}  {'WU/req':>9}  {'USD/month':>12}")
     for p in evaluation.patterns:
         print(f"  {p.name:<{width}}  {p.requests_per_second:>9.4g}  {p.read_units_per_request:>9.4g}  "
-              f"{p.write_units_per_request:>9.4g}  {p.monthly_usd:>12,.2f}")
+              f"{p.write_units_per_request:>9.4g}  {p.monthly_usd + p.replication_monthly_usd:>12,.2f}")
     print(f"\n  {'table':<{width}}  {'throughput':>12}  {'storage':>12}  {'replication':>12}  {'USD/month':>12}")
+    for t in evaluation.tables:
+        if t.idle_capacity_monthly_usd > 0:
+            print(f"  idle capacity: {t.name} {t.idle_capacity_monthly_usd:,.2f} USD/month (no pattern uses it)")
     for t in evaluation.tables:
         print(f"  {t.name:<{width}}  {t.throughput_monthly_usd:>12,.2f}  {t.storage_monthly_usd:>12,.2f}  "
               f"{t.replication_monthly_usd:>12,.2f}  {t.monthly_usd:>12,.2f}")

@@ -8,10 +8,13 @@ from ui import format as fmt
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (0, "$0/month"), (0.0042, "$0.0042/month"), (12.345, "$12.35/month"), (1809.42, "$1,809/month"),
+    (0, "$0.00/month"), (0.0042, "$0.0042/month"), (12.345, "$12.35/month"), (1809.42, "$1,809.42/month"),
 ])
 def test_usd(value: float, expected: str) -> None:
-    assert fmt.usd(value) == expected
+    """One written form of money everywhere: the page's and the findings' (engine.cost.usd_text) agree."""
+    from engine.cost import usd_text
+
+    assert fmt.usd(value) == expected == usd_text(value)
 
 
 @pytest.mark.parametrize(("size_bytes", "expected"), [

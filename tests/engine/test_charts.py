@@ -101,8 +101,7 @@ def test_a_cross_table_transaction_is_counted_once(stock_billing: dict, two_tabl
 def test_each_arm_is_charged_to_the_table_it_lands_on(two_table_transaction) -> None:
     """Both arms are 2 WCU per transaction (DOMAIN.md §2) on on-demand tables at one price: half the cost each."""
     ev = evaluate(two_table_transaction({"mode": "on_demand"}))
-    replicas = {t.name: t.replica_count for t in ev.tables}
-    shares = charts.pattern_cost_by_table(ev.pattern("checkout"), replicas)
+    shares = ev.pattern("checkout").cost_by_table
     assert set(shares) == {"Orders", "Stock"}
     assert sum(shares["Orders"].values()) == pytest.approx(ev.table("Orders").throughput_monthly_usd)
     assert sum(shares["Stock"].values()) == pytest.approx(ev.table("Stock").throughput_monthly_usd)

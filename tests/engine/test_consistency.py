@@ -262,7 +262,7 @@ def test_gsi_reads_cannot_be_strong_and_come_with_remedies():
 def test_strong_read_cost_comes_from_the_evaluation_units():
     fake = SimpleNamespace(pattern=lambda name: SimpleNamespace(
         read_units_per_request_strong=2.0, read_units_per_request_eventual=1.0, read_units_per_request=1.0,
-        monthly_usd=10.0, index_write_units_per_request={}))
+        demand_monthly_usd=10.0, index_write_units_per_request={}))
     p = analyze_consistency(single_region_design(), evaluation=fake).pattern("get item")
     assert p.strong_read_extra_monthly_usd == pytest.approx(10.0)  # 10 $ at 1 unit -> +1 unit = +10 $
     assert p.strong_read_added_latency_ms == DEFAULTS.strong_read_added_latency_ms

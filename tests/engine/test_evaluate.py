@@ -80,9 +80,14 @@ def test_provisioned_fixed_and_reserved() -> None:
     table = evaluate(model).table("Items")
     reserved_wcu = 150 / 12 + 0.0128 * HOURS
     assert table.throughput_monthly_usd == pytest.approx(200 * 0.00013 * HOURS + reserved_wcu)
-    put = evaluate(model).pattern("put")
-    assert put.monthly_usd == pytest.approx(10 / 0.7 * 0.00065 * HOURS)   # capacity at 70% target
+    ev = evaluate(model)
+    put = ev.pattern("put")
+    assert put.demand_monthly_usd == pytest.approx(10 / 0.7 * 0.00065 * HOURS)   # capacity at 70% target
     assert "provisioned" in put.cost_basis
+    # what the patterns are billed is the table's bill, shared in proportion to their demand (one number)
+    assert sum(p.monthly_usd for p in ev.patterns) == pytest.approx(table.throughput_monthly_usd)
+    share = put.demand_monthly_usd / sum(p.demand_monthly_usd for p in ev.patterns)
+    assert put.monthly_usd == pytest.approx(share * table.throughput_monthly_usd)
 
 
 def test_auto_scaling_tracks_load_within_bounds() -> None:
@@ -147,10 +152,11 @@ def test_reserved_writes_do_not_cover_a_global_tables_replicated_writes() -> Non
     assert any(f.rule_id == "reserved-on-replicated-writes" for f in ev.findings)
 
 
-def test_free_tier_lowers_table_and_total_not_patterns() -> None:
+def test_free_tier_lowers_table_total_and_billed_shares_not_demand() -> None:
     model = design({"mode": "provisioned", "read_capacity_units": 20, "write_capacity_units": 20})
     plain, free = evaluate(model), evaluate(model, EvaluateOptions(free_tier=True))
-    assert free.pattern("put").monthly_usd == plain.pattern("put").monthly_usd
+    assert free.pattern("put").demand_monthly_usd == plain.pattern("put").demand_monthly_usd
+    assert free.pattern("put").monthly_usd == pytest.approx(0)  # its share of a bill the free tier covers
     assert free.table("Items").throughput_monthly_usd == pytest.approx(0)      # 20 RCU + 20 WCU <= 25 + 25
     assert free.total_monthly_usd < plain.total_monthly_usd and free.table("Items").free_tier_usd > 0
 
@@ -289,7 +295,10 @@ def test_a_transaction_across_tables_loads_and_is_priced_by_each_table(stock_bil
     else:
         assert stock.provisioned_write_capacity_units == pytest.approx(400)   # 200 WCU/s at 50 %
         stock_usd = 400 * 0.00065 * HOURS
-    assert ev.pattern("checkout").monthly_usd == pytest.approx(orders_usd + stock_usd)
+    assert ev.pattern("checkout").demand_monthly_usd == pytest.approx(orders_usd + stock_usd)
+    # the only pattern on both tables is billed both tables' whole request bills (a minimum read capacity too)
+    assert ev.pattern("checkout").monthly_usd == pytest.approx(orders.throughput_monthly_usd
+                                                              + stock.throughput_monthly_usd)
 
 
 @pytest.mark.parametrize("declared", ["eventual", "strong"])

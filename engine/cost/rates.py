@@ -1,5 +1,5 @@
-"""Monthly cost: requests per access pattern, throughput, storage and replication per table, billing
-mode and table class comparisons (DOMAIN.md §3; prices from engine.pricing catalogs).
+"""Prices of a load: requests per access pattern, throughput, storage and replication, billing mode and
+table class comparisons (DOMAIN.md §3; prices from engine.pricing catalogs).
 
 Money is float USD, never rounded here. Conventions (stated to the user as assumptions):
 - on-demand: units consumed x price per unit; a pattern's cost is its request cost at its average
