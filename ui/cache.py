@@ -271,3 +271,15 @@ def _design_yaml(design_json: str, engine_version: str) -> str:
 def design_yaml(design_json: str) -> str:
     """The design as YAML text (for the editor and the download; ~5 ms to dump, so cached)."""
     return _design_yaml(design_json, ENGINE_VERSION)
+
+
+@st.cache_data(max_entries=MAX_RESULTS, show_spinner=False)
+def _design_dot(design_json: str, engine_version: str) -> str:
+    from engine.diagram import design_dot
+
+    return design_dot(model_from_json(design_json))
+
+
+def design_dot(design_json: str) -> str:
+    """The design picture as Graphviz DOT text (engine.diagram)."""
+    return _design_dot(design_json, ENGINE_VERSION)

@@ -25,6 +25,8 @@ SNAPSHOTS = "wb_snapshots"
 FLASH = "wb_flash"
 QUERY_PARAM = "design"
 WIDGET_PREFIX = "w."  # keys of widgets that mirror the design; dropped when the design changes elsewhere
+YAML_TEXT = f"{WIDGET_PREFIX}yaml"  # the YAML tab's text; kept across a change when the user edited it
+YAML_SEED = "wb_yaml_seed"  # the text the YAML tab was loaded with
 DEFAULT_SAMPLE = "github_single_table"
 
 BLANK_DESIGN: dict[str, Any] = {
@@ -185,10 +187,19 @@ def keep_snapshot(name: str) -> None:
 
 
 def reset_widgets(keep: str | None = None) -> None:
-    """Drop the state of widgets mirroring the design so they re-read it on the next run."""
+    """Drop the state of widgets mirroring the design so they re-read it on the next run (ui.editors.base.mirrored
+    seeds them again). YAML text the user edited is kept: the YAML tab shows it as based on an older version."""
+    edited_yaml = st.session_state.get(YAML_TEXT, st.session_state.get(YAML_SEED)) != st.session_state.get(YAML_SEED)
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
-        if key != keep:
+        if key != keep and not (key == YAML_TEXT and edited_yaml):
             del st.session_state[key]
+
+
+def revision(text: str | None = None) -> str:
+    """A short fingerprint of a design's JSON text (the current design's by default)."""
+    import hashlib
+
+    return hashlib.sha1((design_json() if text is None else text).encode("utf-8")).hexdigest()[:12]
 
 
 def _autosave() -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import charts
 from ui import cache, state, widgets
 from ui import format as fmt
+from ui.editors.base import mirrored
 
 state.ensure_session()
 widgets.page_header("Capacity & cost", "What each request consumes and what the design costs per month; change a "
@@ -85,7 +86,7 @@ with st.container(border=True):
         options[model.price_catalog] = model.price_catalog
     choices = st.container(horizontal=True, gap="large", vertical_alignment="center")
     choices.radio("Price catalog", list(options), format_func=options.get,
-                  index=list(options).index(model.price_catalog), key=f"{state.WIDGET_PREFIX}catalog",
+                  key=mirrored(f"{state.WIDGET_PREFIX}catalog", model.price_catalog),
                   on_change=_catalog_changed, horizontal=True, width="content")
     choices.toggle("Free tier", key="view.capacity.free_tier", width="content",
                    help="Deduct the always-free 25 GB storage and 25 RCU + 25 WCU of provisioned capacity.")

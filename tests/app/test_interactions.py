@@ -48,7 +48,7 @@ def test_adding_a_gsi_raises_the_write_cost(open_app) -> None:
     assert '"gsis"' not in table
     at.text_input(key="w.gsi.TeamUsers.name").input("ByTeam")
     at.selectbox(key="w.gsi.TeamUsers.pk").select("TeamId")
-    _button(at, "Add GSI").click().run()
+    _button(at, "Add index").click().run()
     assert not at.exception
     assert not at.main.error, [e.value for e in at.main.error]
     assert '"ByTeam"' in at.session_state["wb_design_json"]

@@ -1,0 +1,320 @@
+"""Structural edits of a design's plain data: renames whose references follow, deletes that say what they
+would orphan, and index changes that keep the access patterns using the index consistent.
+
+Every function takes the plain data of a design (`engine.io.design_data`, lists and dicts) and changes it in
+place; the caller validates the result with `parse_model`, so an edit that breaks a rule is refused with the
+validator's message. Functions raise `EditError` (a WorkbenchError) naming the field, the value and the fix
+when an edit cannot be made at all (an unknown or duplicate name).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import WorkbenchError
+
+Data = dict[str, Any]
+
+
+class EditError(WorkbenchError):
+    """An edit that cannot be applied (unknown name, duplicate name): the message names value and fix."""
+
+
+def _named(items: list[Data], name: str, what: str) -> Data:
+    for item in items:
+        if item.get("name") == name:
+            return item
+    known = ", ".join(str(i.get("name")) for i in items) or "none"
+    raise EditError(f"{what} '{name}' does not exist (known: {known})")
+
+
+def _check_new_name(items: list[Data], new: str, what: str) -> str:
+    new = (new or "").strip()
+    if not new:
+        raise EditError(f"the new {what} name is empty; type a name")
+    if any(i.get("name") == new for i in items):
+        raise EditError(f"a {what} named '{new}' already exists; pick another name")
+    return new
+
+
+def table_data(data: Data, name: str) -> Data:
+    return _named(data.setdefault("tables", []), name, "table")
+
+
+def index_data(table: Data, name: str) -> tuple[str, Data]:
+    """("gsis" | "lsis", the index's data) of one index of a table."""
+    for kind in ("gsis", "lsis"):
+        for index in table.get(kind, []):
+            if index["name"] == name:
+                return kind, index
+    raise EditError(f"table '{table['name']}' has no index '{name}'")
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def add_table(data: Data, name: str, partition_key: str, sort_key: str | None = None,
+              partition_key_type: str = "S", sort_key_type: str = "S") -> Data:
+    """A new on-demand Standard table with the given keys."""
+    tables = data.setdefault("tables", [])
+    name = _check_new_name(tables, name, "table")
+    table: Data = {"name": name, "partition_key": {"name": partition_key.strip(), "type": partition_key_type}}
+    if sort_key and sort_key.strip():
+        table["sort_key"] = {"name": sort_key.strip(), "type": sort_key_type}
+    tables.append(table)
+    return table
+
+
+def rename_table(data: Data, old: str, new: str) -> None:
+    """Rename a table; its entities and every access pattern naming it (transactions included) follow."""
+    table = table_data(data, old)
+    new = _check_new_name(data["tables"], new, "table")
+    table["name"] = new
+    for entity in data.get("entities", []):
+        if entity.get("table") == old:
+            entity["table"] = new
+    for pattern in data.get("access_patterns", []):
+        if pattern.get("table") == old:
+            pattern["table"] = new
+
+
+def table_dependents(data: Data, name: str) -> tuple[list[str], list[str]]:
+    """(entities stored in the table, access patterns that target it or one of its entities)."""
+    entities = [e["name"] for e in data.get("entities", []) if e.get("table") == name]
+    patterns = [p["name"] for p in data.get("access_patterns", [])
+                if p.get("table") == name or set(p.get("entities", ())) & set(entities)
+                or any(a.get("entity") in entities for a in p.get("actions", ()))]
+    return entities, patterns
+
+
+def delete_table(data: Data, name: str, take_along: bool = False) -> None:
+    """Delete a table. With dependents it is refused (naming them) unless `take_along` deletes them too."""
+    table_data(data, name)
+    entities, patterns = table_dependents(data, name)
+    if (entities or patterns) and not take_along:
+        raise EditError(f"table '{name}' holds entities {_listed(entities)} and is used by access patterns "
+                        f"{_listed(patterns)}; delete them along with it, or move them to another table first")
+    data["tables"] = [t for t in data["tables"] if t["name"] != name]
+    data["entities"] = [e for e in data.get("entities", []) if e["name"] not in entities]
+    delete_patterns(data, patterns)
+
+
+def set_key(data: Data, table_name: str, which: str, name: str | None, key_type: str = "S") -> None:
+    """Set or rename the table's partition or sort key (`which`); entity key templates follow a rename.
+
+    A sort key of None removes the sort key (its key templates go with it).
+    """
+    table = table_data(data, table_name)
+    field = "partition_key" if which == "partition" else "sort_key"
+    old = (table.get(field) or {}).get("name")
+    if name is None or not name.strip():
+        if field == "partition_key":
+            raise EditError(f"table '{table_name}' needs a partition key; type its name")
+        table.pop("sort_key", None)
+        _drop_key_templates(data, table_name, old)
+        return
+    name = name.strip()
+    table[field] = {"name": name, "type": key_type}
+    if old and old != name:
+        _rename_key_templates(data, table_name, old, name)
+
+
+def _rename_key_templates(data: Data, table_name: str, old: str, new: str) -> None:
+    for entity in data.get("entities", []):
+        if entity.get("table") == table_name:
+            for key in entity.get("keys", []):
+                if key["attribute"] == old:
+                    key["attribute"] = new
+
+
+def _drop_key_templates(data: Data, table_name: str, attribute: str | None) -> None:
+    if attribute is None:
+        return
+    table = table_data(data, table_name)
+    still_used = {i["partition_key"]["name"] for i in table.get("gsis", [])} | {
+        (i.get("sort_key") or {}).get("name") for i in (*table.get("gsis", []), *table.get("lsis", []))}
+    if attribute in still_used:
+        return
+    for entity in data.get("entities", []):
+        if entity.get("table") == table_name:
+            entity["keys"] = [k for k in entity.get("keys", []) if k["attribute"] != attribute]
+
+
+def key_attributes(table: Data) -> list[str]:
+    """Every key attribute of a table and its indexes, table keys first (the entity chart's columns)."""
+    names = [table["partition_key"]["name"]]
+    if table.get("sort_key"):
+        names.append(table["sort_key"]["name"])
+    for index in (*table.get("gsis", []), *table.get("lsis", [])):
+        for key in (index.get("partition_key"), index.get("sort_key")):
+            if key and key["name"] not in names:
+                names.append(key["name"])
+    return names
+
+
+# ----------------------------------------------------------------------------- indexes
+
+
+def index_users(data: Data, table_name: str, index_name: str) -> list[str]:
+    """Access patterns that read through an index."""
+    return [p["name"] for p in data.get("access_patterns", [])
+            if p.get("table") == table_name and p.get("index") == index_name]
+
+
+def put_index(data: Data, table_name: str, kind: str, index: Data, replaces: str | None = None) -> None:
+    """Add an index (kind "gsis" or "lsis"), or replace the index named `replaces` in place (an edit:
+    keys, projection, name); patterns follow a rename."""
+    table = table_data(data, table_name)
+    others = [i for k in ("gsis", "lsis") for i in table.get(k, []) if i["name"] != replaces]
+    _check_new_name(others, index["name"], "index")
+    if replaces is None:
+        table.setdefault(kind, []).append(index)
+        return
+    old_kind, old = index_data(table, replaces)
+    if old_kind == kind:
+        table[kind] = [index if i is old else i for i in table[kind]]
+    else:
+        table[old_kind] = [i for i in table[old_kind] if i is not old]
+        table.setdefault(kind, []).append(index)
+    if index["name"] != replaces:
+        for pattern in data.get("access_patterns", []):
+            if pattern.get("table") == table_name and pattern.get("index") == replaces:
+                pattern["index"] = index["name"]
+
+
+def delete_index(data: Data, table_name: str, index_name: str, patterns: str = "refuse",
+                 repoint_to: str | None = None) -> None:
+    """Delete an index. Patterns that read through it are refused by default (naming them); `patterns`
+    "drop" deletes them, "repoint" moves them to `repoint_to` (another index, or None for the table)."""
+    table = table_data(data, table_name)
+    kind, _ = index_data(table, index_name)
+    users = index_users(data, table_name, index_name)
+    if users and patterns == "refuse":
+        raise EditError(f"index '{index_name}' is read by access patterns {_listed(users)}; repoint them to the "
+                        "table or another index, or delete them with the index")
+    table[kind] = [i for i in table[kind] if i["name"] != index_name]
+    if patterns == "drop":
+        delete_patterns(data, users)
+    elif patterns == "repoint":
+        for pattern in data.get("access_patterns", []):
+            if pattern["name"] in users:
+                if repoint_to:
+                    pattern["index"] = repoint_to
+                else:
+                    pattern.pop("index", None)
+
+
+# ----------------------------------------------------------------------------- entities
+
+
+def add_entity(data: Data, name: str, table_name: str, item_count: int = 1000) -> Data:
+    """A new entity in a table, with a key template for each of the table's keys and one id variable."""
+    entities = data.setdefault("entities", [])
+    name = _check_new_name(entities, name, "entity")
+    table = table_data(data, table_name)
+    variable = f"{name.lower().replace(' ', '_')}_id"
+    keys = [{"attribute": table["partition_key"]["name"], "template": f"{name.upper()}#{{{variable}}}"}]
+    if table.get("sort_key"):
+        keys.append({"attribute": table["sort_key"]["name"], "template": name.upper()})
+    entity = {"name": name, "table": table_name, "item_count": int(item_count), "keys": keys,
+              "variables": [{"name": variable, "cardinality": max(1, int(item_count))}], "attributes": []}
+    entities.append(entity)
+    return entity
+
+
+def rename_entity(data: Data, old: str, new: str) -> None:
+    """Rename an entity; access patterns, transaction actions and screens naming it follow."""
+    entity = _named(data.setdefault("entities", []), old, "entity")
+    new = _check_new_name(data["entities"], new, "entity")
+    entity["name"] = new
+    for pattern in data.get("access_patterns", []):
+        pattern["entities"] = [new if e == old else e for e in pattern.get("entities", [])]
+        for action in pattern.get("actions", []):
+            if action.get("entity") == old:
+                action["entity"] = new
+
+
+def entity_users(data: Data, name: str) -> list[str]:
+    return [p["name"] for p in data.get("access_patterns", [])
+            if name in p.get("entities", ()) or any(a.get("entity") == name for a in p.get("actions", ()))]
+
+
+def delete_entity(data: Data, name: str, take_along: bool = False) -> None:
+    """Delete an entity; refused while access patterns use it unless `take_along` deletes them too."""
+    _named(data.setdefault("entities", []), name, "entity")
+    users = entity_users(data, name)
+    if users and not take_along:
+        raise EditError(f"entity '{name}' is used by access patterns {_listed(users)}; delete them along with it "
+                        "or change them first")
+    data["entities"] = [e for e in data["entities"] if e["name"] != name]
+    delete_patterns(data, users)
+
+
+def set_key_template(data: Data, entity_name: str, attribute: str, template: str) -> None:
+    """Set (add, change, or with an empty template remove) the entity's key template for one attribute."""
+    entity = _named(data.setdefault("entities", []), entity_name, "entity")
+    keys = entity.setdefault("keys", [])
+    for key in keys:
+        if key["attribute"] == attribute:
+            if template.strip():
+                key["template"] = template
+            else:
+                keys.remove(key)
+            return
+    if template.strip():
+        keys.append({"attribute": attribute, "template": template})
+
+
+def drop_orphaned_variables(data: Data, entity_name: str, old_template: str) -> None:
+    """Drop the variables an old template used that no key template of the entity and no access pattern's key
+    condition on it uses any more (a template changed from ORDER#{order_id} to ORDER#{id} drops order_id)."""
+    from engine.model.entity import template_variables
+
+    entity = _named(data.setdefault("entities", []), entity_name, "entity")
+    used = {v for k in entity.get("keys", []) for v in template_variables(k["template"])}
+    for pattern in data.get("access_patterns", []):
+        if entity_name in pattern.get("entities", ()):
+            kc = pattern.get("key_condition") or {}
+            sk = kc.get("sort_key") or {}
+            for text in (kc.get("partition_key", ""), sk.get("value", ""), sk.get("value2") or ""):
+                used |= set(template_variables(text))
+    orphaned = set(template_variables(old_template)) - used
+    entity["variables"] = [v for v in entity.get("variables", []) if v["name"] not in orphaned]
+
+
+# ----------------------------------------------------------------------------- access patterns
+
+
+def rename_pattern(data: Data, old: str, new: str) -> None:
+    """Rename an access pattern; screens naming it follow."""
+    pattern = _named(data.setdefault("access_patterns", []), old, "access pattern")
+    new = _check_new_name(data["access_patterns"], new, "access pattern")
+    pattern["name"] = new
+    for screen in data.get("screens", []):
+        screen["access_patterns"] = [new if n == old else n for n in screen.get("access_patterns", [])]
+        screen["repeat"] = [[new if r[0] == old else r[0], r[1]] for r in screen.get("repeat", [])]
+
+
+def delete_patterns(data: Data, names: list[str]) -> None:
+    """Delete access patterns and their mentions in screens (a screen left without patterns goes too)."""
+    gone = set(names)
+    data["access_patterns"] = [p for p in data.get("access_patterns", []) if p["name"] not in gone]
+    for screen in data.get("screens", []):
+        screen["access_patterns"] = [n for n in screen.get("access_patterns", []) if n not in gone]
+        screen["repeat"] = [r for r in screen.get("repeat", []) if r[0] not in gone]
+    data["screens"] = [s for s in data.get("screens", []) if s.get("access_patterns")]
+
+
+def _listed(names: list[str]) -> str:
+    if not names:
+        return "(none)"
+    shown = ", ".join(f"'{n}'" for n in names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+__all__ = [
+    "EditError", "add_entity", "add_table", "delete_entity", "delete_index", "delete_patterns", "delete_table",
+    "drop_orphaned_variables", "entity_users",
+    "index_data", "index_users", "key_attributes", "put_index", "rename_entity", "rename_pattern",
+    "rename_table", "set_key", "set_key_template", "table_data", "table_dependents",
+]

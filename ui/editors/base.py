@@ -1,0 +1,86 @@
+"""Editor plumbing: widgets seeded from the design, edits applied with their problems kept per editor,
+and short messages that name the field, the value and the fix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from engine.errors import WorkbenchError
+from ui import state
+
+W = state.WIDGET_PREFIX
+PROBLEMS = "wb_problems"  # editor id -> messages of its last rejected change
+MAX_VALUE_CHARS = 60       # long values in messages are shortened, the path and the fix are kept
+
+
+def mirrored(key: str, value: Any) -> str:
+    """The key of a widget that mirrors a design field, seeded with the design's value when its state is new.
+
+    Widgets are created without `value=`/`index=`/`default=`: the value comes from session state, so after any
+    change of the design (ui.state.reset_widgets drops these keys) the server sends the design's value to the
+    browser, which otherwise re-sends the value it showed before (a YAML tab that reverted form edits).
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def problems_of(editor: str) -> list[str]:
+    return list(st.session_state.get(PROBLEMS, {}).get(editor, []))
+
+
+def set_problems(editor: str, problems: list[str]) -> None:
+    store = st.session_state.setdefault(PROBLEMS, {})
+    if problems:
+        store[editor] = [readable(p) for p in problems]
+    else:
+        store.pop(editor, None)
+
+
+def show_problems(editor: str) -> None:
+    """The messages of the last rejected change made in one editor, right where it was made."""
+    for message in problems_of(editor):
+        st.error(message, icon=":material/error:")
+
+
+def apply(editor: str, mutate: Callable[[dict[str, Any]], None], note: str, keep: str | None = None) -> bool:
+    """Apply a change of the design's plain data; keep its problems under `editor`. True when applied."""
+    problems = state.edit_design(mutate, note, keep_widget=keep)
+    set_problems(editor, problems)
+    return not problems
+
+
+def readable(message: str) -> str:
+    """A validator message for a person: values longer than MAX_VALUE_CHARS are shortened in the middle."""
+    def shorten(match: re.Match[str]) -> str:
+        text = match.group(0)
+        if len(text) <= MAX_VALUE_CHARS:
+            return text
+        half = MAX_VALUE_CHARS // 2 - 2
+        return f"{text[:half]}…{text[-half:]}"
+
+    return re.sub(r"'[^']{" + str(MAX_VALUE_CHARS) + r",}'", shorten, str(message))
+
+
+def guarded(editor: str, func: Callable[[], None]) -> None:
+    """Run an edit that may raise a WorkbenchError (engine.model.edits) and file its message under `editor`."""
+    try:
+        func()
+    except WorkbenchError as exc:
+        set_problems(editor, [str(exc)])
+
+
+def number_or_none(value: Any) -> float | None:
+    """A numeric widget value, or None for an empty one."""
+    if value is None or value == "":
+        return None
+    return float(value)
+
+
+def csv_names(text: str) -> list[str]:
+    """Comma-separated names, trimmed, empty ones dropped."""
+    return [part.strip() for part in str(text or "").split(",") if part.strip()]
