@@ -112,6 +112,20 @@ if ev is not None:
                    "its own requests on an on-demand table, a share of the capacity held (by need) on a "
                    "provisioned one. Patterns, idle capacity and storage add up to the total.")
 
+    if ev.screens:
+        st.subheader("Requests per screen")
+        st.dataframe([{"screen": s.name, "requests per view": s.requests_per_view, "RCU per view": s.read_units_per_view,
+                       "WCU per view": s.write_units_per_view, "$ per million views": s.usd_per_million_views}
+                      for s in ev.screens], hide_index=True, width="stretch", key="table.screens", column_config={
+            "requests per view": st.column_config.NumberColumn(format="%g", help="Requests one page view issues"),
+            "RCU per view": st.column_config.NumberColumn(format="%.4g", help="Read units one page view consumes"),
+            "WCU per view": st.column_config.NumberColumn(format="%.4g", help="Write units one page view consumes"),
+            "$ per million views": st.column_config.NumberColumn(
+                format="$%.2f", help="Request cost of a million page views at the patterns' prices (replication "
+                                     "included)")})
+        st.caption("A screen is one page of the application: the requests it issues once and the ones it repeats "
+                   "(N+1 reads show up here). Screens are edited on the Design page.")
+
     st.subheader("Billing mode and table class per table")
     for t in ev.tables:
         with st.container(border=True):

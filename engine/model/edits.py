@@ -111,7 +111,7 @@ def set_key(data: Data, table_name: str, which: str, name: str | None, key_type:
         if field == "partition_key":
             raise EditError(f"table '{table_name}' needs a partition key; type its name")
         table.pop("sort_key", None)
-        _drop_key_templates(data, table_name, old)
+        keys_to_attributes(data, table_name)
         return
     name = name.strip()
     table[field] = {"name": name, "type": key_type}
@@ -127,17 +127,35 @@ def _rename_key_templates(data: Data, table_name: str, old: str, new: str) -> No
                     key["attribute"] = new
 
 
-def _drop_key_templates(data: Data, table_name: str, attribute: str | None) -> None:
-    if attribute is None:
-        return
+def keys_to_attributes(data: Data, table_name: str) -> None:
+    """Key templates of the table's entities whose attribute is no longer a key of the table or its indexes
+    become plain attributes, with the template's first rendered value as their example (so the item keeps its
+    size); a removed index or sort key never leaves a dangling template."""
     table = table_data(data, table_name)
-    still_used = {i["partition_key"]["name"] for i in table.get("gsis", [])} | {
-        (i.get("sort_key") or {}).get("name") for i in (*table.get("gsis", []), *table.get("lsis", []))}
-    if attribute in still_used:
-        return
+    keys = set(key_attributes(table))
     for entity in data.get("entities", []):
-        if entity.get("table") == table_name:
-            entity["keys"] = [k for k in entity.get("keys", []) if k["attribute"] != attribute]
+        if entity.get("table") != table_name:
+            continue
+        moved = [k for k in entity.get("keys", []) if k["attribute"] not in keys]
+        if not moved:
+            continue
+        examples = {k["attribute"]: _first_value(entity, k["template"]) for k in moved}
+        entity["keys"] = [k for k in entity["keys"] if k["attribute"] in keys]
+        names = {a["name"] for a in entity.get("attributes", [])}
+        for attribute, example in examples.items():
+            if attribute not in names:
+                entity.setdefault("attributes", []).append({"name": attribute, "example": example})
+
+
+def _first_value(entity: Data, template: str) -> str:
+    """The template's first value for the entity (engine.keyspace), or the template text when it cannot render."""
+    from engine.keyspace import key_label
+    from engine.model.entity import Entity
+
+    try:
+        return key_label(Entity.model_validate(entity), template, 0)
+    except (ValueError, KeyError, WorkbenchError):
+        return template
 
 
 def key_attributes(table: Data) -> list[str]:
@@ -180,28 +198,57 @@ def put_index(data: Data, table_name: str, kind: str, index: Data, replaces: str
         for pattern in data.get("access_patterns", []):
             if pattern.get("table") == table_name and pattern.get("index") == replaces:
                 pattern["index"] = index["name"]
+    keys_to_attributes(data, table_name)
+
+
+def _target_keys(table: Data, index_name: str | None) -> tuple[str, str | None]:
+    """(partition key, sort key) attribute names of the table or one of its indexes."""
+    if index_name is None:
+        return table["partition_key"]["name"], (table.get("sort_key") or {}).get("name")
+    kind, index = index_data(table, index_name)
+    pk = table["partition_key"]["name"] if kind == "lsis" else index["partition_key"]["name"]
+    return pk, (index.get("sort_key") or {}).get("name")
 
 
 def delete_index(data: Data, table_name: str, index_name: str, patterns: str = "refuse",
                  repoint_to: str | None = None) -> None:
     """Delete an index. Patterns that read through it are refused by default (naming them); `patterns`
-    "drop" deletes them, "repoint" moves them to `repoint_to` (another index, or None for the table)."""
+    "drop" deletes them, "repoint" moves them to `repoint_to` (another index, or None for the table).
+
+    A moved pattern keeps its partition-key condition when the new target has the same partition key
+    attribute (its sort-key condition only when the sort key is the same too); a pattern whose partition key
+    the new target does not have cannot be moved, and the delete is refused naming it."""
     table = table_data(data, table_name)
     kind, _ = index_data(table, index_name)
     users = index_users(data, table_name, index_name)
     if users and patterns == "refuse":
         raise EditError(f"index '{index_name}' is read by access patterns {_listed(users)}; repoint them to the "
                         "table or another index, or delete them with the index")
+    if patterns == "repoint" and users:
+        _repoint(data, table, index_name, repoint_to, users)
     table[kind] = [i for i in table[kind] if i["name"] != index_name]
     if patterns == "drop":
         delete_patterns(data, users)
-    elif patterns == "repoint":
-        for pattern in data.get("access_patterns", []):
-            if pattern["name"] in users:
-                if repoint_to:
-                    pattern["index"] = repoint_to
-                else:
-                    pattern.pop("index", None)
+    keys_to_attributes(data, table_name)
+
+
+def _repoint(data: Data, table: Data, index_name: str, repoint_to: str | None, users: list[str]) -> None:
+    old_pk, old_sk = _target_keys(table, index_name)
+    new_pk, new_sk = _target_keys(table, repoint_to)
+    where = f"index '{repoint_to}'" if repoint_to else f"table '{table['name']}'"
+    if old_pk != new_pk:
+        raise EditError(f"the patterns {_listed(users)} name partition key '{old_pk}', which the {where} is not keyed "
+                        f"on (its partition key is '{new_pk}'); delete them with the index or move them elsewhere")
+    for pattern in data.get("access_patterns", []):
+        if pattern["name"] not in users:
+            continue
+        if repoint_to:
+            pattern["index"] = repoint_to
+        else:
+            pattern.pop("index", None)
+        kc = pattern.get("key_condition") or {}
+        if kc.get("sort_key") and old_sk != new_sk:
+            kc.pop("sort_key")
 
 
 # ----------------------------------------------------------------------------- entities
@@ -314,7 +361,7 @@ def _listed(names: list[str]) -> str:
 
 __all__ = [
     "EditError", "add_entity", "add_table", "delete_entity", "delete_index", "delete_patterns", "delete_table",
-    "drop_orphaned_variables", "entity_users",
+    "drop_orphaned_variables", "keys_to_attributes", "entity_users",
     "index_data", "index_users", "key_attributes", "put_index", "rename_entity", "rename_pattern",
     "rename_table", "set_key", "set_key_template", "table_data", "table_dependents",
 ]

@@ -159,3 +159,122 @@ def test_build_from_scratch_yaml_tab_shows_the_built_design(open_app) -> None:
     assert "checkout" in text and "ByStatus" in text
     at.button(key="yaml.apply").click().run()
     assert at.session_state["wb_design_json"] == before
+
+
+def test_renaming_a_table_and_its_key_moves_every_reference(open_app) -> None:
+    """A table rename follows into entities and patterns; a key rename follows into the key templates."""
+    at = open_app("orders_by_customer")
+    at.switch_page(DESIGN).run()
+    before = _design(at)
+    table = before["tables"][0]["name"]
+    pk = before["tables"][0]["partition_key"]["name"]
+    at.text_input(key=f"w.tablekeys.{table}.name").input("Renamed")
+    at.text_input(key=f"w.tablekeys.{table}.pk").input("pk_renamed")
+    _submit(at, f"form.tablekeys.{table}", "Save name and keys")
+    after = _design(at)
+    assert after["tables"][0]["name"] == "Renamed" and after["tables"][0]["partition_key"]["name"] == "pk_renamed"
+    assert all(e["table"] == "Renamed" for e in after["entities"])
+    assert all(p["table"] == "Renamed" for p in after["access_patterns"])
+    assert not any(k["attribute"] == pk for e in after["entities"] for k in e["keys"])
+    assert any(k["attribute"] == "pk_renamed" for e in after["entities"] for k in e["keys"])
+
+
+def test_an_index_in_use_is_deleted_only_by_moving_or_dropping_its_patterns(open_app) -> None:
+    """team_users_gsi's index is read by a pattern: the delete offers to repoint it to the table (DOMAIN.md §2)."""
+    at = open_app("team_users_gsi")
+    at.switch_page(DESIGN).run()
+    users = [p["name"] for p in _design(at)["access_patterns"] if p.get("index") == "TeamRoleIndex"]
+    assert users and "delete.index.TeamUsers.TeamRoleIndex" not in [b.key for b in at.button]
+    at.button(key="delete.index.repoint.TeamUsers.TeamRoleIndex").click().run()
+    assert not at.exception
+    after = _design(at)
+    assert not after["tables"][0].get("gsis")
+    moved = [p for p in after["access_patterns"] if p["name"] in users]
+    assert moved and all("index" not in p for p in moved)
+
+
+def test_renaming_an_index_repoints_its_patterns(open_app) -> None:
+    at = open_app("team_users_gsi")
+    at.switch_page(DESIGN).run()
+    at.text_input(key="w.index.TeamUsers.TeamRoleIndex.name").input("ByRole")
+    _submit(at, "form.index.TeamUsers.TeamRoleIndex", "Save index")
+    after = _design(at)
+    assert [g["name"] for g in after["tables"][0]["gsis"]] == ["ByRole"]
+    assert any(p.get("index") == "ByRole" for p in after["access_patterns"])
+
+
+def test_deleting_a_table_with_entities_asks_and_takes_them_along(open_app) -> None:
+    at = open_app("github_single_table")
+    at.switch_page(DESIGN).run()
+    at.button(key="delete.table.Issues").click().run()
+    assert any("Issues" in str(w.value) for w in at.main.warning)
+    assert "Issues" in [t["name"] for t in _design(at)["tables"]]
+    at.button(key="delete.table.all.Issues").click().run()
+    after = _design(at)
+    assert "Issues" not in [t["name"] for t in after["tables"]]
+    assert not any(e["table"] == "Issues" for e in after["entities"])
+    assert not any(p["table"] == "Issues" for p in after["access_patterns"])
+
+
+def test_an_attribute_without_a_size_is_refused_next_to_its_form(open_app) -> None:
+    """Never a silent 0 bytes: an S attribute needs a size or an example; BOOL is 1 byte (DOMAIN.md §1)."""
+    at = open_app("page_views")
+    at.switch_page(DESIGN).run()
+    before = at.session_state["wb_design_json"]
+    at.text_input(key="w.attribute.Page.name").input("title")
+    at.button(key="FormSubmitter:form.attribute.Page-Save attribute").click().run()
+    errors = [e.value for e in at.main.error]
+    assert any("title" in e and "size" in e for e in errors), errors
+    assert at.session_state["wb_design_json"] == before
+    at.text_input(key="w.attribute.Page.name").input("published")
+    at.selectbox(key="w.attribute.Page.type").select("BOOL")
+    _submit(at, "form.attribute.Page", "Save attribute")
+    page = next(e for e in _design(at)["entities"] if e["name"] == "Page")
+    assert {"name": "published", "type": "BOOL", "size_bytes": 1.0} in page["attributes"]
+
+
+def test_on_demand_tables_show_no_provisioned_inputs_and_switching_shows_them(open_app) -> None:
+    at = open_app("page_views")
+    at.switch_page(DESIGN).run()
+    keys = {n.key for n in at.number_input}
+    assert "w.table.PageViews.rcu" not in keys and "w.table.PageViews.maxrru" in keys
+    at.radio(key="w.table.PageViews.billing").set_value("provisioned").run()
+    assert _design(at)["tables"][0]["billing"]["mode"] == "provisioned"
+    keys = {n.key for n in at.number_input}
+    assert "w.table.PageViews.rcu" in keys and "w.table.PageViews.maxrru" not in keys
+
+
+def test_yaml_edited_before_a_form_change_is_not_applied_silently(open_app) -> None:
+    """Edit the YAML in one render and a form in another: the stale apply is refused, the text is kept, and an
+    explicit 'apply anyway' is the only way to replace the newer design."""
+    at = open_app("page_views")
+    at.switch_page(DESIGN).run()
+    text = at.text_area(key="w.yaml").value
+    at.text_area(key="w.yaml").input(text.replace("name: Page view counters", "name: Edited in YAML")).run()
+    at.number_input(key="w.pattern.read article.rate").set_value(7.0)
+    _submit(at, "form.pattern.read article", "Save access pattern")
+    assert "7.0" in at.session_state["wb_design_json"]
+    assert "Edited in YAML" in at.text_area(key="w.yaml").value      # the typed text is kept
+    assert any("changed after you started editing" in str(w.value) for w in at.main.warning)
+    at.button(key="yaml.apply").click().run()
+    assert any("Not applied" in str(e.value) for e in at.main.error)
+    assert '"requests_per_second": 7.0' in at.session_state["wb_design_json"]  # the form edit survives
+    at.button(key="yaml.force").click().run()
+    assert "Edited in YAML" in at.session_state["wb_design_json"]
+
+
+def test_applying_unchanged_yaml_says_so(open_app) -> None:
+    at = open_app("page_views")
+    at.switch_page(DESIGN).run()
+    before = at.session_state["wb_design_json"]
+    at.button(key="yaml.apply").click().run()
+    assert at.session_state["wb_design_json"] == before
+    assert any("Nothing to apply" in str(s.value) for s in at.sidebar.success)
+
+
+def test_the_entity_chart_edits_key_templates(open_app) -> None:
+    at = open_app("page_views")
+    at.switch_page(DESIGN).run()
+    assert any("Entity chart" in str(m.value) for m in at.main.markdown)
+    dot = [e for e in at.main.get("graphviz_chart")]
+    assert dot and "PageViews" in dot[0].proto.spec
