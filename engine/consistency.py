@@ -74,6 +74,13 @@ class ConsistencyError(WorkbenchError):
 MeasuredPoints = tuple[tuple[float, float], ...]
 
 
+MAX_ASSUMED_MS = 3_600_000.0
+"""Upper bound of every assumed delay or latency (one hour): DynamoDB documents lags of seconds at most, and a
+bound keeps every curve and integral finite (a user typing 1e308 gets a message, not a blank page)."""
+MAX_LAG_MULTIPLIER = 1000.0
+"""Upper bound of the throttled-GSI lag multiplier (a second of lag becomes at most ~17 minutes)."""
+
+
 class ConsistencyAssumptions(BaseModel):
     """Every number the consistency lab uses; each field documents its source. Override any."""
 
@@ -90,31 +97,31 @@ class ConsistencyAssumptions(BaseModel):
     """(ms after the write, share of GSI queries that saw it): same measurement (DOMAIN.md §5)."""
     measurement_tries: int = Field(default=5000, ge=1)
     """Tries per measured point (the measurement's resolution; used to check the fit's last point)."""
-    gsi_visible_after_ms: float = Field(default=1000.0, gt=0)
+    gsi_visible_after_ms: float = Field(default=1000.0, gt=0, le=MAX_ASSUMED_MS)
     """Time of the fourth GSI calibration point: AWS says GSIs update "typically within a second"
     (repost.aws knowledge-center dynamodb-missing-table-items-gsi)."""
     gsi_visible_share: float = Field(default=0.999, gt=0, lt=1)
     """Share of GSI updates visible after `gsi_visible_after_ms`: the workbench's reading of "typically
     within a second" (not an AWS figure); it fixes the slow tail the 3 measured points leave open."""
-    gsi_throttled_lag_multiplier: float = Field(default=10.0, ge=1)
+    gsi_throttled_lag_multiplier: float = Field(default=10.0, ge=1, le=MAX_LAG_MULTIPLIER)
     """How much longer GSI propagation takes while the GSI is throttled or under-provisioned (both
     exponential means are multiplied). AWS only says lag grows then (repost.aws knowledge-center
     dynamodb-missing-table-items-gsi); 10x is a workbench choice."""
-    replication_processing_median_ms: float = Field(default=300.0, gt=0)
+    replication_processing_median_ms: float = Field(default=300.0, gt=0, le=MAX_ASSUMED_MS)
     """Median global-table replication processing delay on top of the network one-way time. AWS:
     replication "typically within a second or less", no SLA (DG/multi-region-strong-consistency-gt.html);
     the figure is a workbench choice consistent with that."""
-    replication_processing_p99_ms: float = Field(default=1000.0, gt=0)
+    replication_processing_p99_ms: float = Field(default=1000.0, gt=0, le=MAX_ASSUMED_MS)
     """99th percentile of the processing delay (lognormal with the median above); workbench choice
     consistent with "typically within a second"."""
     round_trip_ms_overrides: tuple[tuple[str, str, float], ...] = ()
     """(region, region, round-trip ms) pairs replacing the defaults of engine/regions.py."""
-    unknown_round_trip_ms: float = Field(default=150.0, gt=0)
+    unknown_round_trip_ms: float = Field(default=150.0, gt=0, le=MAX_ASSUMED_MS)
     """Round trip used for a region whose location the workbench does not know."""
-    in_region_request_latency_ms: float = Field(default=5.0, gt=0)
+    in_region_request_latency_ms: float = Field(default=5.0, gt=0, le=MAX_ASSUMED_MS)
     """Typical in-region request latency: DynamoDB's "single-digit millisecond" performance (AWS product
     page); a representative value, not a promise."""
-    strong_read_added_latency_ms: float = Field(default=1.0, ge=0)
+    strong_read_added_latency_ms: float = Field(default=1.0, ge=0, le=MAX_ASSUMED_MS)
     """Extra latency of a strongly consistent in-region read: it must reach the leader, possibly in another
     AZ (intra-region AZ round trips are about a millisecond). Workbench choice, AWS publishes none."""
     curve_points: int = Field(default=41, ge=3, le=400)
@@ -1533,6 +1540,28 @@ def _global_notes(mrsc: bool) -> tuple[str, ...]:
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
+def relevant_assumptions(model, report: ConsistencyReport) -> dict[str, str | None]:
+    """For each assumption a person can edit: None when it changes a number of this design's report, else a
+    sentence saying why it does not (so a page hides a control that would change nothing)."""
+    paths = {p.read_path for p in report.patterns}
+    global_tables = any(t.global_table is not None for t in model.tables)
+    names = {r for t in model.tables if t.global_table for r in t.global_table.regions} | \
+        {p.region for p in model.access_patterns if p.region} | {model.region}
+    unknown = any("unknown" in regions.round_trip(a, b).source for a in names for b in names if a < b)
+    throttled = any((p.gsi_throttled_share or 0) > 0 for p in report.patterns)
+    return {
+        "gsi_visible_after_ms": None if "gsi" in paths else "no read goes through a GSI",
+        "gsi_visible_share": None if "gsi" in paths else "no read goes through a GSI",
+        "gsi_throttled_lag_multiplier": None if throttled else "no GSI read is throttled or under-provisioned",
+        "replication_processing_median_ms": None if global_tables else "no table is a global table",
+        "replication_processing_p99_ms": None if global_tables else "no table is a global table",
+        "in_region_request_latency_ms": None if report.patterns else "there are no reads",
+        "strong_read_added_latency_ms": None if any(p.consistency == "strong" for p in report.patterns)
+        else "no read is strongly consistent",
+        "unknown_round_trip_ms": None if unknown else "every region of the design has a known location",
+    }
+
+
 def analyze_consistency(model, assumptions: ConsistencyAssumptions | None = None,
                         rng: np.random.Generator | None = None, evaluation=None,
                         gsi_throttled_shares: Mapping[str, float] | None = None,
@@ -1795,7 +1824,7 @@ __all__ = [
     "ConflictMonteCarlo", "ConsistencyAssumptions", "ConsistencyError", "ConsistencyReport", "ConstraintCheck",
     "GlobalTableConsistency", "KeyShares", "LagDistribution", "MonteCarloChecks", "PatternConsistency", "ReadPathModel",
     "ReplicationDelay", "StaleMonteCarlo", "WriteStream", "analyze_consistency", "assumption_docs",
-    "build_read_path", "calibration_points", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttled_shares_from_heat",
+    "build_read_path", "calibration_points", "relevant_assumptions", "MAX_ASSUMED_MS", "MAX_LAG_MULTIPLIER", "conflicts_per_second", "fit_gsi_lag", "fit_table_lag", "gsi_throttled_shares_from_heat",
     "gsi_throttling",
     "key_overlap", "key_shares", "monte_carlo_conflicts", "monte_carlo_stale", "mrsc_constraints",
     "power_sum", "replication_delay", "run_monte_carlo", "write_streams",

@@ -347,7 +347,7 @@ def _attribute_column(spec: AttributeSpec, n: int, rng: np.random.Generator,
         value = example_value(spec.example, spec.type, f"entity '{entity.name}' attribute '{spec.name}'")
         return [value if p else None for p in present]
     sizes = value_sizes(spec, n, rng)
-    return [typed_value(spec.type, int(s), rng) if p else None for p, s in zip(present, sizes, strict=True)]
+    return [typed_value(spec.type, int(s), rng, spec.name) if p else None for p, s in zip(present, sizes, strict=True)]
 
 
 def value_sizes(spec: AttributeSpec, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -373,15 +373,16 @@ def value_sizes(spec: AttributeSpec, n: int, rng: np.random.Generator) -> np.nda
     return (floor + (rng.random(n) < raw - floor)).astype(np.int64)
 
 
-def typed_value(kind: str, size_bytes: int, rng: np.random.Generator) -> dict[str, Any]:
+def typed_value(kind: str, size_bytes: int, rng: np.random.Generator, name: str = "") -> dict[str, Any]:
     """A random DynamoDB JSON value of a type whose DynamoDB size is size_bytes (as near as the type allows).
 
     BOOL and NULL are 1 byte whatever the declared size; numbers are 1-20 bytes; sets hold at
-    least one element; an L or M is at least 3 bytes (DOMAIN.md §1).
+    least one element; an L or M is at least 3 bytes (DOMAIN.md §1). A string looks like what its
+    attribute's name says (a timestamp, an email, an id, a URL, words) at exactly its size.
     """
     size_bytes = max(0, size_bytes)
     if kind == "S":
-        return {"S": _letters(size_bytes, rng)}
+        return {"S": shaped_text(name, size_bytes, rng)}
     if kind == "N":
         return {"N": _number_of_size(size_bytes, rng)}
     if kind == "B":
@@ -398,6 +399,58 @@ def typed_value(kind: str, size_bytes: int, rng: np.random.Generator) -> dict[st
     if kind == "M":
         return {"M": _map_elements(size_bytes - 3, rng)}
     raise SampleDataError(f"unknown attribute type '{kind}' (known: {', '.join(_WIRE_TYPES)})")
+
+
+_TIMESTAMP_NAME = re.compile(r"(?i:date|time|(^|_)(at|on)$)|[a-z](At|On)$")
+_EMAIL_NAME = re.compile(r"(?i)e?mail")
+_ID_NAME = re.compile(r"(?i:(^|_)id$)|[a-z]Id$|ID$")
+_URL_NAME = re.compile(r"(?i)(url|link|href|uri)")
+_EXAMPLE_DOMAIN = "@example.com"
+_URL_PREFIX = "https://example.com/"
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_EPOCH_2025 = 1_735_689_600  # 2025-01-01T00:00:00Z: sample timestamps fall in 2025-2026
+_TWO_YEARS_S = 2 * 365 * 86_400
+
+
+def shaped_text(name: str, size_bytes: int, rng: np.random.Generator) -> str:
+    """An ASCII string of exactly size_bytes that looks like its attribute's name suggests: an ISO 8601
+    timestamp (createdAt, order_date), an email, a hex id, a URL, else lowercase words."""
+    if _TIMESTAMP_NAME.search(name) and size_bytes >= 10:
+        return _timestamp_text(size_bytes, rng)
+    if _EMAIL_NAME.search(name) and size_bytes > len(_EXAMPLE_DOMAIN):
+        return _letters(size_bytes - len(_EXAMPLE_DOMAIN), rng) + _EXAMPLE_DOMAIN
+    if _URL_NAME.search(name) and size_bytes > len(_URL_PREFIX):
+        return _URL_PREFIX + _letters(size_bytes - len(_URL_PREFIX), rng)
+    if _ID_NAME.search(name):
+        return _HEX[rng.integers(0, len(_HEX), size=size_bytes)].tobytes().decode("ascii")
+    return _words(size_bytes, rng)
+
+
+def _timestamp_text(size_bytes: int, rng: np.random.Generator) -> str:
+    """2025-06-14T09:26:53Z, cut to a date (10) or extended with fractional seconds, at exactly size_bytes."""
+    import datetime
+
+    moment = datetime.datetime.fromtimestamp(_EPOCH_2025 + int(rng.integers(0, _TWO_YEARS_S)), datetime.UTC)
+    base = moment.strftime("%Y-%m-%dT%H:%M:%S")  # 19 characters
+    if size_bytes <= len(base):
+        return base[:size_bytes]
+    if size_bytes == len(base) + 1:
+        return base + "Z"
+    digits = "".join(str(int(d)) for d in rng.integers(0, 10, size=size_bytes - len(base) - 2))
+    return f"{base}.{digits}Z" if digits else base + "ZZ"[: size_bytes - len(base)]
+
+
+def _words(size_bytes: int, rng: np.random.Generator) -> str:
+    """Lowercase words of 3-9 letters separated by spaces, exactly size_bytes long."""
+    text = _letters(size_bytes, rng)
+    if size_bytes < 8:
+        return text
+    chars = list(text)
+    position = int(rng.integers(3, 10))
+    while position < size_bytes - 2:
+        chars[position] = " "
+        position += int(rng.integers(4, 11))
+    return "".join(chars)
 
 
 def _letters(count: int, rng: np.random.Generator) -> str:

@@ -283,3 +283,32 @@ def _design_dot(design_json: str, engine_version: str) -> str:
 def design_dot(design_json: str) -> str:
     """The design picture as Graphviz DOT text (engine.diagram)."""
     return _design_dot(design_json, ENGINE_VERSION)
+
+
+def consistency_bounds() -> dict[str, tuple[float, float]]:
+    """(lowest, highest) value each numeric consistency assumption accepts, from its field constraints
+    (a strict lower bound of 0 becomes the smallest value the inputs show, 0.001)."""
+    consistency = _engine("consistency")
+    out = {}
+    for name, field in consistency.ConsistencyAssumptions.model_fields.items():
+        low, high = 0.0, consistency.MAX_ASSUMED_MS
+        for rule in field.metadata:
+            if getattr(rule, "ge", None) is not None:
+                low = float(rule.ge)
+            if getattr(rule, "gt", None) is not None:
+                low = float(rule.gt) + STRICT_BOUND_STEP
+            if getattr(rule, "le", None) is not None:
+                high = float(rule.le)
+            if getattr(rule, "lt", None) is not None:
+                high = float(rule.lt) - STRICT_BOUND_STEP
+        out[name] = (low, high)
+    return out
+
+
+STRICT_BOUND_STEP = 0.001  # inputs show 3 decimals at most: a bound "above 0" starts at 0.001
+
+
+def relevant_assumptions(design_json: str, assumptions: dict[str, Any] | None = None) -> dict[str, str | None]:
+    """engine.consistency.relevant_assumptions for the design's report (None: the assumption changes a number)."""
+    return _engine("consistency").relevant_assumptions(model_from_json(design_json),
+                                                       consistency_report(design_json, assumptions))

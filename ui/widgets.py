@@ -15,7 +15,7 @@ from engine.errors import WorkbenchError
 from engine.model import DataModel
 from ui import cache, state
 from ui import format as fmt
-from ui.editors.base import PROBLEMS, apply, mirrored, show_problems
+from ui.editors.base import PROBLEMS, apply, seeded, show_problems
 
 W = state.WIDGET_PREFIX
 
@@ -85,7 +85,7 @@ def rate_input(model: DataModel, pattern_name: str, label: str | None = None) ->
     pattern = model.access_pattern(pattern_name)
     key = f"{W}rate.{pattern_name}"
     st.number_input(label or f"{pattern_name} (req/s)", min_value=0.0,
-                    step=_rate_step(pattern.requests_per_second), key=mirrored(key, float(pattern.requests_per_second)),
+                    step=_rate_step(pattern.requests_per_second), **seeded(key, float(pattern.requests_per_second)),
                     format="%g",
                     on_change=_rate_changed, args=(pattern_name, key),
                     help="Average requests per second. Raising it above the peak raises the peak too.")

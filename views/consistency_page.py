@@ -46,14 +46,22 @@ assumptions = dict(st.session_state.get(ASSUMPTIONS, {}))
 report = widgets.call_engine("Consistency", lambda: cache.consistency_report(design_json, assumptions))
 
 
-def _save_assumptions() -> None:
-    edited = {name: float(st.session_state[f"view.assume.{name}"]) for name in EDITABLE}
+def fmt_bound(value: float) -> str:
+    return f"{value:,.6g}"
+
+
+def _save_assumptions(shown: list[str]) -> None:
+    edited = {name: float(st.session_state[f"view.assume.{name}"]) for name in shown}
     defaults = cache.consistency_defaults()
-    changed = {k: v for k, v in edited.items() if abs(v - defaults.get(k, v)) > 1e-12}
+    kept = {k: v for k, v in assumptions.items() if k not in shown}
+    changed = kept | {k: v for k, v in edited.items() if abs(v - defaults.get(k, v)) > 1e-12}
     try:
         cache.check_consistency_assumptions(changed)
     except ValueError as exc:
-        st.session_state["wb_assumption_error"] = str(exc)
+        message = str(exc)
+        for name, (label, _) in EDITABLE.items():
+            message = message.replace(name, f"'{label}'")
+        st.session_state["wb_assumption_error"] = f"Not applied: {message}. Change the value and apply again."
         return
     st.session_state.pop("wb_assumption_error", None)
     st.session_state[ASSUMPTIONS] = changed
@@ -241,12 +249,21 @@ if report is not None:
 with st.expander("Assumptions (edit to see how sensitive the numbers are)"):
     defaults = cache.consistency_defaults()
     docs = cache.consistency_docs()
+    bounds = cache.consistency_bounds()
+    relevant = cache.relevant_assumptions(design_json, assumptions) if report is not None else {}
+    shown = [name for name in EDITABLE if relevant.get(name) is None]
     with st.form("form.assumptions"):
         cols = st.columns(2)
-        for i, (name, (label, unit)) in enumerate(EDITABLE.items()):
-            cols[i % 2].number_input(f"{label} ({unit})", value=float(assumptions.get(name, defaults[name])),
+        for i, name in enumerate(shown):
+            label, unit = EDITABLE[name]
+            low, high = bounds[name]
+            cols[i % 2].number_input(f"{label} ({unit}, {fmt_bound(low)} to {fmt_bound(high)})",
+                                     min_value=low, max_value=high, value=float(assumptions.get(name, defaults[name])),
                                      key=f"view.assume.{name}", format="%g", help=docs.get(name, ""))
-        st.form_submit_button("Apply assumptions", on_click=_save_assumptions)
+        st.form_submit_button("Apply assumptions", on_click=_save_assumptions, args=(shown,))
     if st.session_state.get("wb_assumption_error"):
-        st.error(st.session_state["wb_assumption_error"])
+        st.error(st.session_state["wb_assumption_error"], icon=":material/error:")
+    hidden = [f"{EDITABLE[n][0]} ({relevant[n]})" for n in EDITABLE if relevant.get(n)]
+    if hidden:
+        st.caption("Not shown because they change nothing in this design: " + "; ".join(hidden) + ".")
     st.caption("These apply to this browser session only; the defaults cite their sources in the help texts.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from app_harness import page_texts
 
 CONSISTENCY = "views/consistency_page.py"
@@ -75,3 +76,45 @@ def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(o
     why = next(w.value for w in at.main.warning if "MRSC" in w.value)
     assert "us-east-1, us-west-2, eu-west-1 and ap-northeast-1, 4 regions from different region sets" in why
     assert "keep us-east-1 and us-west-2 and add us-east-2 (the US set)" in why
+
+
+def _numbers_shown(at) -> str:
+    parts = [f"{m.label}={m.value}" for m in at.main.metric]
+    parts += [df.value.to_string() for df in at.main.dataframe]
+    parts += [chart.proto.spec for chart in at.main.get("plotly_chart")]  # the stale-read curves are numbers too
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("sample", ["global_game_state", "team_users_gsi", "orders_by_customer"])
+def test_every_assumption_input_shown_changes_a_number(open_app, sample: str) -> None:
+    """Issue 10: an assumption control that changes nothing is not shown; each one shown changes a number."""
+    at = open_app(sample)
+    at.switch_page(CONSISTENCY).run()
+    keys = [n.key for n in at.main.number_input if n.key and n.key.startswith("view.assume.")]
+    assert keys
+    for key in keys:
+        at = open_app(sample)
+        at.switch_page(CONSISTENCY).run()
+        before = _numbers_shown(at)
+        widget = at.number_input(key=key)
+        new = widget.value * 2 if widget.value * 2 <= widget.proto.max else widget.value / 2
+        if key.endswith("replication_processing_median_ms"):
+            new = widget.value / 2  # above the p99 it would be refused (tested below)
+        if key.endswith("gsi_visible_share"):
+            new = 0.9
+        widget.set_value(new)
+        at.button(key="FormSubmitter:form.assumptions-Apply assumptions").click().run()
+        assert not at.exception
+        assert "wb_assumption_error" not in at.session_state, at.session_state["wb_assumption_error"]
+        assert _numbers_shown(at) != before, key
+
+
+def test_an_incoherent_assumption_is_refused_with_its_label(open_app) -> None:
+    at = open_app("global_game_state")
+    at.switch_page(CONSISTENCY).run()
+    at.number_input(key="view.assume.replication_processing_median_ms").set_value(5000.0)
+    at.button(key="FormSubmitter:form.assumptions-Apply assumptions").click().run()
+    assert not at.exception
+    errors = [str(e.value) for e in at.main.error]
+    assert any("Not applied" in e and "Global-table replication processing, p99" in e for e in errors), errors
+    assert at.main.metric  # the page still shows its numbers

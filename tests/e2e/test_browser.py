@@ -292,3 +292,64 @@ def test_two_browser_sessions_are_isolated(server: Server, page) -> None:
         assert page.locator('[data-testid="stSidebar"]').get_by_text("new design", exact=True).count() == 0
     finally:
         other.close()
+
+
+def _field(pg, key: str):
+    """The input of the widget with Streamlit key `key` (its container has the class st-key-<key>)."""
+    css = re.sub(r"[^A-Za-z0-9_-]", "-", key)
+    return pg.locator(f".st-key-{css} input, .st-key-{css} textarea").first
+
+
+def test_build_from_scratch_in_the_browser(server: Server, page, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """From an empty design with clicks and typing only: an entity with an attribute and an access pattern, then its
+    monthly cost; screenshots of the editor, the entity chart and the design picture (issue 10)."""
+    pg = page
+    pg.set_viewport_size({"width": 1400, "height": 1000})
+    pg.goto(server.url + "/")
+    _title(pg, "Start")
+    pg.wait_for_url(re.compile(r"design=[a-z0-9]+"))
+    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
+    _wait_idle(pg)
+    pg.get_by_role("button", name="New empty design").first.click()
+    pg.get_by_text("Started an empty design").first.wait_for()
+
+    pg.goto(f"{server.url}/design?design={design_id}")
+    _title(pg, "Design")
+    _wait_idle(pg)
+    pg.get_by_role("tab", name="Entities").click()
+    _field(pg, "w.newentity.name").fill("User")
+    _field(pg, "w.newentity.count").fill("50000")
+    pg.get_by_role("button", name="Add entity").click()
+    pg.get_by_text("Added entity User").first.wait_for()
+    _wait_idle(pg)
+    _field(pg, "w.attribute.User.name").fill("email")
+    _field(pg, "w.attribute.User.size").fill("30")
+    pg.get_by_role("button", name="Save attribute").click()
+    pg.get_by_text("saved attribute email").first.wait_for()
+    _wait_idle(pg)
+
+    pg.get_by_role("tab", name="Access patterns").click()
+    _field(pg, "w.newpattern.name").fill("get user")
+    _field(pg, "w.newpattern.pk").fill("USER#{user_id}")
+    _field(pg, "w.newpattern.rate").fill("250")
+    _field(pg, "w.newpattern.peak").fill("500")
+    pg.get_by_role("button", name="Add access pattern").click()
+    pg.get_by_text("Added access pattern get user").first.wait_for()
+    _wait_idle(pg)
+
+    shots = _screenshot_dir(tmp_path_factory)
+    pg.set_viewport_size(SCREENSHOT_VIEWPORT)
+    pg.get_by_role("tab", name="Tables & indexes").click()
+    pg.wait_for_timeout(SETTLE_MS)
+    pg.screenshot(path=str(shots / "design-editor.png"), full_page=True)
+    pg.get_by_role("tab", name="Overview").click()
+    pg.locator('[data-testid="stGraphVizChart"] svg').first.wait_for()
+    pg.wait_for_timeout(SETTLE_MS)
+    pg.screenshot(path=str(shots / "design-overview.png"), full_page=True)
+    assert pg.locator('[data-testid="stException"]').count() == 0
+
+    pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
+    _title(pg, "Capacity & cost")
+    total = _total_cost(pg)
+    assert total.startswith("$") and total not in ("$0.00", "$0")
+    assert pg.get_by_text("get user").count() > 0

@@ -369,3 +369,27 @@ def test_sort_key_timestamps_span_their_period():
     times = sorted(i["SK"]["S"].split("#")[0] for i in items)
     assert len(set(times)) == len(items) == 200
     assert times[0] == "2026-01-01T00:00:00Z" and times[-1] > "2026-01-30"  # 43,200 minutes = 30 days
+
+
+@pytest.mark.parametrize(("name", "size_bytes", "shape"), [
+    ("createdAt", 20, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"), ("order_date", 10, r"^\d{4}-\d\d-\d\d$"),
+    ("UpdatedOn", 27, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"), ("email", 30, r"^[a-z]+@example\.com$"),
+    ("CustomerId", 23, r"^[0-9a-f]{23}$"), ("avatar_url", 40, r"^https://example\.com/[a-z]+$"),
+    ("Description", 60, r"^[a-z ]+$"),
+])
+def test_sample_strings_look_like_their_attribute(name: str, size_bytes: int, shape: str) -> None:
+    """Issue 10: a timestamp looks like a timestamp, an email like an email, at exactly the designed size."""
+    import re
+
+    from engine.samples import shaped_text
+
+    text = shaped_text(name, size_bytes, np.random.default_rng(7))
+    assert len(text.encode("utf-8")) == size_bytes and re.match(shape, text), text
+
+
+@settings(max_examples=60)
+@given(name=st.sampled_from(["createdAt", "email", "UserId", "url", "Title", "x"]), size=st.integers(0, 400))
+def test_sample_strings_keep_their_size(name: str, size: int) -> None:
+    from engine.samples import shaped_text
+
+    assert len(shaped_text(name, size, np.random.default_rng(size))) == size

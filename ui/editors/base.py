@@ -29,6 +29,14 @@ def mirrored(key: str, value: Any) -> str:
     return key
 
 
+def seeded(key: str, value: Any) -> dict[str, Any]:
+    """`key=` and `value=` of a text, number or checkbox widget that mirrors a design field: seeded in session
+    state like `mirrored`, and given the same value as its default so the browser's first paint shows the
+    design's value instead of flashing 0 or an empty box (the server's state arrives a moment later).
+    Streamlit logs a duplication warning for this; .streamlit/config.toml switches it off on purpose."""
+    return {"key": mirrored(key, value), "value": value}
+
+
 def problems_of(editor: str) -> list[str]:
     return list(st.session_state.get(PROBLEMS, {}).get(editor, []))
 

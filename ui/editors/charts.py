@@ -22,7 +22,7 @@ def entity_chart(model: DataModel) -> None:
         if not entities:
             continue
         columns = edits.key_attributes(to_data(table))
-        rows = [{"entity": e.name, **{c: (e.key_template(c).template if e.key_template(c) else None) for c in columns}}
+        rows = [{"entity": e.name, **{c: (e.key_template(c).template if e.key_template(c) else "") for c in columns}}
                 for e in entities]
         key = f"{W}entitychart.{table.name}"
         with st.form(key=f"form.entitychart.{table.name}", border=False):
@@ -64,9 +64,9 @@ def pattern_chart(model: DataModel) -> None:
         sk = kc.sort_key if kc else None
         rows.append({"access pattern": p.name, "operation": p.operation,
                      "target": p.table + (f" · {p.index}" if p.index else ""),
-                     "partition key": kc.partition_key if kc else None,
+                     "partition key": kc.partition_key if kc else "",
                      "sort key condition": sk.operator if sk else NO_SORT_CONDITION,
-                     "sort key value": sk.value if sk else None, "req/s": p.requests_per_second})
+                     "sort key value": sk.value if sk else "", "req/s": p.requests_per_second})
     with st.form(key="form.patternchart", border=False):
         st.markdown("**Access-pattern chart**: what each request names and how often")
         st.data_editor(rows, key=f"{W}patternchart", width="stretch", hide_index=True, num_rows="fixed",
@@ -135,7 +135,7 @@ def design_picture(model: DataModel) -> None:
     """Tables, their indexes and entities, and the access patterns pointing at what they read or write."""
     st.markdown("**The design at a glance**: tables (with their GSIs and LSIs and the entities they hold), and "
                 "each access pattern pointing at what it reads (blue) or writes (orange), with its rate.")
-    st.graphviz_chart(cache.design_dot(state.design_json()), width="stretch")
+    st.graphviz_chart(cache.design_dot(state.design_json()), width="content")
 
 
 __all__ = ["design_data", "design_picture", "entity_chart", "pattern_chart"]

@@ -14,7 +14,7 @@ from engine.io import design_data, to_data
 from engine.model import DataModel, Entity, edits
 from ui import format as fmt
 from ui import state
-from ui.editors.base import W, apply, csv_names, mirrored, set_problems, show_problems
+from ui.editors.base import W, apply, csv_names, mirrored, seeded, set_problems, show_problems
 
 ATTRIBUTE_TYPES = ["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"]
 FIXED_SIZE_TYPES = {"BOOL": 1.0, "NULL": 1.0}  # DOMAIN.md §1: BOOL and NULL values are 1 byte
@@ -32,9 +32,9 @@ def add_entity_form(model: DataModel) -> None:
     with st.form(key="form.newentity", border=True):
         st.markdown("**Add an entity** (an item type such as User or Order)")
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Entity name", key=mirrored(f"{key}.name", f"Entity{len(model.entities) + 1}"))
+        c1.text_input("Entity name", **seeded(f"{key}.name", f"Entity{len(model.entities) + 1}"))
         c2.selectbox("Table", [t.name for t in model.tables], key=mirrored(f"{key}.table", model.tables[0].name))
-        c3.number_input("Items stored today", min_value=0, step=1000, key=mirrored(f"{key}.count", 1000))
+        c3.number_input("Items stored today", min_value=0, step=1000, **seeded(f"{key}.count", 1000))
         st.form_submit_button("Add entity", on_click=_entity_added)
     show_problems("newentity")
 
@@ -52,7 +52,7 @@ def name_form(model: DataModel, e: int) -> None:
     key = f"{W}entityname.{entity.name}"
     with st.form(key=f"form.entityname.{entity.name}", border=False):
         c1, c2, c3 = st.columns([3, 3, 2], vertical_alignment="bottom")
-        c1.text_input("Entity name", key=mirrored(f"{key}.name", entity.name))
+        c1.text_input("Entity name", **seeded(f"{key}.name", entity.name))
         c2.selectbox("Table", [t.name for t in model.tables], key=mirrored(f"{key}.table", entity.table),
                      help="Moving an entity keeps its templates for the key attributes both tables have.")
         c3.form_submit_button("Save name and table", on_click=_name_submitted, args=(entity.name,))
@@ -161,14 +161,14 @@ def entity_editor(model: DataModel, e: int) -> None:
     dist = entity.key_distribution
     with st.form(key=f"form.entity.{entity.name}", border=True):
         c1, c2 = st.columns(2)
-        c1.number_input("Items stored today", min_value=0, step=1000, key=mirrored(f"{key}.count", int(entity.item_count)))
+        c1.number_input("Items stored today", min_value=0, step=1000, **seeded(f"{key}.count", int(entity.item_count)))
         c2.number_input("Items added per month", min_value=0.0, step=1000.0, format="%g",
-                        key=mirrored(f"{key}.growth", float(entity.growth_items_per_month)))
+                        **seeded(f"{key}.growth", float(entity.growth_items_per_month)))
         st.markdown("Attributes (value sizes in bytes as DynamoDB counts them; the name's bytes are added). "
                     "Give a size or an example value; BOOL and NULL are 1 byte.")
         st.data_editor(
             [{"name": a.name, "type": a.type, "size_bytes": a.size_bytes,
-              "example": None if a.example is None else str(a.example), "presence": a.presence}
+              "example": "" if a.example is None else str(a.example), "presence": a.presence}
              for a in entity.attributes],
             num_rows="dynamic", key=f"{key}.attributes", width="stretch",
             column_config={
@@ -195,9 +195,9 @@ def entity_editor(model: DataModel, e: int) -> None:
                      key=mirrored(f"{key}.dist", dist.kind),
                      help="How traffic spreads over the entity's partition keys (a pattern may override it).")
         c2.number_input("Zipf exponent", min_value=0.01, max_value=10.0, step=0.1, format="%g",
-                        key=mirrored(f"{key}.zipf", float(getattr(dist, "exponent", 1.0))),
+                        **seeded(f"{key}.zipf", float(getattr(dist, "exponent", 1.0))),
                         help="Used with Zipf: larger is more skewed (1.0 is classic Zipf).")
-        c3.text_input("Hot keys (KEY=share, ...)", key=mirrored(f"{key}.hot", hot_keys_text((h.key, h.share) for h in getattr(dist, "keys", ()))),
+        c3.text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot_keys_text((h.key, h.share) for h in getattr(dist, "keys", ()))),
                       help="Used with named hot keys, e.g. STATUS#PENDING=0.6, STATUS#SHIPPED=0.3")
         st.form_submit_button("Save entity", on_click=_entity_submitted, args=(entity.name,))
     show_problems(f"entity.{entity.name}")
@@ -210,13 +210,13 @@ def attribute_form(model: DataModel, e: int) -> None:
     with st.form(key=f"form.attribute.{entity.name}", border=True):
         st.markdown("**Add or change one attribute**")
         c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
-        c1.text_input("Attribute name", key=mirrored(f"{key}.name", ""))
+        c1.text_input("Attribute name", **seeded(f"{key}.name", ""))
         c2.selectbox("Type", ATTRIBUTE_TYPES, key=mirrored(f"{key}.type", "S"))
         c3.number_input("Value size (bytes)", min_value=0.0, format="%g", value=None,
                         key=mirrored(f"{key}.size", None), help="Average size of the value as DynamoDB counts it.")
-        c4.text_input("or an example value", key=mirrored(f"{key}.example", ""))
+        c4.text_input("or an example value", **seeded(f"{key}.example", ""))
         c5.number_input("Share of items", min_value=0.0, max_value=1.0, step=0.1, format="%g",
-                        key=mirrored(f"{key}.presence", 1.0))
+                        **seeded(f"{key}.presence", 1.0))
         st.form_submit_button("Save attribute", on_click=_attribute_submitted, args=(entity.name,))
     show_problems(f"attribute.{entity.name}")
 
@@ -253,10 +253,10 @@ def variable_form(model: DataModel, e: int) -> None:
         st.markdown("**Change one template variable**")
         c1, c2, c3, c4 = st.columns([2, 2, 2, 4])
         c1.selectbox("Variable", [v.name for v in entity.variables], key=mirrored(f"{key}.name", entity.variables[0].name))
-        c2.number_input("Distinct values", min_value=1, step=1, key=mirrored(f"{key}.cardinality", None), value=None,
+        c2.number_input("Distinct values", min_value=1, step=1, value=None, key=mirrored(f"{key}.cardinality", None),
                         help="Empty keeps the current number.")
         c3.selectbox("Looks like", ["(unchanged)", *VARIABLE_KINDS], key=mirrored(f"{key}.kind", "(unchanged)"))
-        c4.text_input("Enum values (comma separated; sets the count)", key=mirrored(f"{key}.values", ""))
+        c4.text_input("Enum values (comma separated; sets the count)", **seeded(f"{key}.values", ""))
         st.form_submit_button("Save variable", on_click=_variable_submitted, args=(entity.name,))
     show_problems(f"variable.{entity.name}")
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from engine.io import design_data
 from engine.model import DataModel, Table, edits
-from ui.editors.base import W, apply, mirrored, set_problems, show_problems
+from ui.editors.base import W, apply, mirrored, seeded, set_problems, show_problems
 from ui.editors.tables import KEY_TYPE_LABELS, KEY_TYPES
 
 PROJECTIONS = {"ALL": "ALL (whole items)", "KEYS_ONLY": "KEYS_ONLY (keys only)",
@@ -59,7 +59,7 @@ def _index_fields(model: DataModel, table: Table, key: str, kind: str, index: An
     """The fields of one index form (seeded from `index`, or defaults for a new one)."""
     attrs = table_attribute_names(model, table.name)
     c1, c2, c3 = st.columns(3)
-    c1.text_input("Index name", key=mirrored(f"{key}.name", index.name if index else f"GSI{len(table.gsis) + 1}"))
+    c1.text_input("Index name", **seeded(f"{key}.name", index.name if index else f"GSI{len(table.gsis) + 1}"))
     c1.selectbox("Kind", list(KINDS), format_func=KINDS.get, key=mirrored(f"{key}.kind", kind))
     pk = index.partition_key if index is not None and kind == "gsis" else None
     c2.selectbox("Partition key (GSI)", attrs, key=mirrored(f"{key}.pk", pk.name if pk else attrs[0]),
@@ -81,9 +81,9 @@ def _index_fields(model: DataModel, table: Table, key: str, kind: str, index: An
     if table.billing.mode == "provisioned":
         own = getattr(index, "provisioned", None) if index is not None else None
         c3.number_input("GSI read capacity (RCU)", min_value=1.0, format="%g",
-                        key=mirrored(f"{key}.rcu", float(own.read_capacity_units) if own else 5.0))
+                        **seeded(f"{key}.rcu", float(own.read_capacity_units) if own else 5.0))
         c3.number_input("GSI write capacity (WCU)", min_value=1.0, format="%g",
-                        key=mirrored(f"{key}.wcu", float(own.write_capacity_units) if own else 5.0))
+                        **seeded(f"{key}.wcu", float(own.write_capacity_units) if own else 5.0))
 
 
 def _index_form(model: DataModel, table: Table, kind: str, name: str) -> None:

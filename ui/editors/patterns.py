@@ -11,7 +11,7 @@ import streamlit as st
 from engine.io import design_data, to_data
 from engine.model import DataModel, edits
 from ui import state
-from ui.editors.base import W, apply, csv_names, mirrored, number_or_none, set_problems, show_problems
+from ui.editors.base import W, apply, csv_names, mirrored, number_or_none, seeded, set_problems, show_problems
 from ui.editors.entities import DISTRIBUTIONS, distribution, hot_keys_text
 
 OPERATIONS = ("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "PutItem", "UpdateItem",
@@ -66,7 +66,7 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
     """The form fields of one access pattern of `operation`, seeded from its plain data `p`."""
     fields = OPERATION_FIELDS[operation]
     c1, c2, c3 = st.columns(3)
-    c1.text_input("Name", key=mirrored(f"{key}.name", p.get("name", "")))
+    c1.text_input("Name", **seeded(f"{key}.name", p.get("name", "")))
     options = targets(model)
     target = _target_of(p) if p.get("table") else options[0]
     c2.selectbox("Target (table or index)", options if target in options else [target, *options],
@@ -74,9 +74,9 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
     c3.multiselect("Entities", [e.name for e in model.entities], key=mirrored(f"{key}.entities", list(p.get("entities", []))),
                    help="The item types the request reads or writes.")
     c1.number_input("Average rate (req/s)", min_value=0.0, format="%g",
-                    key=mirrored(f"{key}.rate", float(p.get("requests_per_second", 10.0))))
+                    **seeded(f"{key}.rate", float(p.get("requests_per_second", 10.0))))
     c2.number_input("Peak rate (req/s)", min_value=0.0, format="%g",
-                    key=mirrored(f"{key}.peak", float(p.get("peak_requests_per_second") or p.get("requests_per_second", 10.0))),
+                    **seeded(f"{key}.peak", float(p.get("peak_requests_per_second") or p.get("requests_per_second", 10.0))),
                     help="The busiest second of the day (the average when you do not know).")
     regions = [NO_REGION, *sorted({r for t in model.tables if t.global_table for r in t.global_table.regions})]
     region = p.get("region") or NO_REGION
@@ -85,17 +85,17 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
     kc = p.get("key_condition") or {}
     sk = kc.get("sort_key") or {}
     if operation != "Scan":
-        c1.text_input("Partition key value (template)", key=mirrored(f"{key}.pk", kc.get("partition_key", "")),
+        c1.text_input("Partition key value (template)", **seeded(f"{key}.pk", kc.get("partition_key", "")),
                       help="e.g. USER#{user_id}: the key the request names.")
         c2.selectbox("Sort key condition", SORT_OPERATORS, key=mirrored(f"{key}.skop", sk.get("operator", NO_SORT_CONDITION)),
                      help="GetItem and writes name the whole key (=); Query may use any operator.")
-        c3.text_input("Sort key value (template)", key=mirrored(f"{key}.skval", sk.get("value", "")))
-        c3.text_input("Upper bound (between only)", key=mirrored(f"{key}.skval2", sk.get("value2") or ""))
+        c3.text_input("Sort key value (template)", **seeded(f"{key}.skval", sk.get("value", "")))
+        c3.text_input("Upper bound (between only)", **seeded(f"{key}.skval2", sk.get("value2") or ""))
     if "consistency" in fields:
         c1.selectbox("Consistency", ["eventual", "strong"], key=mirrored(f"{key}.consistency", p.get("consistency", "eventual")),
                      help="Strong reads cost twice as much; GSIs allow eventual only.")
         c2.number_input("Reads come ms after the write", min_value=0.0, format="%g",
-                        key=mirrored(f"{key}.raw", float(p.get("read_after_write_ms", 0.0))),
+                        **seeded(f"{key}.raw", float(p.get("read_after_write_ms", 0.0))),
                         help="How soon after a write this read typically comes (the Consistency page's stale risk).")
     if "items_per_request" in fields:
         default = None if operation == "Scan" else 1.0
@@ -105,14 +105,14 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
                         key=mirrored(f"{key}.items", _float(p.get("items_per_request", default))))
     if "filter_keep_share" in fields:
         c1.number_input("Share kept by the filter (0-1)", min_value=0.0, max_value=1.0, step=0.05, format="%g",
-                        key=mirrored(f"{key}.keep", float(p.get("filter_keep_share", 1.0))),
+                        **seeded(f"{key}.keep", float(p.get("filter_keep_share", 1.0))),
                         help="A filter does not lower the read charge: items are read, then dropped.")
     if "max_items_per_request" in fields:
         c2.number_input("Limit (items per page, empty: none)", min_value=1.0, format="%g", value=None,
                         key=mirrored(f"{key}.limit", _float(p.get("max_items_per_request"))))
-        c3.checkbox("Ascending sort order", key=mirrored(f"{key}.forward", bool(p.get("scan_index_forward", True))))
+        c3.checkbox("Ascending sort order", **seeded(f"{key}.forward", bool(p.get("scan_index_forward", True))))
         c3.checkbox("Fetch non-projected attributes from the table (LSI)",
-                    key=mirrored(f"{key}.fetch", bool(p.get("fetch_from_table", False))))
+                    **seeded(f"{key}.fetch", bool(p.get("fetch_from_table", False))))
     if "changed_attributes" in fields and operation != "TransactWriteItems":
         changed = list(p.get("changed_attributes", []))
         c1.multiselect("Changed attributes", sorted(set(attribute_names(model)) | set(changed)),
@@ -120,11 +120,11 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
                        help="The attributes the write sets; an index whose key or projection has them is written.")
     if "condition_failure_share" in fields:
         c2.number_input("Share of conditional writes that fail (0-1)", min_value=0.0, max_value=1.0, step=0.05,
-                        format="%g", key=mirrored(f"{key}.condfail", float(p.get("condition_failure_share", 0.0))))
+                        format="%g", **seeded(f"{key}.condfail", float(p.get("condition_failure_share", 0.0))))
     if "existing_item_share" in fields:
         default = 0.0 if operation == "PutItem" else 1.0
         c3.number_input("Share of writes that find an item (0-1)", min_value=0.0, max_value=1.0, step=0.05,
-                        format="%g", key=mirrored(f"{key}.existing", float(p.get("existing_item_share", default))))
+                        format="%g", **seeded(f"{key}.existing", float(p.get("existing_item_share", default))))
     if "write_kind" in fields:
         c1.selectbox("Batch writes", ["put", "delete"], key=mirrored(f"{key}.writekind", p.get("write_kind", "put")))
     if "actions" in fields:
@@ -134,10 +134,10 @@ def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]
     c1.selectbox("Key popularity", list(PATTERN_DISTRIBUTIONS), format_func=PATTERN_DISTRIBUTIONS.get,
                  key=mirrored(f"{key}.dist", dist["kind"]))
     c2.number_input("Zipf exponent", min_value=0.01, max_value=10.0, format="%g",
-                    key=mirrored(f"{key}.zipf", float(dist.get("exponent", 1.0))))
+                    **seeded(f"{key}.zipf", float(dist.get("exponent", 1.0))))
     hot = hot_keys_text((k["key"], k["share"]) for k in dist.get("keys", []))
-    c3.text_input("Hot keys (KEY=share, ...)", key=mirrored(f"{key}.hot", hot))
-    st.text_input("Description", key=mirrored(f"{key}.description", p.get("description", "")))
+    c3.text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot))
+    st.text_input("Description", **seeded(f"{key}.description", p.get("description", "")))
 
 
 def _float(value: Any) -> float | None:

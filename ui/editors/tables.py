@@ -11,13 +11,14 @@ from engine.io import design_data
 from engine.model import DataModel, edits
 from ui import format as fmt
 from ui import state
-from ui.editors.base import W, apply, guarded, mirrored, number_or_none, set_problems, show_problems
+from ui.editors.base import W, apply, guarded, mirrored, number_or_none, seeded, set_problems, show_problems
 
 KEY_TYPES = ("S", "N", "B")
 KEY_TYPE_LABELS = {"S": "String (S)", "N": "Number (N)", "B": "Binary (B)"}
 BILLING_LABELS = {"on_demand": "On-demand (pay per request)", "provisioned": "Provisioned (RCU/WCU per hour)"}
 CLASS_LABELS = {"STANDARD": "Standard", "STANDARD_INFREQUENT_ACCESS": "Standard-IA (cheaper storage)"}
-STREAM_LABELS = {None: "No stream", "KEYS_ONLY": "Keys only", "NEW_IMAGE": "New image", "OLD_IMAGE": "Old image",
+NO_STREAM = "(none)"
+STREAM_LABELS = {NO_STREAM: "No stream", "KEYS_ONLY": "Keys only", "NEW_IMAGE": "New image", "OLD_IMAGE": "Old image",
                  "NEW_AND_OLD_IMAGES": "New and old images"}
 KNOWN_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1", "eu-west-2",
                  "eu-west-3", "eu-central-1", "eu-north-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
@@ -36,10 +37,10 @@ def add_table_form(model: DataModel) -> None:
     with st.form(key="form.newtable", border=True):
         st.markdown("**Add a table**")
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Table name", key=mirrored(f"{key}.name", _free_name(model)))
-        c2.text_input("Partition key attribute", key=mirrored(f"{key}.pk", "PK"))
+        c1.text_input("Table name", **seeded(f"{key}.name", _free_name(model)))
+        c2.text_input("Partition key attribute", **seeded(f"{key}.pk", "PK"))
         c3.selectbox("Partition key type", KEY_TYPES, format_func=KEY_TYPE_LABELS.get, key=mirrored(f"{key}.pkt", "S"))
-        c2.text_input("Sort key attribute (empty for none)", key=mirrored(f"{key}.sk", "SK"))
+        c2.text_input("Sort key attribute (empty for none)", **seeded(f"{key}.sk", "SK"))
         c3.selectbox("Sort key type", KEY_TYPES, format_func=KEY_TYPE_LABELS.get, key=mirrored(f"{key}.skt", "S"))
         st.form_submit_button("Add table", on_click=_table_added)
     show_problems("newtable")
@@ -71,12 +72,12 @@ def keys_form(model: DataModel, t: int) -> None:
     with st.form(key=f"form.tablekeys.{table.name}", border=True):
         st.markdown("**Name and primary key**")
         c1, c2, c3 = st.columns(3)
-        c1.text_input("Table name", key=mirrored(f"{key}.name", table.name))
-        c2.text_input("Partition key attribute", key=mirrored(f"{key}.pk", table.partition_key.name))
+        c1.text_input("Table name", **seeded(f"{key}.name", table.name))
+        c2.text_input("Partition key attribute", **seeded(f"{key}.pk", table.partition_key.name))
         c3.selectbox("Partition key type", KEY_TYPES, format_func=KEY_TYPE_LABELS.get,
                      key=mirrored(f"{key}.pkt", table.partition_key.type))
         c2.text_input("Sort key attribute (empty for none)",
-                      key=mirrored(f"{key}.sk", table.sort_key.name if table.sort_key else ""),
+                      **seeded(f"{key}.sk", table.sort_key.name if table.sort_key else ""),
                       help="Removing the sort key removes the entities' templates for it.")
         c3.selectbox("Sort key type", KEY_TYPES, format_func=KEY_TYPE_LABELS.get,
                      key=mirrored(f"{key}.skt", table.sort_key.type if table.sort_key else "S"))
@@ -139,26 +140,26 @@ def settings_form(model: DataModel, t: int) -> None:
             scaling = b.auto_scaling
             c1, c2, c3 = st.columns(3)
             c1.number_input("Read capacity (RCU)", min_value=1.0, step=10.0, format="%g",
-                            key=mirrored(f"{key}.rcu", float(b.read_capacity_units)))
+                            **seeded(f"{key}.rcu", float(b.read_capacity_units)))
             c2.number_input("Write capacity (WCU)", min_value=1.0, step=10.0, format="%g",
-                            key=mirrored(f"{key}.wcu", float(b.write_capacity_units)))
-            c3.checkbox("Auto scaling", key=mirrored(f"{key}.autoscale", scaling is not None),
+                            **seeded(f"{key}.wcu", float(b.write_capacity_units)))
+            c3.checkbox("Auto scaling", **seeded(f"{key}.autoscale", scaling is not None),
                         help="Capacity follows the load at the target utilization, within the bounds below.")
             c3.number_input("Target utilization (0.2-0.9)", min_value=0.21, max_value=0.9, step=0.05, format="%g",
-                            key=mirrored(f"{key}.target", float(scaling.target_utilization) if scaling else 0.7))
+                            **seeded(f"{key}.target", float(scaling.target_utilization) if scaling else 0.7))
             defaults = scaling or _default_scaling()
             c1.number_input("Min RCU (auto scaling)", min_value=1.0, format="%g",
-                            key=mirrored(f"{key}.minr", float(defaults.min_read_capacity_units)))
+                            **seeded(f"{key}.minr", float(defaults.min_read_capacity_units)))
             c2.number_input("Min WCU (auto scaling)", min_value=1.0, format="%g",
-                            key=mirrored(f"{key}.minw", float(defaults.min_write_capacity_units)))
+                            **seeded(f"{key}.minw", float(defaults.min_write_capacity_units)))
             c1.number_input("Max RCU (auto scaling)", min_value=1.0, format="%g",
-                            key=mirrored(f"{key}.maxr", float(defaults.max_read_capacity_units)))
+                            **seeded(f"{key}.maxr", float(defaults.max_read_capacity_units)))
             c2.number_input("Max WCU (auto scaling)", min_value=1.0, format="%g",
-                            key=mirrored(f"{key}.maxw", float(defaults.max_write_capacity_units)))
+                            **seeded(f"{key}.maxw", float(defaults.max_write_capacity_units)))
             c1.number_input("Reserved RCU (1-year, blocks of 100)", min_value=0, step=100,
-                            key=mirrored(f"{key}.resr", int(b.reserved_read_capacity_units)))
+                            **seeded(f"{key}.resr", int(b.reserved_read_capacity_units)))
             c2.number_input("Reserved WCU (1-year, blocks of 100)", min_value=0, step=100,
-                            key=mirrored(f"{key}.resw", int(b.reserved_write_capacity_units)))
+                            **seeded(f"{key}.resw", int(b.reserved_write_capacity_units)))
         else:
             c1, c2 = st.columns(2)
             c1.number_input("Maximum read request units/s (empty: no maximum)", min_value=1.0, format="%g",
@@ -173,19 +174,24 @@ def settings_form(model: DataModel, t: int) -> None:
         c1.selectbox("Table class", list(CLASS_LABELS), format_func=CLASS_LABELS.get,
                      key=mirrored(f"{key}.class", table.table_class))
         c2.selectbox("Stream", list(STREAM_LABELS), format_func=STREAM_LABELS.get,
-                     key=mirrored(f"{key}.stream", table.stream_view_type))
-        c1.text_input("TTL attribute (empty for none)", key=mirrored(f"{key}.ttl", table.ttl_attribute or ""))
-        c2.checkbox("Deletion protection", key=mirrored(f"{key}.protect", table.deletion_protection))
+                     key=mirrored(f"{key}.stream", table.stream_view_type or NO_STREAM))
+        c1.text_input("TTL attribute (empty for none)", **seeded(f"{key}.ttl", table.ttl_attribute or ""))
+        c2.checkbox("Deletion protection", **seeded(f"{key}.protect", table.deletion_protection))
         regions = list(table.global_table.regions) if table.global_table else [model.region]
         c1.multiselect("Replica regions (a global table when more than one)",
                        sorted(set(KNOWN_REGIONS) | set(regions)), key=mirrored(f"{key}.regions", regions))
         gt = table.global_table
-        c2.selectbox("Global table mode", ["MREC", "MRSC"], key=mirrored(f"{key}.gtmode", gt.mode if gt else "MREC"),
-                     help="MREC: last writer wins, asynchronous. MRSC: strong reads in any region (3 regions of "
-                          "one set, or 2 and a witness).")
-        witness = gt.witness_region if gt and gt.witness_region else NO_WITNESS
-        c2.selectbox("MRSC witness region", [NO_WITNESS, *sorted(set(KNOWN_REGIONS) | {witness} - {NO_WITNESS})],
-                     key=mirrored(f"{key}.witness", witness))
+        if gt is None:
+            c2.caption("A global table: pick a second region and save; then its mode (MREC or MRSC) and witness "
+                       "appear here.")
+        else:
+            c2.selectbox("Global table mode", ["MREC", "MRSC"], key=mirrored(f"{key}.gtmode", gt.mode),
+                         help="MREC: last writer wins, asynchronous. MRSC: strong reads in any region (3 regions "
+                              "of one set, or 2 and a witness).")
+            witness = gt.witness_region or NO_WITNESS
+            if gt.mode == "MRSC":
+                c2.selectbox("MRSC witness region", [NO_WITNESS, *sorted(set(KNOWN_REGIONS) | {witness} - {NO_WITNESS})],
+                             key=mirrored(f"{key}.witness", witness))
         st.form_submit_button("Save table settings", on_click=_settings_submitted, args=(table.name,))
     show_problems(f"table.{table.name}")
 
@@ -230,10 +236,12 @@ def _settings_submitted(name: str) -> None:
                     billing[field] = value
         table["billing"] = billing
         table["table_class"] = ss[f"{key}.class"]
-        table["stream_view_type"] = ss[f"{key}.stream"]
+        table["stream_view_type"] = None if ss[f"{key}.stream"] == NO_STREAM else ss[f"{key}.stream"]
         table["ttl_attribute"] = ss[f"{key}.ttl"].strip() or None
         table["deletion_protection"] = bool(ss[f"{key}.protect"])
-        _set_replicas(table, list(ss[f"{key}.regions"]), ss[f"{key}.gtmode"], ss[f"{key}.witness"])
+        old = table.get("global_table") or {}
+        _set_replicas(table, list(ss[f"{key}.regions"]), ss.get(f"{key}.gtmode", old.get("mode", "MREC")),
+                      ss.get(f"{key}.witness", old.get("witness_region") or NO_WITNESS))
 
     apply(f"table.{name}", mutate, f"Saved table {name}.")
 
