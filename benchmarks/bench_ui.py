@@ -105,6 +105,55 @@ def bench_sample(sample: str, repeats: int, times: dict[str, list[float]]) -> No
         at.switch_page(f"views/{page}.py").run()
         for _ in range(max(1, repeats // 2)):
             times[f"{page.removesuffix('_page')}: rerun"].append(_timed(at))
+    bench_editor(at, repeats, times)
+
+
+def _click(at: AppTest, key: str) -> None:
+    at.button(key=key).click()
+
+
+def _design_tab(at: AppTest, tab: str, *panels: str) -> None:
+    """The Design page on one tab with some panels open (as a person clicks them; the page builds only those)."""
+    at.session_state["design.tab"] = tab
+    for key in panels:
+        at.session_state[f"panel.{key}"] = True
+    at.switch_page("views/design_page.py")
+
+
+def bench_editor(at: AppTest, repeats: int, times: dict[str, list[float]]) -> None:
+    """Design page edits (issue 10): open a tab, save a pattern with a new rate, save an entity, change a key
+    template, apply the YAML unchanged."""
+    import json
+
+    design = json.loads(at.session_state["wb_design_json"])
+    patterns = [p["name"] for p in design.get("access_patterns", [])]
+    entities = [e["name"] for e in design.get("entities", [])]
+    for i in range(repeats):
+        if patterns:
+            name = patterns[i % len(patterns)]
+            _design_tab(at, "Access patterns", f"pattern.{name}")
+            times["design: open a tab and a panel"].append(_timed(at))
+            widget = at.number_input(key=f"w.pattern.{name}.rate")
+            widget.set_value(float(widget.value) + 1.0)
+            at.number_input(key=f"w.pattern.{name}.peak").set_value(float(widget.value) * 10 + 10)
+            _click(at, f"FormSubmitter:form.pattern.{name}-Save access pattern")
+            times["design: save an access pattern"].append(_timed(at))
+        if entities:
+            name = entities[i % len(entities)]
+            _design_tab(at, "Entities", f"entity.{name}")
+            times["design: open a tab and a panel"].append(_timed(at))
+            widget = at.number_input(key=f"w.entity.{name}.count")
+            widget.set_value(int(widget.value) + 1)
+            _click(at, f"FormSubmitter:form.entity.{name}-Save entity")
+            times["design: save an entity"].append(_timed(at))
+            template = next((t for t in at.text_input if t.key and t.key.startswith(f"w.keytpl.{name}.")), None)
+            if template is not None:
+                template.input(template.value + ("X" if i % 2 == 0 else ""))
+                times["design: change a key template"].append(_timed(at))
+        _design_tab(at, "YAML")
+        times["design: open a tab and a panel"].append(_timed(at))
+        _click(at, "yaml.apply")
+        times["design: apply the YAML unchanged"].append(_timed(at))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -142,11 +142,19 @@ def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
     return rows
 
 
+def _cost_legend(fig: go.Figure) -> None:
+    """Cost charts carry a colour legend (reads, writes, index writes, storage...) above the plot: segments too
+    narrow for their inside label are still identified by colour."""
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
+                                               "title": {"text": "kind of cost: "}},
+                      margin={"l": 10, "r": 10, "t": 80, "b": 40})
+
+
 def cost_breakdown_figure(evaluation: Any) -> go.Figure:
     """Where the money goes: one horizontal bar per access pattern and per table's storage, stacked by kind.
 
-    Segments are labelled with their kind and amount inside the bar, and each bar's total is written
-    at its end, so no legend is needed.
+    Segments are labelled with their kind and amount inside the bar, each bar's total is written at its end,
+    and a legend names the colours (for segments too narrow for their label).
     """
     rows = [(_short(label, 36), parts) for label, parts in cost_rows(evaluation)]
     rows.sort(key=lambda r: sum(r[1].values()))
@@ -162,10 +170,11 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
                              hovertemplate="%{y}: " + kind + " $%{x:,.2f}/month<extra></extra>"))
     totals = [sum(r[1].values()) for r in rows]
     fig.add_trace(go.Scatter(y=labels, x=totals, mode="text", text=[f"  ${v:,.2f}" for v in totals],
-                             textposition="middle right", hoverinfo="skip", cliponaxis=False))
+                             textposition="middle right", hoverinfo="skip", cliponaxis=False, showlegend=False))
     fig.update_xaxes(title="monthly cost (USD)", rangemode="tozero")
-    height = max(260, 46 * len(rows) + 90)
+    height = max(260, 46 * len(rows) + 120)
     _layout(fig, "Where the money goes (per month)", height=height, barmode="stack")
+    _cost_legend(fig)
     fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"}, margin={"l": 10, "r": 80, "t": 50, "b": 40})
     return fig
 
@@ -317,8 +326,9 @@ def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
                              hovertemplate="%{x}: " + kind + " $%{y:,.2f}/month<extra></extra>"))
     totals = [ev.total_monthly_usd for _, ev in evaluations]
     fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[f"${v:,.2f}/month" for v in totals],
-                             textposition="top center", hoverinfo="skip", cliponaxis=False))
+                             textposition="top center", hoverinfo="skip", cliponaxis=False, showlegend=False))
     fig.update_yaxes(title="monthly cost (USD)", rangemode="tozero", range=[0, max(totals + [1]) * 1.15])
-    _layout(fig, "Monthly cost side by side", height=380, barmode="stack")
+    _layout(fig, "Monthly cost side by side", height=400, barmode="stack")
+    _cost_legend(fig)
     fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
     return fig

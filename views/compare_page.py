@@ -7,7 +7,7 @@ import streamlit as st
 from engine import charts
 from engine.errors import WorkbenchError
 from engine.io import dump_model
-from ui import cache, state, widgets
+from ui import cache, scenario, state, widgets
 from ui import compare as cmp
 from ui import format as fmt
 
@@ -84,7 +84,7 @@ def _screens(design_json: str) -> float | None:
 
 def _scores(design_json: str) -> Scores:
     ev = cache.evaluation(design_json)
-    heat = cache.heat_result(design_json)
+    heat = scenario.default_heat(design_json)
     total = sum(p.requests for p in heat.patterns)
     throttled = sum(p.throttled_requests for p in heat.patterns) / total if total else 0.0
     parts = cache.partition_report(design_json)
@@ -174,7 +174,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
         verdict("Cost per million requests", a.traffic.usd_per_million_requests, b.traffic.usd_per_million_requests,
                 lambda v: fmt.usd(v, per="million requests"),
                 lambda better: cmp.per_million_reason(better, a.traffic, b.traffic), 1e-3)
-    verdict("Throttled requests (simulated hour, steady traffic)", a.throttled_share, b.throttled_share,
+    verdict(f"Throttled requests ({scenario.DESCRIPTION}, as Partitions & hot keys opens)", a.throttled_share,
+            b.throttled_share,
             lambda v: fmt.percent(v, 2), lambda better: cmp.throttle_reason(better, a.throttled_share,
                                                                              b.throttled_share))
     verdict("Hottest key at peak (share of one partition's limit)", a.hottest_key_utilization,
@@ -194,5 +195,6 @@ if scores.get("A") is not None and scores.get("B") is not None:
     ev_a, ev_b = cache.evaluation(json_a), cache.evaluation(json_b)
     st.plotly_chart(charts.compare_cost_figure([(f"A: {name_a}", ev_a), (f"B: {name_b}", ev_b)]), width="stretch",
                     key="chart.compare")
-    st.caption("Throttling comes from the heat simulator at each design's average rates; stale-read risk is the "
+    st.caption(f"Throttling comes from the heat simulator ({scenario.DESCRIPTION}, the Partitions page's opening "
+               "scenario, so both pages show the same figure); stale-read risk is the "
                "highest among each design's read patterns at their typical delay after the write.")

@@ -16,25 +16,31 @@ widgets.page_header("Design", "Tables, keys and indexes; entities and their key 
 model = state.current_model()
 
 
-def panel(label: str, key: str, expanded: bool = False):
-    """An expander that keeps its open/closed state across saves (keyed by a stable name, not by its label)."""
-    return st.expander(label, expanded=expanded, key=f"panel.{key}", on_change="rerun")
+TABS = ["Overview", "Tables & indexes", "Entities", "Access patterns", "YAML"]
+DEFAULT_TAB = "Tables & indexes"
 
 
-tab_overview, tab_tables, tab_entities, tab_patterns, tab_yaml = st.tabs(
-    ["Overview", "Tables & indexes", "Entities", "Access patterns", "YAML"], key="design.tab",
-    default="Tables & indexes")
+def panel(label: str, key: str, expanded: bool = False) -> tuple[object, bool]:
+    """An expander that keeps its open/closed state across saves (keyed by a stable name, not by its label), and
+    whether it is open: a closed panel's editors are not built at all, which keeps a rerun of a large design fast
+    (every widget costs server time); opening it reruns the page with them."""
+    key = f"panel.{key}"
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun"), bool(st.session_state.get(key, expanded))
 
-with tab_overview:
+
+def overview_tab() -> None:
     st.caption(f"{fmt.count(len(model.tables), 'table')} · {fmt.count(len(model.entities), 'entity')} · "
                f"{fmt.count(len(model.access_patterns), 'access pattern')}. Edit the charts in place and save.")
-    with panel(f"Design settings: {model.name} · {model.region} · {model.price_catalog}", "design"):
-        design.design_form(model)
+    box, is_open = panel(f"Design settings: {model.name} · {model.region} · {model.price_catalog}", "design")
+    if is_open:
+        with box:
+            design.design_form(model)
     charts.design_picture(model)
     charts.entity_chart(model)
     charts.pattern_chart(model)
 
-with tab_tables:
+
+def tables_tab() -> None:
     for t, table in enumerate(model.tables):
         items = sum(e.item_count for e in model.entities_of(table.name))
         sk = f", sort key `{table.sort_key.name}` ({table.sort_key.type})" if table.sort_key else ", no sort key"
@@ -42,18 +48,23 @@ with tab_tables:
         st.markdown(f"Partition key `{table.partition_key.name}` ({table.partition_key.type}){sk} · "
                     f"{fmt.count(items, 'item')} · {fmt.count(len(table.gsis), 'GSI')}, "
                     f"{fmt.count(len(table.lsis), 'LSI')}")
-        with panel("Name and primary key", f"tablekeys.{table.name}"):
-            tables.keys_form(model, t)
+        box, is_open = panel("Name and primary key", f"tablekeys.{table.name}")
+        if is_open:
+            with box:
+                tables.keys_form(model, t)
         tables.billing_mode_choice(model, t)
         tables.settings_form(model, t)
-        indexes.index_editors(model, t)
-        with panel("Add a secondary index (GSI or LSI)", f"addindex.{table.name}"):
-            indexes.add_index_form(model, t)
+        indexes.index_editors(model, t, panel)
+        box, is_open = panel("Add a secondary index (GSI or LSI)", f"addindex.{table.name}")
+        if is_open:
+            with box:
+                indexes.add_index_form(model, t)
         tables.delete_table_button(model, t)
         st.divider()
     tables.add_table_form(model)
 
-with tab_entities:
+
+def entities_tab() -> None:
     if not model.entities:
         st.info("No entities yet. An entity is an item type (User, Order...) stored in a table, with key "
                 "templates such as `USER#{user_id}` and its attributes. Add one below.")
@@ -64,8 +75,11 @@ with tab_entities:
     for e, entity in enumerate(model.entities):
         size = sizes.get(entity.name)
         size_text = f" · average item {fmt.size(size.mean_size_bytes)}" if size else ""
-        with panel(f"{entity.name} in `{entity.table}` · {fmt.count(entity.item_count, 'item')}{size_text}",
-                   f"entity.{entity.name}", expanded=e == 0):
+        box, is_open = panel(f"{entity.name} in `{entity.table}` · {fmt.count(entity.item_count, 'item')}{size_text}",
+                             f"entity.{entity.name}", expanded=e == 0)
+        if not is_open:
+            continue
+        with box:
             entities.name_form(model, e)
             st.markdown("**Key templates**")
             entities.key_template_editor(model, e)
@@ -75,13 +89,18 @@ with tab_entities:
             entities.delete_entity_button(model, e)
     entities.add_entity_form(model)
 
-with tab_patterns:
+
+def patterns_tab() -> None:
     if not model.access_patterns:
         st.info("No access patterns yet. List every request your application makes, with its rate: the cost, "
                 "partition and consistency pages are computed from them.")
     for i, p in enumerate(model.access_patterns):
         target = p.table + (f" · index {p.index}" if p.index else "")
-        with panel(f"{p.name} · {p.operation} on {target} · {fmt.rate(p.requests_per_second)}", f"pattern.{p.name}"):
+        box, is_open = panel(f"{p.name} · {p.operation} on {target} · {fmt.rate(p.requests_per_second)}",
+                             f"pattern.{p.name}")
+        if not is_open:
+            continue
+        with box:
             if p.description:
                 st.caption(p.description)
             patterns.pattern_editor(model, i)
@@ -91,7 +110,17 @@ with tab_patterns:
         patterns.add_pattern_form(model)
     patterns.screens_editor(model)
 
-with tab_yaml:
+
+def yaml_tab() -> None:
     st.caption(f"The whole design as YAML ({fmt.size(len(state.design_json().encode()))} as JSON), always as it "
                "is now. Everything here can also be edited with the forms.")
     yaml_editor()
+
+
+# Only the open tab is built (the others are hidden anyway, and every widget costs server time); switching tabs
+# reruns the page.
+containers = st.tabs(TABS, key="design.tab", default=DEFAULT_TAB, on_change="rerun")
+active = st.session_state.get("design.tab") or DEFAULT_TAB
+with containers[TABS.index(active)]:
+    {"Overview": overview_tab, "Tables & indexes": tables_tab, "Entities": entities_tab,
+     "Access patterns": patterns_tab, "YAML": yaml_tab}[active]()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine import charts
-from ui import cache, state, widgets
+from ui import cache, scenario, state, widgets
 from ui import format as fmt
 
 state.ensure_session()
@@ -18,7 +18,7 @@ PROFILES = {"steady": "Steady at the average rate", "spike": "Spike", "diurnal":
 # second); the user can raise it to the full hour. Splits for heat and on-demand peak adoption take about
 # 10 minutes in the simulator (engine.heat.HeatOptions), so 20 minutes still shows them after a spike at minute 5.
 HORIZON_MINUTES = (10, 20, 30, 60)
-DEFAULT_HORIZON_MINUTES = 20
+DEFAULT_HORIZON_MINUTES = scenario.DEFAULT_HORIZON_MINUTES
 CONTROL_WIDTH_PX = 180
 # Short headers so the table fits a laptop window; the tooltip says the rest.
 PARTITION_COLUMNS = {
@@ -107,22 +107,21 @@ def simulator() -> None:
     patterns = [p.name for p in model.access_patterns]
     controls = st.container(horizontal=True, gap="medium")  # wraps in a narrow window
     c1 = c2 = c3 = c4 = c5 = controls
-    kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind", index=1, width=CONTROL_WIDTH_PX)
-    multiplier = c2.number_input("High point (× avg)", min_value=0.1, value=3.0, step=0.5,
+    kind = c1.selectbox("Traffic profile", list(PROFILES), format_func=PROFILES.get, key="view.heat.kind",
+                        index=list(PROFILES).index(scenario.DEFAULT_PROFILE_KIND), width=CONTROL_WIDTH_PX)
+    multiplier = c2.number_input("High point (× avg)", min_value=0.1, value=scenario.DEFAULT_MULTIPLIER, step=0.5,
                                  key="view.heat.multiplier", format="%g", width=CONTROL_WIDTH_PX,
                                  help="The highest rate as a multiple of each pattern's average rate.")
-    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=5, key="view.heat.start", width=CONTROL_WIDTH_PX)
-    length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=10, key="view.heat.length", width=CONTROL_WIDTH_PX)
+    start_min = c3.number_input("Starts at minute", min_value=0, max_value=59, value=scenario.DEFAULT_START_MINUTE,
+                                key="view.heat.start", width=CONTROL_WIDTH_PX)
+    length_min = c4.number_input("Lasts (minutes)", min_value=1, max_value=60, value=scenario.DEFAULT_LENGTH_MINUTES,
+                                 key="view.heat.length", width=CONTROL_WIDTH_PX)
     c5.selectbox("Simulated minutes", HORIZON_MINUTES, index=HORIZON_MINUTES.index(DEFAULT_HORIZON_MINUTES),
                  key="view.heat.minutes", width=CONTROL_WIDTH_PX, help="Longer takes longer to compute. Splits for heat and on-demand "
                  "growth need about 10 minutes of sustained load to show.")
     target_pattern = st.selectbox("Applies to", ["(every access pattern)", *patterns], key="view.heat.pattern")
     horizon_seconds = 60 * minutes
-    profile = {"kind": kind, "at_seconds": 60.0 * start_min, "duration_seconds": 60.0 * length_min}
-    if kind != "steady":
-        profile["multiplier"] = float(multiplier)
-    if kind == "diurnal":
-        profile["period_seconds"] = float(horizon_seconds)  # one cycle within the simulated time
+    profile = scenario.profile(kind, multiplier, start_min, length_min, minutes)
     if kind != "steady" and start_min >= minutes:
         st.warning(f"The change starts at minute {start_min}, after the {minutes} simulated minutes: raise "
                    "*Simulated minutes* or start it earlier.", icon=":material/warning:")

@@ -7,6 +7,13 @@ from ui import cache, state, widgets
 from ui import format as fmt
 
 MAX_ATTENTION = 4  # the first few findings; each page lists all of its own
+# A lesson's "look at" starts with the page it is about: link straight to it.
+LESSON_PAGES = {"Capacity & cost": ("views/capacity_page.py", "Capacity & cost"),
+                "Partitions & hot keys": ("views/partitions_page.py", "Partitions & hot keys"),
+                "Consistency": ("views/consistency_page.py", "Consistency"),
+                "Requests per screen": ("views/capacity_page.py", "Capacity & cost (requests per screen)"),
+                "Item collections": ("views/collections_page.py", "Item collections"),
+                "Compare": ("views/compare_page.py", "Compare")}
 
 state.ensure_session()
 widgets.page_header("Start", "Pick a sample design to learn from, start an empty one or open your own file. "
@@ -49,6 +56,9 @@ with st.container(border=True):
         st.info(f"**Look at:** {model.lesson.look_at}\n\n**Teaches:** {model.lesson.teaches}"
                 + (f"\n\n**Try this:** {model.lesson.try_this}" if model.lesson.try_this else ""),
                 icon=":material/school:")
+        target = next((t for prefix, t in LESSON_PAGES.items() if model.lesson.look_at.startswith(prefix)), None)
+        if target is not None:
+            st.page_link(target[0], label=f"Open {target[1]}", icon=":material/arrow_forward:")
 
 
 def _open_sample(name: str) -> None:
@@ -61,6 +71,14 @@ def _open_sample(name: str) -> None:
 def _new_design() -> None:
     state.set_model(state.blank_model(), "Started an empty design. Undo brings back the previous one.")
 
+
+st.subheader("Your own design")
+c1, c2 = st.columns([1, 2])
+c1.button("New empty design", key="new.design", on_click=_new_design,
+          help="One table with PK and SK; add entities and access patterns on the Design page.")
+c1.page_link("views/design_page.py", label="Build it on the Design page", icon=":material/arrow_forward:")
+with c2:
+    widgets.upload_design()
 
 st.subheader("Sample designs")
 st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "
@@ -88,9 +106,3 @@ for i, name in enumerate(names):
             st.markdown(sample.description)
         st.button("Open this sample", key=f"open-sample-{name}", on_click=_open_sample, args=(name,))
 
-st.subheader("Your own design")
-c1, c2 = st.columns([1, 2])
-c1.button("New empty design", key="new.design", on_click=_new_design,
-          help="One table with PK and SK; add entities and access patterns on the Design page.")
-with c2:
-    widgets.upload_design()

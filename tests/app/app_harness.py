@@ -54,3 +54,23 @@ def page_texts(at: AppTest) -> list[str]:
 
 def has_number_with_unit(at: AppTest) -> bool:
     return any(NUMBER_WITH_UNIT.search(t) for t in page_texts(at))
+
+
+DESIGN_PAGE = "views/design_page.py"
+
+
+def open_design(at: AppTest, tab: str = "Tables & indexes", *panels: str) -> AppTest:
+    """Show the Design page on one tab with some panels open (the page builds only the open tab and panels), as a
+    person clicks them: `panels` are panel keys such as "pattern.get order", "entity.Page", "addindex.Orders"."""
+    at.session_state["design.tab"] = tab
+    for key in panels:
+        at.session_state[f"panel.{key}"] = True
+    at.switch_page(DESIGN_PAGE).run()
+    return at
+
+
+def design_names(at: AppTest, kind: str) -> list[str]:
+    """Names of the design's tables, entities or access_patterns (for opening their panels)."""
+    import json
+
+    return [x["name"] for x in json.loads(at.session_state["wb_design_json"]).get(kind, [])]

@@ -86,3 +86,15 @@ def test_a_design_without_traffic_does_not_win_on_cost() -> None:
     assert "A serves no requests" in cmp.idle_reason(idle, busy)
     assert cmp.idle_reason(busy, busy) is None
     assert cmp.idle_reason(idle, idle) is None
+
+
+def test_compare_throttling_is_the_partitions_page_figure(open_app) -> None:
+    """Issue 10: the Compare page's throttled share is the one the Partitions page opens with (same scenario)."""
+    at = open_app("hot_enum_key")
+    at.switch_page("views/partitions_page.py").run()
+    throttled = next(m.value for m in at.main.metric if m.label == "Throttled")
+    at.switch_page("views/compare_page.py").run()
+    texts = [str(m.value) for m in at.main.markdown]
+    row = next(i for i, t in enumerate(texts) if t.startswith("**Throttled requests"))
+    shown_a = texts[row + 1].replace("*", "").split("]")[-1].strip()
+    assert shown_a == throttled, (shown_a, throttled)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import yaml
+from app_harness import open_design
 from streamlit.testing.v1 import AppTest
 
 DESIGN = "views/design_page.py"
@@ -63,13 +64,14 @@ def build_from_scratch(open_app) -> AppTest:
     with key templates (one Zipf-distributed) and six access patterns, made with widgets only."""
     at = open_app()
     at.button(key="new.design").click().run()
-    at.switch_page(DESIGN).run()
+    open_design(at, "Overview", "design")
     assert [t["name"] for t in _design(at)["tables"]] == ["app"] and not _design(at).get("entities")
 
     at.text_input(key="w.design.name").input("Shop built from scratch")
     _submit(at, "form.design", "Save design settings")
 
     # tables: rename the blank table and keep its PK/SK; add a second table with a simple key
+    open_design(at, "Tables & indexes", "tablekeys.app")
     at.text_input(key="w.tablekeys.app.name").input("Shop")
     _submit(at, "form.tablekeys.app", "Save name and keys")
     at.text_input(key="w.newtable.name").input("Inventory")
@@ -78,6 +80,7 @@ def build_from_scratch(open_app) -> AppTest:
     _submit(at, "form.newtable", "Add table")
 
     # entities with their key templates, attributes and variables
+    open_design(at, "Entities", "entity.Customer", "entity.Order", "entity.Stock")
     for name, table, count in (("Customer", "Shop", 10000), ("Order", "Shop", 200000), ("Stock", "Inventory", 5000)):
         at.text_input(key="w.newentity.name").input(name)
         at.selectbox(key="w.newentity.table").select(table)
@@ -103,6 +106,7 @@ def build_from_scratch(open_app) -> AppTest:
     _submit(at, "form.entity.Customer", "Save entity")
 
     # indexes: a GSI projecting one attribute, an LSI on the creation date
+    open_design(at, "Tables & indexes", "addindex.Shop")
     k = "w.gsi.Shop"
     at.text_input(key=f"{k}.name").input("ByStatus")
     at.selectbox(key=f"{k}.pk").select("status")
@@ -117,6 +121,7 @@ def build_from_scratch(open_app) -> AppTest:
     _submit(at, "form.gsi.Shop", "Add index")
 
     # six access patterns
+    open_design(at, "Access patterns")
     _add_pattern(at, "GetItem", name="get customer", target="Shop", entities=["Customer"], rate=100.0,
                  pk="CUSTOMER#{customer_id}", skop="=", skval="PROFILE")
     _add_pattern(at, "Query", name="orders by status", target="Shop · ByStatus", entities=["Order"], rate=5.0,
@@ -155,6 +160,7 @@ def test_build_from_scratch_yaml_tab_shows_the_built_design(open_app) -> None:
     """After form edits the YAML tab holds the design as it is now; applying it unchanged reverts nothing."""
     at = build_from_scratch(open_app)
     before = at.session_state["wb_design_json"]
+    open_design(at, "YAML")
     text = at.text_area(key="w.yaml").value
     assert "checkout" in text and "ByStatus" in text
     at.button(key="yaml.apply").click().run()
@@ -164,7 +170,7 @@ def test_build_from_scratch_yaml_tab_shows_the_built_design(open_app) -> None:
 def test_renaming_a_table_and_its_key_moves_every_reference(open_app) -> None:
     """A table rename follows into entities and patterns; a key rename follows into the key templates."""
     at = open_app("orders_by_customer")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes", "tablekeys.CustomerOrders")
     before = _design(at)
     table = before["tables"][0]["name"]
     pk = before["tables"][0]["partition_key"]["name"]
@@ -182,7 +188,7 @@ def test_renaming_a_table_and_its_key_moves_every_reference(open_app) -> None:
 def test_an_index_in_use_is_deleted_only_by_moving_or_dropping_its_patterns(open_app) -> None:
     """team_users_gsi's index is read by a pattern: the delete offers to repoint it to the table (DOMAIN.md §2)."""
     at = open_app("team_users_gsi")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes", "index.TeamUsers.TeamRoleIndex")
     users = [p["name"] for p in _design(at)["access_patterns"] if p.get("index") == "TeamRoleIndex"]
     assert users and "delete.index.TeamUsers.TeamRoleIndex" not in [b.key for b in at.button]
     at.button(key="delete.index.repoint.TeamUsers.TeamRoleIndex").click().run()
@@ -195,7 +201,7 @@ def test_an_index_in_use_is_deleted_only_by_moving_or_dropping_its_patterns(open
 
 def test_renaming_an_index_repoints_its_patterns(open_app) -> None:
     at = open_app("team_users_gsi")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes", "index.TeamUsers.TeamRoleIndex")
     at.text_input(key="w.index.TeamUsers.TeamRoleIndex.name").input("ByRole")
     _submit(at, "form.index.TeamUsers.TeamRoleIndex", "Save index")
     after = _design(at)
@@ -205,7 +211,7 @@ def test_renaming_an_index_repoints_its_patterns(open_app) -> None:
 
 def test_deleting_a_table_with_entities_asks_and_takes_them_along(open_app) -> None:
     at = open_app("github_single_table")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes")
     at.button(key="delete.table.Issues").click().run()
     assert any("Issues" in str(w.value) for w in at.main.warning)
     assert "Issues" in [t["name"] for t in _design(at)["tables"]]
@@ -219,7 +225,7 @@ def test_deleting_a_table_with_entities_asks_and_takes_them_along(open_app) -> N
 def test_an_attribute_without_a_size_is_refused_next_to_its_form(open_app) -> None:
     """Never a silent 0 bytes: an S attribute needs a size or an example; BOOL is 1 byte (DOMAIN.md §1)."""
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Entities", "entity.Page")
     before = at.session_state["wb_design_json"]
     at.text_input(key="w.attribute.Page.name").input("title")
     at.button(key="FormSubmitter:form.attribute.Page-Save attribute").click().run()
@@ -235,7 +241,7 @@ def test_an_attribute_without_a_size_is_refused_next_to_its_form(open_app) -> No
 
 def test_on_demand_tables_show_no_provisioned_inputs_and_switching_shows_them(open_app) -> None:
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes")
     keys = {n.key for n in at.number_input}
     assert "w.table.PageViews.rcu" not in keys and "w.table.PageViews.maxrru" in keys
     at.radio(key="w.table.PageViews.billing").set_value("provisioned").run()
@@ -248,12 +254,14 @@ def test_yaml_edited_before_a_form_change_is_not_applied_silently(open_app) -> N
     """Edit the YAML in one render and a form in another: the stale apply is refused, the text is kept, and an
     explicit 'apply anyway' is the only way to replace the newer design."""
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "YAML")
     text = at.text_area(key="w.yaml").value
     at.text_area(key="w.yaml").input(text.replace("name: Page view counters", "name: Edited in YAML")).run()
+    open_design(at, "Access patterns", "pattern.read article")  # another tab: the YAML editor is not built now
     at.number_input(key="w.pattern.read article.rate").set_value(7.0)
     _submit(at, "form.pattern.read article", "Save access pattern")
     assert "7.0" in at.session_state["wb_design_json"]
+    open_design(at, "YAML")
     assert "Edited in YAML" in at.text_area(key="w.yaml").value      # the typed text is kept
     assert any("changed after you started editing" in str(w.value) for w in at.main.warning)
     at.button(key="yaml.apply").click().run()
@@ -265,7 +273,7 @@ def test_yaml_edited_before_a_form_change_is_not_applied_silently(open_app) -> N
 
 def test_applying_unchanged_yaml_says_so(open_app) -> None:
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "YAML")
     before = at.session_state["wb_design_json"]
     at.button(key="yaml.apply").click().run()
     assert at.session_state["wb_design_json"] == before
@@ -274,7 +282,7 @@ def test_applying_unchanged_yaml_says_so(open_app) -> None:
 
 def test_the_entity_chart_edits_key_templates(open_app) -> None:
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Overview")
     assert any("Entity chart" in str(m.value) for m in at.main.markdown)
     dot = [e for e in at.main.get("graphviz_chart")]
     assert dot and "PageViews" in dot[0].proto.spec

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app_harness import design_names, open_design
 from streamlit.testing.v1 import AppTest
 
 CAPACITY = "views/capacity_page.py"
@@ -43,7 +44,7 @@ def test_adding_a_gsi_raises_the_write_cost(open_app) -> None:
     at = open_app("team_users_overread")
     at.switch_page(CAPACITY).run()
     writes_before = _metric_usd(at, "Writes + indexes")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Tables & indexes", "addindex.TeamUsers")
     table = at.session_state["wb_design_json"]
     assert '"gsis"' not in table
     at.text_input(key="w.gsi.TeamUsers.name").input("ByTeam")
@@ -99,7 +100,7 @@ def test_sessions_without_an_id_get_their_own_design(open_app) -> None:
 
 def test_broken_yaml_shows_the_line_and_keeps_the_design(open_app) -> None:
     at = open_app("page_views")
-    at.switch_page(DESIGN).run()
+    open_design(at, "YAML")
     before = at.session_state["wb_design_json"]
     at.text_area(key="w.yaml").input("name: x\ntables:\n  - name: [unclosed\n")
     _button(at, "Apply YAML").click().run()
@@ -112,7 +113,7 @@ def test_broken_yaml_shows_the_line_and_keeps_the_design(open_app) -> None:
 def test_an_invalid_pattern_edit_is_refused_next_to_the_form(open_app) -> None:
     """A peak below the average is a validation error (engine.model.validate), shown under the pattern's form."""
     at = open_app("orders_by_customer")
-    at.switch_page(DESIGN).run()
+    open_design(at, "Access patterns", "pattern.get order")
     before = at.session_state["wb_design_json"]
     name = "get order"
     at.number_input(key=f"w.pattern.{name}.rate").set_value(50.0)
@@ -165,7 +166,7 @@ def test_saving_an_entity_form_keeps_fields_the_form_does_not_show(open_app) -> 
 
     for sample in sample_names():
         at = open_app(sample)
-        at.switch_page(DESIGN).run()
+        open_design(at, "Entities")
         before = json.loads(at.session_state["wb_design_json"])
         if not before.get("entities"):
             continue
@@ -197,7 +198,7 @@ def test_saving_pattern_forms_unchanged_keeps_the_design(open_app) -> None:
 
     for sample in sample_names():
         at = open_app(sample)
-        at.switch_page(DESIGN).run()
+        open_design(at, "Access patterns", *[f"pattern.{n}" for n in design_names(at, "access_patterns")])
         before = at.session_state["wb_design_json"]
         for i in range(len([b for b in at.button if b.label == "Save access pattern"])):
             [b for b in at.button if b.label == "Save access pattern"][i].click().run()

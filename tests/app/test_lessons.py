@@ -8,11 +8,11 @@ import json
 import re
 
 import pytest
+from app_harness import open_design
 from streamlit.testing.v1 import AppTest
 
 from engine.io import sample_names
 
-DESIGN = "views/design_page.py"
 CAPACITY = "views/capacity_page.py"
 PARTITIONS = "views/partitions_page.py"
 CONSISTENCY = "views/consistency_page.py"
@@ -59,7 +59,7 @@ def crm_complex_filtering(at: AppTest) -> None:
     """Changing AccountManager too moves the by-manager entry: old and new entries (DOMAIN.md §2, DG/GSI.html)."""
     name = "update last contact (five ALL GSIs)"
     before = _pattern_row(_page(at, CAPACITY), name)["WCU/req"]
-    _page(at, DESIGN)
+    open_design(at, "Access patterns", f"pattern.{name}")
     changed = at.multiselect(key=f"w.pattern.{name}.changed")
     changed.set_value([*changed.value, "AccountManager"])
     _save_pattern(at, name)
@@ -76,7 +76,7 @@ def github_single_table(at: AppTest) -> None:
     """A steeper Zipf exponent concentrates traffic on the top repository: the single table's busiest partition
     goes from about 58 % to about 84 % of its limit at peak (DOMAIN.md §4)."""
     before = _busiest_partition(_page(at, PARTITIONS), "GitHub")
-    _page(at, DESIGN)
+    open_design(at, "Entities", "entity.Repo")
     at.number_input(key="w.entity.Repo.zipf").set_value(1.5)
     at.button(key="FormSubmitter:form.entity.Repo-Save entity").click().run()
     _ok(at)
@@ -94,7 +94,7 @@ def global_game_state(at: AppTest) -> None:
     _ok(at)
     raised = _metric(_page(at, CONSISTENCY), label)
     assert raised > 2 * before
-    _page(at, DESIGN)
+    open_design(at, "Access patterns", "pattern.guild deposit (eu-west-1)")
     at.selectbox(key="w.pattern.guild deposit (eu-west-1).region").select("us-east-1")
     _save_pattern(at, "guild deposit (eu-west-1)")
     moved = _metric(_page(at, CONSISTENCY), label)
@@ -118,9 +118,10 @@ def hot_enum_key(at: AppTest) -> None:
 def hot_enum_key_sharded(at: AppTest) -> None:
     """Two shards give each 1,000 WCU/s on average, 1,500 at peak: over one partition's limit again."""
     before = _throttled(at)
-    _page(at, DESIGN)
+    open_design(at, "Access patterns", "pattern.place order")
     at.text_input(key="w.pattern.place order.hot").input("PENDING#0=0.5, PENDING#1=0.5")
     _save_pattern(at, "place order")
+    open_design(at, "Entities", "entity.Order")
     at.selectbox(key="w.variable.Order.name").select("shard")
     at.number_input(key="w.variable.Order.cardinality").set_value(2)
     at.button(key="FormSubmitter:form.variable.Order-Save variable").click().run()
@@ -133,7 +134,7 @@ def orders_by_customer(at: AppTest) -> None:
     """An eventually consistent read costs half the units of a strong one (DOMAIN.md §2)."""
     name = "order history (Query)"
     before = _pattern_row(_page(at, CAPACITY), name)["RCU/req"]
-    _page(at, DESIGN)
+    open_design(at, "Access patterns", f"pattern.{name}")
     at.selectbox(key=f"w.pattern.{name}.consistency").select("eventual")
     _save_pattern(at, name)
     after = _pattern_row(_page(at, CAPACITY), name)["RCU/req"]
@@ -177,7 +178,7 @@ def team_users_gsi(at: AppTest) -> None:
     """With ALL, the index copies Profile: editing a profile now writes the index too (DOMAIN.md §2, DG/GSI.html)."""
     name = "edit user profile"
     assert _pattern_row(_page(at, CAPACITY), name)["index WCU"] == 0
-    _page(at, DESIGN)
+    open_design(at, "Tables & indexes", "index.TeamUsers.TeamRoleIndex")
     at.selectbox(key="w.index.TeamUsers.TeamRoleIndex.projection").select("ALL")
     at.button(key="FormSubmitter:form.index.TeamUsers.TeamRoleIndex-Save index").click().run()
     _ok(at)
@@ -188,7 +189,7 @@ def team_users_overread(at: AppTest) -> None:
     """Reading 40 users instead of 9 reads about 4x the bytes (DOMAIN.md §2: a Query pays for what it reads)."""
     name = "team admins (read whole team)"
     before = _pattern_row(_page(at, CAPACITY), name)["RCU/req"]
-    _page(at, DESIGN)
+    open_design(at, "Access patterns", f"pattern.{name}")
     at.number_input(key=f"w.pattern.{name}.items").set_value(40.0)
     _save_pattern(at, name)
     after = _pattern_row(_page(at, CAPACITY), name)["RCU/req"]

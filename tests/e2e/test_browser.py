@@ -246,6 +246,16 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
                   clip={"x": left, "y": max(0.0, box["y"] - 20), "width": GLOBAL_SECTION_VIEWPORT["width"] - left,
                         "height": GLOBAL_SECTION_HEIGHT_PX})
 
+    # the Design page's overview of a sample: design picture, entity chart and access-pattern chart
+    pg.set_viewport_size(SCREENSHOT_VIEWPORT)
+    _open_sample(pg, server, design_id, "github_single_table")
+    _show(pg, server, design_id, "design", "Design")
+    pg.get_by_role("tab", name="Overview").click()
+    pg.locator('[data-testid="stGraphVizChart"] svg').first.wait_for()
+    _wait_idle(pg)
+    pg.wait_for_timeout(SETTLE_MS)
+    pg.screenshot(path=str(shots / "design-overview.png"), full_page=True)
+
 
 def _open_sample(pg, server: Server, design_id: str, sample: str) -> None:
     """Open a sample, unedited, from the Start page's gallery (it replaces the design under the same id)."""
@@ -339,13 +349,13 @@ def test_build_from_scratch_in_the_browser(server: Server, page, tmp_path_factor
 
     shots = _screenshot_dir(tmp_path_factory)
     pg.set_viewport_size(SCREENSHOT_VIEWPORT)
-    pg.get_by_role("tab", name="Tables & indexes").click()
+    pg.get_by_role("tab", name="Entities").click()
+    _field(pg, "w.keytpl.User.PK").wait_for()
+    _wait_idle(pg)
     pg.wait_for_timeout(SETTLE_MS)
     pg.screenshot(path=str(shots / "design-editor.png"), full_page=True)
     pg.get_by_role("tab", name="Overview").click()
     pg.locator('[data-testid="stGraphVizChart"] svg').first.wait_for()
-    pg.wait_for_timeout(SETTLE_MS)
-    pg.screenshot(path=str(shots / "design-overview.png"), full_page=True)
     assert pg.locator('[data-testid="stException"]').count() == 0
 
     pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")

@@ -72,9 +72,14 @@ def test_every_figure_builds_from_engine_results(sample: str) -> None:
     figures.append(charts.stale_read_figure(consistency))
     for gt in consistency.global_tables:
         figures.append(charts.latency_by_region_figure(gt, None))
+    cost_figures = figures[:2]
     for fig in figures:
         assert fig.layout.title.text and fig.data, fig.layout.title.text
-        assert fig.layout.showlegend is False  # lines and bars are labelled directly
+        if fig in cost_figures:  # cost charts name their colours in a legend (issue 10)
+            assert fig.layout.showlegend is True
+            assert {t.name for t in fig.data if t.showlegend is not False} <= set(charts.COST_COLORS)
+        else:
+            assert fig.layout.showlegend is False  # lines and bars are labelled directly
 
 
 STOCK_BILLINGS = [

@@ -4,6 +4,7 @@ them (to the table or another index) or to delete them with it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -38,8 +39,9 @@ def table_attribute_names(model: DataModel, table_name: str) -> list[str]:
     return list(names)
 
 
-def index_editors(model: DataModel, t: int) -> None:
-    """One expander per index of the table, each with its edit form and delete button."""
+def index_editors(model: DataModel, t: int, panel: Callable[[str, str], tuple[Any, bool]]) -> None:
+    """One panel per index of the table (`panel(label, key)` gives the expander and whether it is open), each
+    with its edit form and delete button, built only while open."""
     table = model.tables[t]
     if not table.gsis and not table.lsis:
         st.caption("No secondary indexes. Add one below when an access pattern needs another key.")
@@ -50,9 +52,12 @@ def index_editors(model: DataModel, t: int) -> None:
             sk = index.sort_key.name if index.sort_key else "none"
             projection = index.projection.type + (f" ({', '.join(index.projection.attributes)})"
                                                   if index.projection.attributes else "")
-            with st.expander(f"{label} `{index.name}`: partition key `{pk}`, sort key `{sk}`, projects {projection}"):
-                _index_form(model, table, kind, index.name)
-                _delete_index(model, table, index.name)
+            box, is_open = panel(f"{label} `{index.name}`: partition key `{pk}`, sort key `{sk}`, projects "
+                                 f"{projection}", f"index.{table.name}.{index.name}")
+            if is_open:
+                with box:
+                    _index_form(model, table, kind, index.name)
+                    _delete_index(model, table, index.name)
 
 
 def _index_fields(model: DataModel, table: Table, key: str, kind: str, index: Any | None) -> None:

@@ -15,6 +15,7 @@ from ui.editors.base import set_problems, show_problems
 TEXT = state.YAML_TEXT
 BASE = "wb_yaml_base"  # revision of the design the text was loaded from
 SEED = state.YAML_SEED  # the text as loaded (edited when the widget's value differs from it)
+DRAFT = "wb_yaml_draft"  # the user's edited text, kept while the YAML tab is not shown (its widget is then gone)
 
 
 def yaml_editor() -> None:
@@ -22,8 +23,11 @@ def yaml_editor() -> None:
     ss = st.session_state
     revision = state.revision()
     if TEXT not in ss:
-        current = cache.design_yaml(state.design_json())
-        ss[TEXT], ss[SEED], ss[BASE] = current, current, revision
+        if ss.get(DRAFT) is not None and ss.get(DRAFT) != ss.get(SEED):
+            ss[TEXT] = ss[DRAFT]  # back from another tab: the edited text, still based on BASE
+        else:
+            current = cache.design_yaml(state.design_json())
+            ss[TEXT], ss[SEED], ss[BASE] = current, current, revision
     if ss.get(BASE) != revision:
         st.warning("**The design changed after you started editing this YAML** (a form, an undo or a load). Your "
                    "text is kept below, but applying it would silently undo that change, so *Apply YAML* refuses "
@@ -33,21 +37,25 @@ def yaml_editor() -> None:
         c1.button("Load the current design (drops my text)", key="yaml.reload", on_click=_reload)
         c2.button("Apply my text anyway (replaces the newer design)", key="yaml.force", on_click=_applied,
                   args=(True,))
-    st.text_area("Design (YAML)", key=TEXT, height=520,
+    st.text_area("Design (YAML)", key=TEXT, height=520, on_change=_keep_draft,
                  help="The same design as the forms, as it is now. Apply to replace it; problems name the line.")
     st.button("Apply YAML", key="yaml.apply", on_click=_applied, args=(False,), type="primary")
     show_problems("yaml")
 
 
+def _keep_draft() -> None:
+    st.session_state[DRAFT] = st.session_state.get(TEXT)
+
+
 def _reload() -> None:
-    for key in (TEXT, SEED, BASE):
+    for key in (TEXT, SEED, BASE, DRAFT):
         st.session_state.pop(key, None)
     set_problems("yaml", [])
 
 
 def _applied(force: bool) -> None:
     ss = st.session_state
-    text = ss.get(TEXT, "")
+    text = ss.get(TEXT, ss.get(DRAFT, ""))
     if not force and ss.get(BASE) != state.revision():
         set_problems("yaml", ["Not applied: this YAML was loaded before the design's last change, and applying it "
                               "would undo that change. Load the current design, or apply your text anyway to "
