@@ -13,6 +13,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from engine.cost.rates import usd_text
+
 # Colours by meaning, kept the same on every chart.
 COLOR_READ = "#2457a6"
 COLOR_WRITE = "#e07b00"
@@ -145,9 +147,9 @@ def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
 def _cost_legend(fig: go.Figure) -> None:
     """Cost charts carry a colour legend (reads, writes, index writes, storage...) above the plot: segments too
     narrow for their inside label are still identified by colour."""
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
-                                               "title": {"text": "kind of cost: "}},
-                      margin={"l": 10, "r": 10, "t": 80, "b": 40})
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0,
+                                               "traceorder": "normal", "title": {"text": "kind of cost: "}},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 100})
 
 
 def cost_breakdown_figure(evaluation: Any) -> go.Figure:
@@ -165,11 +167,11 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
         if not any(v > 0 for v in values):
             continue
         fig.add_trace(go.Bar(y=labels, x=values, orientation="h", name=kind, marker_color=color,
-                             text=[f"{kind} ${v:,.2f}" if v > 0 else "" for v in values], textposition="inside",
+                             text=[f"{kind} {usd_text(v, per=None)}" if v > 0 else "" for v in values], textposition="inside",
                              insidetextanchor="middle", textfont={"color": "white"}, cliponaxis=False,
                              hovertemplate="%{y}: " + kind + " $%{x:,.2f}/month<extra></extra>"))
     totals = [sum(r[1].values()) for r in rows]
-    fig.add_trace(go.Scatter(y=labels, x=totals, mode="text", text=[f"  ${v:,.2f}" for v in totals],
+    fig.add_trace(go.Scatter(y=labels, x=totals, mode="text", text=["  " + usd_text(v, per=None) for v in totals],
                              textposition="middle right", hoverinfo="skip", cliponaxis=False, showlegend=False))
     fig.update_xaxes(title="monthly cost (USD)", rangemode="tozero")
     height = max(260, 46 * len(rows) + 120)
@@ -325,7 +327,7 @@ def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
                              textfont={"color": "white"},
                              hovertemplate="%{x}: " + kind + " $%{y:,.2f}/month<extra></extra>"))
     totals = [ev.total_monthly_usd for _, ev in evaluations]
-    fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[f"${v:,.2f}/month" for v in totals],
+    fig.add_trace(go.Scatter(x=labels, y=totals, mode="text", text=[usd_text(v) for v in totals],
                              textposition="top center", hoverinfo="skip", cliponaxis=False, showlegend=False))
     fig.update_yaxes(title="monthly cost (USD)", rangemode="tozero", range=[0, max(totals + [1]) * 1.15])
     _layout(fig, "Monthly cost side by side", height=400, barmode="stack")

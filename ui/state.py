@@ -120,11 +120,17 @@ def snapshots() -> dict[str, str]:
 # ----------------------------------------------------------------------------- changing
 
 
-def set_model(model: DataModel, note: str = "", keep_widget: str | None = None) -> None:
-    """Replace the design (undoable), autosave it and resync the widgets mirroring it."""
+NO_CHANGE_NOTE = "Nothing changed: the design already says that."
+
+
+def set_model(model: DataModel, note: str = "", keep_widget: str | None = None) -> bool:
+    """Replace the design (undoable), autosave it and resync the widgets mirroring it; False (and, for a change
+    the user asked for, a message saying so) when the design is already that."""
     text = dump_model(model, "json")
     if text == design_json():
-        return
+        if note:
+            flash(NO_CHANGE_NOTE)
+        return False
     undo_stack = st.session_state.setdefault(UNDO, [])
     undo_stack.append(design_json())
     del undo_stack[:-store.MAX_UNDO_STEPS]
@@ -133,6 +139,7 @@ def set_model(model: DataModel, note: str = "", keep_widget: str | None = None) 
     reset_widgets(keep=keep_widget)
     if note:
         flash(note)
+    return True
 
 
 def edit_design(mutate: Callable[[dict[str, Any]], None], note: str = "",

@@ -151,7 +151,10 @@ def simulator() -> None:
     st.plotly_chart(charts.throttling_figure(result), width="stretch", key="chart.throttling")
     maps = {h.target: h for h in result.heatmaps}
     if maps:
-        chosen = st.selectbox("Heatmap of", list(maps), key="view.heat.heatmap")
+        # open on the table or index with the most throttled requests (else the most loaded one)
+        worst_map = max(maps.values(), key=lambda h: (float(h.throttled_read.sum() + h.throttled_write.sum()),
+                                                      float(h.consumed_utilization.max(initial=0.0))))
+        chosen = st.selectbox("Heatmap of", list(maps), key="view.heat.heatmap", index=list(maps).index(worst_map.target))
         st.plotly_chart(charts.heatmap_figure(maps[chosen], result.horizon_seconds), width="stretch",
                         key="chart.heatmap")
     with st.expander("Simulation assumptions"):

@@ -226,6 +226,9 @@ def _attribute_submitted(name: str) -> None:
     key = f"{W}attribute.{name}"
     row = _attribute_row({"name": ss[f"{key}.name"], "type": ss[f"{key}.type"], "size_bytes": ss[f"{key}.size"],
                           "example": ss[f"{key}.example"] or None, "presence": ss[f"{key}.presence"]})
+    for field, widget in (("min_size_bytes", "min"), ("max_size_bytes", "max")):
+        if ss.get(f"{key}.{widget}") is not None:
+            row[field] = float(ss[f"{key}.{widget}"])
 
     def mutate(data: dict[str, Any]) -> None:
         if not row["name"]:
@@ -239,7 +242,7 @@ def _attribute_submitted(name: str) -> None:
         attributes.append(row)
 
     if apply(f"attribute.{name}", mutate, f"{name}: saved attribute {row['name']}."):
-        for suffix in ("name", "size", "example"):
+        for suffix in ("name", "size", "example", "min", "max"):
             st.session_state.pop(f"{key}.{suffix}", None)
 
 

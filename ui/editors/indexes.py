@@ -124,6 +124,8 @@ def _index_data(ss: Any, key: str, billing: dict[str, Any]) -> tuple[str, dict[s
     if kind == "gsis" and billing.get("mode") == "provisioned":
         index["provisioned"] = {"read_capacity_units": float(ss.get(f"{key}.rcu", 5.0)),
                                 "write_capacity_units": float(ss.get(f"{key}.wcu", 5.0))}
+        if ss.get(f"{key}.autoscale"):
+            index["provisioned"]["auto_scaling"] = {"target_utilization": float(ss.get(f"{key}.target", 0.7))}
     return kind, index
 
 
@@ -137,7 +139,13 @@ def _index_submitted(table_name: str, key: str, replaces: str | None) -> None:
         if replaces is not None:
             _, old = edits.index_data(table, replaces)
             if old.get("provisioned") and "provisioned" in index:
-                index["provisioned"] = {**old["provisioned"], **index["provisioned"]}
+                scaling = index["provisioned"].get("auto_scaling")
+                merged = {**old["provisioned"], **index["provisioned"]}
+                if scaling is None:
+                    merged.pop("auto_scaling", None)
+                else:  # keep the bounds the form does not show
+                    merged["auto_scaling"] = {**(old["provisioned"].get("auto_scaling") or {}), **scaling}
+                index["provisioned"] = merged
         if kind == "lsis" and "sort_key" not in index:
             raise edits.EditError(f"LSI '{index['name']}' needs a sort key (an LSI shares the table's partition key "
                                   "and sorts it differently); pick one")

@@ -170,6 +170,14 @@ def settings_form(model: DataModel, t: int) -> None:
                             key=mirrored(f"{key}.warmr", _float(b.warm_read_units_per_second)))
             c2.number_input("Warm write throughput (units/s, empty: default)", min_value=1.0, format="%g",
                             value=None, key=mirrored(f"{key}.warmw", _float(b.warm_write_units_per_second)))
+            c1.number_input("Previous peak reads (units/s, empty: none)", min_value=0.0, format="%g", value=None,
+                            key=mirrored(f"{key}.peakr", _float(b.previous_peak_read_units_per_second)),
+                            help="The highest read traffic the table has served: on-demand absorbs up to twice it "
+                                 "at once.")
+            c2.number_input("Previous peak writes (units/s, empty: none)", min_value=0.0, format="%g", value=None,
+                            key=mirrored(f"{key}.peakw", _float(b.previous_peak_write_units_per_second)),
+                            help="The highest write traffic the table has served: on-demand absorbs up to twice "
+                                 "it at once.")
         c1, c2 = st.columns(2)
         c1.selectbox("Table class", list(CLASS_LABELS), format_func=CLASS_LABELS.get,
                      key=mirrored(f"{key}.class", table.table_class))
@@ -228,7 +236,9 @@ def _settings_submitted(name: str) -> None:
                 billing.pop("auto_scaling", None)
         else:
             for field, widget in (("max_read_request_units", "maxrru"), ("max_write_request_units", "maxwru"),
-                                  ("warm_read_units_per_second", "warmr"), ("warm_write_units_per_second", "warmw")):
+                                  ("warm_read_units_per_second", "warmr"), ("warm_write_units_per_second", "warmw"),
+                                  ("previous_peak_read_units_per_second", "peakr"),
+                                  ("previous_peak_write_units_per_second", "peakw")):
                 value = number_or_none(ss[f"{key}.{widget}"])
                 if value is None:
                     billing.pop(field, None)
