@@ -292,8 +292,8 @@ class HeatResult:
                 "throttle_reasons": {k: round(v, 3) for k, v in p.throttle_reasons.items()},
                 "first_throttled_second": p.first_throttled_second} for p in self.patterns],
             "hot_keys": [{
-                "target": k.target, "key": k.key, "consumed_units_per_second": round(k.consumed_units_per_second, 3),
-                "demanded_units_per_second": round(k.demanded_units_per_second, 3),
+                "target": k.target, "key": k.key, "consumed_units_per_second": _significant(k.consumed_units_per_second),
+                "demanded_units_per_second": _significant(k.demanded_units_per_second),
                 "throttled_fraction": round(k.throttled_fraction, 6)} for k in self.hot_keys],
             "partitions": [{
                 "target": t.target, "count": t.count, "driver": t.driver, "count_at_end": ends.get(t.target, t.count),
@@ -895,6 +895,12 @@ def target_results(targets: list[TargetSpec], out: SimulationOutput, options: He
             throttled_read=sim.heatmap_means(sim.grid_throttled[READ]),
             throttled_write=sim.heatmap_means(sim.grid_throttled[WRITE])))
     return tuple(series), tuple(maps)
+
+
+def _significant(value: float, digits: int = 6) -> float:
+    """A rate rounded to significant digits: one of two million uniform keys takes ~0.0005 units/s, which three
+    decimals printed as 0.0."""
+    return float(f"{value:.{digits}g}")
 
 
 def key_results(targets: list[TargetSpec], out: SimulationOutput, options: HeatOptions) -> tuple[KeyHeat, ...]:

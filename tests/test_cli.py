@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import json
 import subprocess
 import sys
@@ -294,3 +295,13 @@ def test_input_files_are_capped_before_reading(capsys, tmp_path, command):
     assert code == 1 and out == "" and "limit" in err and "Traceback" not in err
     code, out, err = run_cli(capsys, *command, str(tmp_path))
     assert code == 1 and "is a folder" in err
+
+
+def test_heat_text_lists_hot_keys_with_their_real_rates(capsys) -> None:
+    """Issue 14: 2 million uniform order ids each take a tiny but non-zero rate; the text shows it (not 0.0 / 0.0)."""
+    from engine.cli import main
+
+    assert main(["heat", "orders_simple_key", "--horizon", "10"]) == 0
+    out = capsys.readouterr().out
+    rows = out.split("Hot keys")[1].split("\n")[1:4]
+    assert rows and all("0.0 / 0.0" not in row and re.search(r"\d\.\d+e-\d+|0\.0*[1-9]", row) for row in rows), rows

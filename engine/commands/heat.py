@@ -65,9 +65,19 @@ def _print_text(result) -> None:
         print(f"  {p['name']:<{width}}  throttled {p['throttled_fraction']:7.2%}  {reasons}")
     print("\nHot keys (ConsumedThroughputUnits = 3 x WCU + RCU per second, admitted / demanded)")
     for k in data["hot_keys"]:
-        print(f"  {k['target']}  {k['key']}  {k['consumed_units_per_second']:,.1f} / "
-              f"{k['demanded_units_per_second']:,.1f}")
+        print(f"  {k['target']}  {k['key']}  {units_per_second_text(k['consumed_units_per_second'])} / "
+              f"{units_per_second_text(k['demanded_units_per_second'])}")
     if data["findings"]:
         print("\nFindings")
         for f in data["findings"]:
             print(f"  [{f['severity']}] {f['message']}\n      fix: {f['fix']}")
+
+
+def units_per_second_text(value: float) -> str:
+    """A key's units per second: 3,000.0 for a hot key, 0.00045 (three significant digits) for one of millions of
+    keys in a uniform space, 0 for none (a fixed one decimal printed those as 0.0)."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 1:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"

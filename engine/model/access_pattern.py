@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.model.base import Bool, Frozen, Name, NonNegFloat, PosFloat, RequestRate, Share, Str
+from engine.model.base import Bool, DelayMs, Frozen, ItemsPerRequest, Name, RequestRate, Share, Str
 from engine.model.entity import KeyDistribution
 
 SortOperator = Literal["=", "<", "<=", ">", ">=", "between", "begins_with"]
@@ -72,7 +72,7 @@ class ReadFields(Frozen):
 
     consistency: Consistency = "eventual"
     """eventual (half price) or strong (rejected on a GSI)."""
-    read_after_write_ms: NonNegFloat = 0
+    read_after_write_ms: DelayMs = 0
     """How long after the matching write a read typically comes (0 = immediately)."""
 
 
@@ -97,11 +97,11 @@ class Query(PatternBase, ReadFields):
 
     operation: Literal["Query"] = "Query"
     """Operation discriminator."""
-    items_per_request: PosFloat = 1
+    items_per_request: ItemsPerRequest = 1
     """Items evaluated per request on average (before any filter; these are what is charged)."""
     filter_keep_share: Share = 1
     """Share of evaluated items a FilterExpression keeps (filters do not reduce the charge)."""
-    max_items_per_request: PosFloat | None = None
+    max_items_per_request: ItemsPerRequest | None = None
     """Largest item count per request, for worst-case figures (defaults to `items_per_request`)."""
     scan_index_forward: Bool = True
     """Sort key order: true ascending, false descending (e.g. latest items first)."""
@@ -115,7 +115,7 @@ class Scan(PatternBase, ReadFields):
 
     operation: Literal["Scan"] = "Scan"
     """Operation discriminator."""
-    items_per_request: PosFloat | None = None
+    items_per_request: ItemsPerRequest | None = None
     """Items evaluated per request; none means every item of the scanned entities."""
     filter_keep_share: Share = 1
     """Share of evaluated items a FilterExpression keeps (filters do not reduce the charge)."""

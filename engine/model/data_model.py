@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import model_validator
 
 from engine.model.access_pattern import AccessPattern
-from engine.model.base import Frozen, Name, PosFloat, Str
+from engine.model.base import Frozen, HoursPerMonth, Name, Str
 from engine.model.entity import Entity
 from engine.model.table import Table
 
@@ -55,7 +55,7 @@ class DataModel(Frozen):
     """Home region (prices are looked up here)."""
     price_catalog: Name = "aws-2024-11"
     """Price catalog id: aws-2024-11 (current), aws-2023 (before 2024-11-01) or custom."""
-    hours_per_month: PosFloat | None = None
+    hours_per_month: HoursPerMonth | None = None
     """Hours per month for hourly prices; overrides the catalog's (730 by default)."""
     tables: tuple[Table, ...]
     """Tables of the design (at least one)."""

@@ -9,14 +9,14 @@ from pydantic import Field, Strict, model_validator
 
 from engine.model.base import (
     MAX_COUNT,
-    Count,
     Float,
     Frozen,
+    ItemCount,
     Name,
-    PosFloat,
     Share,
     Str,
     ValueBytes,
+    ZipfExponent,
 )
 
 AttributeType = Literal["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"]
@@ -95,7 +95,7 @@ class Zipf(Frozen):
 
     kind: Literal["zipf"] = "zipf"
     """Distribution discriminator."""
-    exponent: PosFloat = 1.0
+    exponent: ZipfExponent = 1.0
     """Zipf exponent s: 0 < s; larger is more skewed (1.0 is classic Zipf)."""
 
 
@@ -141,7 +141,7 @@ class Entity(Frozen):
     """Entity name, unique in the design (e.g. `User`, `Order`)."""
     table: Name
     """Name of the table storing it."""
-    item_count: Count
+    item_count: ItemCount
     """Items stored today."""
     growth_items_per_month: Annotated[float, Strict(), Field(ge=0, le=MAX_COUNT)] = 0
     """Items added per month (for storage projections)."""

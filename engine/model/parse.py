@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.errors import DesignValidationError
+from engine.model.base import BOUND_REASONS
 
 Locate = Callable[[tuple[str | int, ...]], int | None]
 
@@ -35,6 +36,9 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(p for p in loc if not (isinstance(p, str) and (p in _UNION_TAGS or p.startswith("function-"))))
 
 
+BOUND_ERRORS = {"less_than", "less_than_equal", "greater_than", "greater_than_equal", "finite_number"}
+
+
 def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
     loc = _clean_loc(tuple(err["loc"]))
     path = format_path(loc)
@@ -57,7 +61,8 @@ def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
         return [f"{where}: {tag!r} is not a known kind (expected one of {expected}); use one of them"]
     if kind == "union_tag_not_found":
         return [f"{where}: says nothing about which kind it is; add `{err['ctx']['discriminator']}`"]
-    return [f"{where}: {shown} is invalid: {msg}; fix the value"]
+    reason = BOUND_REASONS.get(str(loc[-1])) if loc and kind in BOUND_ERRORS else None
+    return [f"{where}: {shown} is invalid: {msg}" + (f" ({reason})" if reason else "") + "; fix the value"]
 
 
 def parse_model(data: Any, source: str | None = None, locate: Locate | None = None):

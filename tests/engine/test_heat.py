@@ -425,7 +425,7 @@ def test_a_layout_too_large_to_simulate_is_refused_with_a_message(tmp_path, caps
     with pytest.raises(WorkbenchError, match=r"Huge: 100,001 partitions is more than the simulator handles"):
         simulate_specs([spec], HeatOptions(horizon_seconds=10))
     data = design_data(load_model_or_sample("orders_simple_key"))
-    data["entities"][0]["item_count"] = 10**15
+    data["entities"][0]["item_count"] = 10**13  # the largest the schema accepts (engine.model.base.MAX_ITEMS_PER_ENTITY)
     data["entities"][0]["attributes"][0]["size_bytes"] = 400_000
     path = tmp_path / "huge.json"
     path.write_text(json.dumps(data))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -203,3 +205,25 @@ def test_a_huge_key_space_is_capped_not_overflowed():
     assert key_count(entity, "CUST#{customer_id}#{order_id}") == MAX_COUNT
     assert entity.cardinality("CUST#{customer_id}#{order_id}") == MAX_COUNT
     assert entity.cardinality("CUST#{customer_id}") == MAX_COUNT
+
+
+@pytest.mark.parametrize(("path", "value", "reason"), [
+    (("hours_per_month",), 5e-324, "a month has 1 to 744 hours"),
+    (("hours_per_month",), float("inf"), "a month has 1 to 744 hours"),
+    (("entities", 0, "item_count"), 10**15, "up to 10^13 items per entity"),
+    (("entities", 0, "key_distribution"), {"kind": "zipf", "exponent": float("inf")}, "beyond 20 a Zipf"),
+    (("access_patterns", 2, "read_after_write_ms"), float("inf"), "an hour at most"),
+])
+def test_numbers_beyond_what_dynamodb_and_a_month_allow_are_refused_with_the_reason(path, value, reason) -> None:
+    """Issue 14: the schema bounds every number (5e-324 hours per month once divided by zero downstream)."""
+    from engine.errors import DesignValidationError
+    from engine.io import design_data, load_sample
+
+    data = design_data(load_sample("page_views"))
+    data.pop("format_version")
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    with pytest.raises(DesignValidationError, match=re.escape(reason)):
+        parse_model(data)
