@@ -6,7 +6,6 @@ Limits from DOMAIN.md §1-2 (DG/ServiceQuotas.html) and §5 (MRSC, DG/multi-regi
 from __future__ import annotations
 
 import copy
-
 import re
 
 import pytest
