@@ -68,8 +68,8 @@ def _write_response(table: TableStore, plan: WritePlan, request: Request, attrib
 
 def put_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     reject_legacy(request)
+    item = canonical_item(require(request, "Item"))  # required fields are checked before the table (as DynamoDB)
     table = find_table(sandbox, request, call)
-    item = canonical_item(require(request, "Item"))
     orders = table.item_orders(item)
     call.key = table.key_of(item)
     return _replace_or_delete(table, orders, item, request, call)
@@ -77,8 +77,8 @@ def put_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
 
 def get_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     reject_legacy(request)
-    table = find_table(sandbox, request, call)
     key = require(request, "Key")
+    table = find_table(sandbox, request, call)
     orders = table.key_orders(key)
     call.key = key
     ph = placeholders(request)
@@ -116,8 +116,8 @@ def _updated_attributes(item: Item | None, plan: UpdatePlan | None) -> Item:
 
 def update_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     reject_legacy(request)
-    table = find_table(sandbox, request, call)
     key = canonical_item(require(request, "Key"))
+    table = find_table(sandbox, request, call)
     orders = table.key_orders(key)
     call.key = key
     ph = placeholders(request)
@@ -149,8 +149,8 @@ def update_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
 
 def delete_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     reject_legacy(request)
-    table = find_table(sandbox, request, call)
     key = require(request, "Key")
+    table = find_table(sandbox, request, call)
     orders = table.key_orders(key)
     call.key = key
     return _replace_or_delete(table, orders, None, request, call)

@@ -116,13 +116,16 @@ def reject_legacy(request: Request) -> None:
                              f"{name} with its expression equivalent")
 
 
-def find_table(sandbox: Any, request: Request, call: Call | None = None) -> TableStore:
+def find_table(sandbox: Any, request: Request, call: Call | None = None, control_plane: bool = False) -> TableStore:
+    """The request's table. A missing one is ResourceNotFoundException with DynamoDB's wording: exactly
+    "Requested resource not found" for data operations; DescribeTable and DeleteTable name the table."""
     name = require(request, "TableName")
     if call is not None and call.table is None:
         call.table = name
     table = sandbox.tables.get(name)
     if table is None:
-        raise SandboxError(RESOURCE_NOT_FOUND, f"Requested resource not found: Table: {name} not found")
+        suffix = f": Table: {name} not found" if control_plane else ""
+        raise SandboxError(RESOURCE_NOT_FOUND, "Requested resource not found" + suffix)
     return table
 
 

@@ -195,11 +195,11 @@ def describe(table: TableStore, status: str = "ACTIVE") -> dict[str, Any]:
 
 
 def describe_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
-    return {"Table": describe(find_table(sandbox, request, call))}
+    return {"Table": describe(find_table(sandbox, request, call, control_plane=True))}
 
 
 def delete_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
-    table = find_table(sandbox, request, call)
+    table = find_table(sandbox, request, call, control_plane=True)
     del sandbox.tables[table.name]
     return {"TableDescription": describe(table, status="DELETING")}
 

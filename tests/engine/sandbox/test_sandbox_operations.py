@@ -232,7 +232,7 @@ def test_item_collection_limit_with_lsi() -> None:
 
 
 @pytest.mark.parametrize(("operation", "request_", "fragment"), [
-    ("GetItem", {"TableName": "nope", "Key": {}}, "Table: nope not found"),
+    ("GetItem", {"TableName": "nope", "Key": {}}, "Requested resource not found"),
     ("GetItem", {"TableName": "items", "Key": {"pk": {"S": "p"}}}, "key element does not match the schema"),
     ("PutItem", {"TableName": "items", "Item": {"pk": {"S": "p"}, "sk": {"N": "1"}}}, "Type mismatch for key sk"),
     ("PutItem", {"TableName": "items", "Item": {"pk": {"S": ""}, "sk": {"S": "1"}}}, "cannot contain an empty string"),
@@ -433,3 +433,31 @@ def test_client_request_token_makes_transactions_idempotent() -> None:
     now[0] += 601
     sandbox.call("TransactWriteItems", request)
     assert sandbox.call("GetItem", {"TableName": "items", "Key": key})["Item"]["n"] == {"N": "2"}
+
+
+@pytest.mark.parametrize("operation", ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"])
+def test_a_data_operation_on_a_missing_table_says_exactly_what_dynamodb_says(operation: str) -> None:
+    """Issue 14: data operations answer exactly "Requested resource not found"; DescribeTable names the table."""
+    from engine.sandbox import Sandbox
+    from engine.sandbox.errors import SandboxError
+
+    request = {"TableName": "missing", "Key": {"pk": {"S": "a"}}, "Item": {"pk": {"S": "a"}},
+               "KeyConditionExpression": "pk = :v", "ExpressionAttributeValues": {":v": {"S": "a"}}}
+    with pytest.raises(SandboxError) as caught:
+        Sandbox().call(operation, request)
+    assert caught.value.code.endswith("ResourceNotFoundException") and str(caught.value.message) == \
+        "Requested resource not found"
+    with pytest.raises(SandboxError) as caught:
+        Sandbox().call("DescribeTable", {"TableName": "missing"})
+    assert caught.value.message == "Requested resource not found: Table: missing not found"
+
+
+@pytest.mark.parametrize(("operation", "field"), [("GetItem", "Key"), ("PutItem", "Item"), ("DeleteItem", "Key"),
+                                                  ("UpdateItem", "Key")])
+def test_required_fields_are_checked_before_the_table(operation: str, field: str) -> None:
+    from engine.sandbox import Sandbox
+    from engine.sandbox.errors import SandboxError
+
+    with pytest.raises(SandboxError) as caught:
+        Sandbox().call(operation, {"TableName": "missing"})
+    assert caught.value.code.endswith("ValidationException") and field.lower() in caught.value.message.lower()
