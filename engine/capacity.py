@@ -44,6 +44,10 @@ PARTITION_BYTES = 10 * 1024 ** 3
 
 # Assumptions stated to the user (DOMAIN.md §2 leaves them open).
 ASSUMPTIONS = (
+    "Failed conditional write (assumption, sources disagree): charged the existing item's size in write units "
+    "(1 WCU minimum; 1 WCU when no item exists), as DG/WorkingWithItems.html (conditional writes) says and as "
+    "measured captures show; DG/read-write-operations.html speaks of the larger of the existing and the new "
+    "item instead.",
     "Updates keep an item's size (values change, sizes do not): before and after are sized alike.",
     "A write to a missing item that creates it (UpdateItem upsert) is sized as a whole new item.",
     "A cancelled transaction (failed condition) is charged its table arm as if it had succeeded "

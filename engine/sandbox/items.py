@@ -37,7 +37,9 @@ GIB = 1024**3
 
 
 def failed_write_consumption(table: TableStore, old: Record | None, transactional: bool = False) -> Consumption:
-    """What a write whose condition failed consumes: the existing item's size, or the minimum."""
+    """What a write whose condition failed consumes: the existing item's size, or the minimum (an assumption the
+    user sees, engine.sandbox.ASSUMPTIONS: the developer guide's conditional-write section and the measured
+    captures say the existing item; its read/write operations page says the larger of existing and new)."""
     return Consumption(table.name, "write", write_units(old.size_bytes if old else 0, transactional))
 
 

@@ -26,6 +26,10 @@ Handler = Callable[[Any, dict[str, Any], Call], dict[str, Any]]
 
 # What the sandbox decides where DynamoDB publishes no rule (show these to users next to its numbers).
 ASSUMPTIONS = (
+    "Failed conditional write (assumption, sources disagree): charged the existing item's size in write units "
+    "(1 WCU minimum; 1 WCU when no item exists), as DG/WorkingWithItems.html (conditional writes) says and as "
+    "measured captures show; DG/read-write-operations.html speaks of the larger of the existing and the new "
+    "item instead.",
     "A cancelled TransactWriteItems consumes, per action, a transactional write of the item as stored "
     "(2 x ceil(size / 1 KB), 2 when absent) on the table arm and nothing on indexes; DynamoDB documents "
     "no figure.",

@@ -127,3 +127,14 @@ def test_paging_matches_the_capacity_engine(sizes: list[int], consistent: bool) 
             break
     assert seen == len(sizes)
     assert total == pytest.approx(query_read_units(sizes, "strong" if consistent else "eventual"))
+
+
+def test_the_failed_conditional_write_rule_is_a_labelled_assumption_citing_both_pages() -> None:
+    """Issue 14: the two developer-guide pages disagree; the rule used is shown to the user with both sources."""
+    from engine.capacity import ASSUMPTIONS as CAPACITY_ASSUMPTIONS
+    from engine.sandbox import ASSUMPTIONS
+
+    for assumptions in (ASSUMPTIONS, CAPACITY_ASSUMPTIONS):
+        rule = next(a for a in assumptions if a.startswith("Failed conditional write"))
+        assert "DG/WorkingWithItems.html" in rule and "DG/read-write-operations.html" in rule
+        assert "existing item's size" in rule
