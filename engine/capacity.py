@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.itemsize import (
+    GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES,
     STORAGE_OVERHEAD_BYTES,
     SizeDistribution,
     entity_size_distribution,
@@ -28,6 +29,7 @@ from engine.itemsize import (
     item_size_bytes,
     project_item,
 )
+from engine.partition_count import PARTITION_STORAGE_BYTES, partition_candidates, partition_count
 
 # DOMAIN.md §2 (DG/read-write-operations.html): reads in 4 KB units, writes in 1 KB units.
 READ_UNIT_BYTES = 4 * 1024
@@ -39,8 +41,9 @@ MIN_READ_UNITS = 1    # a missing item / empty result still costs 1 SC read unit
 MIN_WRITE_UNITS = 1   # a write to a missing item still costs 1 WCU
 QUERY_PAGE_BYTES = 1024 * 1024  # Query/Scan read at most 1 MB per page, before filters
 # DOMAIN.md §4 (DG/burst-adaptive-capacity.html): a partition holds ~10 GB; a Scan pays the minimum
-# read per partition it reads (DOMAIN.md §2), so a whole-table Scan costs at least one unit per partition.
-PARTITION_BYTES = 10 * 1024 ** 3
+# read per partition it reads (DOMAIN.md §2), so a whole-table Scan costs at least one unit per partition
+# (counted by engine.partition_count, as the partition report counts them).
+PARTITION_BYTES = PARTITION_STORAGE_BYTES
 
 # Assumptions stated to the user (DOMAIN.md §2 leaves them open).
 ASSUMPTIONS = (
@@ -303,6 +306,23 @@ def _query_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapa
     return _read_result(strong, pattern.consistency, gsi, worst)
 
 
+def scanned_partitions(model: Any, sizes: DesignSizes, table: Any, index_name: str | None) -> int:
+    """Partitions a full Scan reads, counted as the partition report counts them (engine.partition_count: storage,
+    provisioned or warm throughput, previous peak): a Scan pays the minimum read on each (DOMAIN.md §2). An LSI
+    lives in its table's partitions; a GSI has its own."""
+    index = table.index(index_name) if index_name else None
+    gsi = index if index is not None and index in table.gsis else None
+    overhead = STORAGE_OVERHEAD_BYTES + (GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES if table.global_table else 0)
+    stored = 0.0
+    for entity in model.entities_of(table.name):
+        if gsi is None:
+            stored += entity.item_count * (sizes.item(entity.name).mean + overhead)
+        elif sizes.share(entity.name, gsi.name) > 0:
+            stored += entity.item_count * sizes.share(entity.name, gsi.name) * (
+                sizes.entry(entity.name, gsi.name).mean + STORAGE_OVERHEAD_BYTES)
+    return partition_count(partition_candidates(table, gsi, stored))[0]
+
+
 def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
     table = model.table(pattern.table)
     population, present = _read_population(model, sizes, pattern)
@@ -310,8 +330,7 @@ def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
     minimum = MIN_READ_UNITS
     if count is None:
         count = sum(model.entity(n).item_count for n in dict.fromkeys(pattern.entities)) * present
-        stored = count * (population.mean + STORAGE_OVERHEAD_BYTES)
-        minimum = max(MIN_READ_UNITS, math.ceil(stored / PARTITION_BYTES))  # one minimum read per partition
+        minimum = max(MIN_READ_UNITS, scanned_partitions(model, sizes, table, pattern.index))
     strong = {target_name(table.name, pattern.index): population.expected_sum_ceil_units(
         count, READ_UNIT_BYTES, minimum)}
     index = table.index(pattern.index) if pattern.index else None

@@ -46,16 +46,22 @@ from engine.model.table import (
     ProvisionedBilling,
     Table,
 )
+from engine.partition_count import (  # noqa: F401  (re-exported: engine.partitions is where callers look)
+    DRIVERS,
+    ON_DEMAND_PEAK_FACTOR,
+    ON_DEMAND_WARM_READ_UNITS_PER_SECOND,
+    ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND,
+    PARTITION_STORAGE_BYTES,
+    READ_UNITS_PER_PARTITION,
+    WRITE_UNITS_PER_PARTITION,
+    partition_candidates,
+    partition_count,
+    storage_partitions,
+    throughput_partitions,
+    warm_partitions,
+)
 
 # DOMAIN.md §4 (DG/burst-adaptive-capacity.html): per-partition throughput and storage.
-READ_UNITS_PER_PARTITION = 3000.0
-WRITE_UNITS_PER_PARTITION = 1000.0
-PARTITION_STORAGE_BYTES = 10 * 1024**3  # "about 10 GB" (1 GB = 1,024^3 bytes, DOMAIN.md units)
-# DOMAIN.md §4 (DG/warm-throughput.html): a new on-demand table or GSI absorbs these at once.
-ON_DEMAND_WARM_READ_UNITS_PER_SECOND = 12000.0
-ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND = 4000.0
-# DOMAIN.md §4: on-demand serves up to 2x the previous peak instantly.
-ON_DEMAND_PEAK_FACTOR = 2.0
 # DOMAIN.md §4 (Contributor Insights): ConsumedThroughputUnits = 3 x WCU + RCU.
 CTU_WRITE_WEIGHT = 3.0
 
@@ -73,7 +79,6 @@ SAFE_UTILIZATION = 0.8
 DEFAULT_TOP_KEYS = 10
 """Hot keys listed per report."""
 
-DRIVERS = ("storage", "throughput", "on_demand_peak", "warm_throughput")
 _TEMPLATE_VAR_SEED_DOMAIN = b"ddb-workbench-keyspace"
 
 
@@ -260,30 +265,6 @@ class PartitionReport:
 # Partition counts
 
 
-def throughput_partitions(read_units: float, write_units: float) -> int:
-    """Partitions needed to serve a read and a write rate together (linear combination)."""
-    return max(1, math.ceil(read_units / READ_UNITS_PER_PARTITION + write_units / WRITE_UNITS_PER_PARTITION - 1e-9))
-
-
-def storage_partitions(storage_bytes: float) -> int:
-    """Partitions needed to hold `storage_bytes` at about 10 GB each."""
-    return max(1, math.ceil(storage_bytes / PARTITION_STORAGE_BYTES))
-
-
-def warm_partitions(read_units: float, write_units: float) -> int:
-    """Partitions behind a warm throughput: the read and write figures describe the same partitions.
-
-    DynamoDB quotes a new on-demand table as 12,000 reads *or* 4,000 writes per second: four
-    partitions either way, so the larger of the two counts, not their sum.
-    """
-    return max(1, math.ceil(read_units / READ_UNITS_PER_PARTITION - 1e-9),
-               math.ceil(write_units / WRITE_UNITS_PER_PARTITION - 1e-9))
-
-
-def partition_count(candidates: dict[str, int]) -> tuple[int, str]:
-    """The count and the driver that sets it (the largest candidate; ties keep DRIVERS order)."""
-    best = max(DRIVERS, key=lambda d: (candidates.get(d, 0), -DRIVERS.index(d)))
-    return candidates[best], best
 
 
 def _capacity_settings(table: Table, index: GlobalSecondaryIndex | None) -> dict[str, Any]:
@@ -313,25 +294,6 @@ def on_demand_throughput(billing: OnDemandBilling) -> tuple[float, float]:
     peak_r = ON_DEMAND_PEAK_FACTOR * (billing.previous_peak_read_units_per_second or 0.0)
     peak_w = ON_DEMAND_PEAK_FACTOR * (billing.previous_peak_write_units_per_second or 0.0)
     return max(warm_r, peak_r), max(warm_w, peak_w)
-
-
-def _partition_candidates(table: Table, index: GlobalSecondaryIndex | None, storage_bytes: float) -> dict[str, int]:
-    candidates = {"storage": storage_partitions(storage_bytes)}
-    billing = table.billing
-    if isinstance(billing, ProvisionedBilling):
-        prov = index.provisioned if index is not None and index.provisioned is not None else billing
-        candidates["throughput"] = throughput_partitions(prov.read_capacity_units, prov.write_capacity_units)
-        return candidates
-    assert isinstance(billing, OnDemandBilling)
-    candidates["warm_throughput"] = warm_partitions(
-        billing.warm_read_units_per_second or ON_DEMAND_WARM_READ_UNITS_PER_SECOND,
-        billing.warm_write_units_per_second or ON_DEMAND_WARM_WRITE_UNITS_PER_SECOND)
-    peak_r = billing.previous_peak_read_units_per_second or 0.0
-    peak_w = billing.previous_peak_write_units_per_second or 0.0
-    if peak_r or peak_w:
-        candidates["on_demand_peak"] = throughput_partitions(
-            ON_DEMAND_PEAK_FACTOR * peak_r, ON_DEMAND_PEAK_FACTOR * peak_w)
-    return candidates
 
 
 # ---------------------------------------------------------------------------------------------
@@ -632,7 +594,7 @@ def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:
         for index in (None, *table.gsis):
             name = table.name if index is None else f"{table.name}#{index.name}"
             storage = _storage_bytes(te, None if index is None else index.name)
-            candidates = _partition_candidates(table, index, storage)
+            candidates = partition_candidates(table, index, storage)
             count, driver = partition_count(candidates)
             cap = _capacity_settings(table, index)
             own = tuple(a for a in arms if a.target == name)

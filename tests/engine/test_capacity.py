@@ -288,3 +288,22 @@ def test_sparse_index_writes_scale_with_presence() -> None:
     batch = _capacity(_lsi_design({"operation": "BatchWriteItem", "items_per_request": 5, "write_kind": "delete"},
                                   sparse=0.0))
     assert batch.index_write_units_per_request == {"LSI": 5} and batch.write_units_per_request == 5 * 3 + 5
+
+
+@pytest.mark.parametrize("sample", ["orders_simple_key", "crm_complex_filtering", "github_single_table", "page_views"])
+def test_a_full_scan_pays_one_minimum_read_on_each_partition_the_report_counts(sample: str) -> None:
+    """Issue 14: a full Scan's minimum uses the partition report's count (warm throughput, previous peak and
+    provisioned throughput as well as storage), not storage alone (DOMAIN.md §2, §4)."""
+    from engine.capacity import DesignSizes, scanned_partitions
+    from engine.evaluate import evaluate
+    from engine.io import load_sample
+    from engine.partitions import analyze_partitions
+
+    model = load_sample(sample)
+    report = analyze_partitions(model, evaluate(model))
+    sizes = DesignSizes(model)
+    for table in model.tables:
+        for index in (None, *table.gsis):
+            target = table.name if index is None else f"{table.name}#{index.name}"
+            counted = next(t.count for t in report.targets if t.target == target)
+            assert scanned_partitions(model, sizes, table, None if index is None else index.name) == counted, target
