@@ -582,10 +582,22 @@ class _TargetSim:
         cap = np.full(self.hot.size, self.options.burst_seconds * share)
         before, self.bank[ch] = bank_levels(self.bank[ch], x, cap)
         admitted = base + given + np.minimum(before, remaining)
+        if self.spec.billing == "on_demand":
+            admitted = self._within_ceiling(ch, admitted, rest)
         self.cap_series[ch, sl] = capacity
         self.consumed_series[ch, sl] = rest + admitted.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(demand > 0, admitted / demand, 1.0)
+
+    def _within_ceiling(self, ch: int, admitted: np.ndarray, rest: np.ndarray) -> np.ndarray:
+        """An on-demand table never serves more than its maximum request units or the table quota per second,
+        burst included (DOMAIN.md §4: burst lets a partition exceed its share of the table's capacity, not the
+        table its configured maximum): the simulated partitions are scaled down to the room left."""
+        room = np.maximum(float(self.cap_limit[0][ch]) - rest, 0.0)
+        total = admitted.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(total > room, room / np.maximum(total, 1e-300), 1.0)
+        return admitted * scale
 
     def _attribute(self, mult, sl, hard, frac, beta) -> None:
         """Throttled units per arm and reason: key range (hard limits) vs capacity."""

@@ -432,3 +432,25 @@ def test_a_layout_too_large_to_simulate_is_refused_with_a_message(tmp_path, caps
     assert main(["heat", str(path), "--json", "--horizon", "10"]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and "partitions is more than the simulator handles" in captured.err
+
+
+def test_burst_never_lifts_an_on_demand_table_above_its_maximum() -> None:
+    """Issue 14: 10,000 writes/s of 1 WCU against max_write_request_units 5,000 are half throttled from the first
+    second (burst lets a partition exceed its share, not the table its configured maximum; DOMAIN.md §4)."""
+    from engine.evaluate import evaluate
+    from engine.model import parse_model
+
+    model = parse_model({
+        "name": "capped", "tables": [{"name": "Capped", "partition_key": {"name": "pk"}, "billing": {
+            "mode": "on_demand", "previous_peak_write_units_per_second": 20000, "max_write_request_units": 5000}}],
+        "entities": [{"name": "E", "table": "Capped", "item_count": 1_000_000,
+                      "keys": [{"attribute": "pk", "template": "K#{id}"}],
+                      "variables": [{"name": "id", "cardinality": 1_000_000}],
+                      "attributes": [{"name": "v", "size_bytes": 500}]}],
+        "access_patterns": [{"name": "put", "operation": "PutItem", "table": "Capped", "entities": ["E"],
+                             "key_condition": {"partition_key": "K#{id}"}, "requests_per_second": 10000}]})
+    result = simulate_heat(model, HeatOptions(horizon_seconds=60), np.random.default_rng(0), evaluate(model))
+    put = result.patterns[0]
+    assert put.throttled_fraction == pytest.approx(0.5, abs=0.01)
+    assert put.first_throttled_second == 0
+    assert "TableWriteMaxOnDemandThroughputExceeded" in put.throttle_reasons
