@@ -47,6 +47,10 @@ ALL_FUNCTIONS = CONDITION_FUNCTIONS | OPERAND_FUNCTIONS | UPDATE_FUNCTIONS
 ATTRIBUTE_TYPES = frozenset({"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"})
 MAX_IN_OPERANDS = 100  # DG/ServiceQuotas.html "Expression parameters": IN takes at most 100 values
 MAX_EXPRESSION_BYTES = 4096  # DG/ServiceQuotas.html: an expression string is at most 4 KB
+MAX_EXPRESSION_OPERATORS = 300  # DG/ServiceQuotas.html: at most 300 operators or functions in any expression
+# DynamoDB documents no nesting limit; the parser is recursive, so parentheses are capped well below Python's
+# recursion limit (a request nesting deeper gets a ValidationException instead of an internal error).
+MAX_EXPRESSION_NESTING = 100
 
 PathElement = str | int
 
@@ -285,6 +289,26 @@ class _Parser:
         self.ph = placeholders
         self.tokens = tokenize(text, kind)
         self.index = 0
+        self._check_limits()
+
+    def _check_limits(self) -> None:
+        """DynamoDB's operator limit, and a nesting cap that keeps the recursive descent bounded."""
+        depth = deepest = operators = 0
+        for i, tok in enumerate(self.tokens):
+            if tok.kind == "(":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif tok.kind == ")":
+                depth -= 1
+            if tok.kind in COMPARATORS or (tok.kind == "NAME" and (
+                    tok.text.upper() in KEYWORDS or self.tokens[i + 1].kind == "(")):
+                operators += 1
+        if operators > MAX_EXPRESSION_OPERATORS:
+            raise validation(f"Invalid {self.kind}: The expression contains too many operators or functions "
+                             f"({operators}; the maximum is {MAX_EXPRESSION_OPERATORS})")
+        if deepest > MAX_EXPRESSION_NESTING:
+            raise validation(f"Invalid {self.kind}: The expression nests parentheses {deepest} deep; the sandbox "
+                             f"reads at most {MAX_EXPRESSION_NESTING}")
 
     # -- token helpers
     @property

@@ -60,9 +60,13 @@ def check_request_shape(request: dict[str, Any]) -> None:
         for entry in entries:
             if isinstance(entry, dict):
                 _check_members(entry)
-                for inner in entry.values():
-                    if isinstance(inner, dict) and spec is not entry:
-                        _check_members(inner)
+                for member, inner in entry.items():
+                    if spec is entry:
+                        continue
+                    if not isinstance(inner, dict):  # PutRequest / DeleteRequest hold an object
+                        raise SandboxError(SERIALIZATION, f"Unexpected JSON type for member {member}: got "
+                                                          f"{type(inner).__name__}, expected dict")
+                    _check_members(inner)
     actions = request.get("TransactItems")
     for entry in actions if isinstance(actions, list) else ():
         for inner in entry.values() if isinstance(entry, dict) else ():
