@@ -21,13 +21,18 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 
-from engine.sandbox.errors import SERIALIZATION, UNKNOWN_OPERATION, SandboxError
+from engine.sandbox.errors import SERIALIZATION, UNKNOWN_OPERATION, VALIDATION, SandboxError
 from engine.sandbox.sandbox import CallResult, Sandbox
 
 TARGET_PREFIX = "DynamoDB_20120810."
 CONTENT_TYPE = "application/x-amz-json-1.0"
 _REQUEST_IDS = itertools.count(1)
-MAX_BODY_BYTES = 32 * 1024 * 1024  # a BatchWriteItem carries at most 16 MB; refuse far larger bodies
+MAX_BODY_BYTES = 16 * 1024 * 1024  # DynamoDB's largest request (BatchWriteItem) is 16 MB
+# Parsed JSON costs far more than its text (a 31 MB body of small objects took 542 MiB): a body may hold at most
+# this many JSON objects and arrays, so one request parses within ~100 MiB (about 400 bytes per container).
+MAX_JSON_CONTAINERS = 250_000
+IDLE_TIMEOUT_SECONDS = 20.0  # an idle or half-sent connection is closed after this long without a byte
+MAX_CONNECTIONS = 400  # connections served at once (a thread each; ~620 threads failed); more get a retryable error
 
 
 class RequestLog:
@@ -62,6 +67,7 @@ class RequestLog:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: every response has a Content-Length
+    timeout = IDLE_TIMEOUT_SECONDS  # socket timeout: an idle keep-alive or a half-sent request does not hold a thread
     # Headers and body go out in two writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms each.
     disable_nagle_algorithm = True
     server_version = "ddb-workbench-sandbox"
@@ -101,7 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
                                                             "non-negative whole number of bytes"))
         if length > MAX_BODY_BYTES:
             self.close_connection = True
-            return CallResult(Call("?"), None, SandboxError(SERIALIZATION, "Request body too large"))
+            return CallResult(Call("?"), None, SandboxError(
+                SERIALIZATION, f"Request body of {length:,} bytes is larger than DynamoDB's 16 MB request limit"))
         body = self.rfile.read(length) if length else b""
         target = self.headers.get("X-Amz-Target", "")
         if not target.startswith(TARGET_PREFIX):
@@ -109,6 +116,11 @@ class _Handler(BaseHTTPRequestHandler):
                                  f"{TARGET_PREFIX}<Operation>")
             return CallResult(Call(target or "?"), None, error)
         operation = target[len(TARGET_PREFIX):]
+        containers = body.count(b"{") + body.count(b"[")  # an upper bound (brackets inside strings count too)
+        if containers > MAX_JSON_CONTAINERS:
+            return CallResult(Call(operation), None, SandboxError(
+                VALIDATION, f"Request body holds {containers:,} JSON objects or arrays; the sandbox reads at most "
+                            f"{MAX_JSON_CONTAINERS:,} per request"))
         try:
             request = json.loads(body or b"{}")
         except ValueError as exc:
@@ -139,10 +151,37 @@ class SandboxServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox, request_log: RequestLog | None = None,
-                 bind_and_activate: bool = True) -> None:
+                 bind_and_activate: bool = True, max_connections: int = MAX_CONNECTIONS) -> None:
         super().__init__(address, _Handler, bind_and_activate=bind_and_activate)
         self.sandbox = sandbox
         self.request_log = request_log
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """One thread per connection, at most `max_connections` at once; a connection beyond that gets an
+        immediate HTTP 503 with DynamoDB's retryable ThrottlingException instead of a thread."""
+        if not self._slots.acquire(blocking=False):
+            body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                               "message": "Too many connections to the sandbox; retry"}).encode("utf-8")
+            try:
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + CONTENT_TYPE.encode()
+                                + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n"
+                                + b"x-amz-crc32: " + str(zlib.crc32(body) & 0xFFFFFFFF).encode() + b"\r\n\r\n" + body)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except Exception:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-request is routine; anything else gets one line, not a traceback."""

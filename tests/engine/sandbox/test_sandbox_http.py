@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zlib
 from pathlib import Path
 
@@ -153,3 +154,74 @@ def test_serve_refuses_a_busy_port() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_idle_connections_do_not_starve_a_normal_client() -> None:
+    """Issue 14: 300 idle connections (each held open, nothing sent) no longer exhaust the server: a normal client is
+    served, connections beyond the bound get a retryable error at once, and idle ones time out."""
+    import socket
+
+    from engine.sandbox import Sandbox
+    from engine.sandbox.server import MAX_CONNECTIONS, start_in_thread
+
+    server = start_in_thread(Sandbox())
+    host, port = server.server_address[:2]
+    idle = []
+    try:
+        for _ in range(300):
+            idle.append(socket.create_connection((host, port), timeout=5))
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        status, body, _ = _post(conn, "ListTables", {})
+        assert status == 200 and body == {"TableNames": []}, (status, body)
+        conn.close()
+        assert MAX_CONNECTIONS > len(idle)
+    finally:
+        for s in idle:
+            s.close()
+    deadline = time.time() + 10
+    while time.time() < deadline:  # the idle sockets are gone: a client is served normally again
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        status, body, _ = _post(conn, "ListTables", {})
+        conn.close()
+        if status == 200:
+            break
+        time.sleep(0.2)
+    assert status == 200
+    server.shutdown()
+
+
+def test_a_body_of_too_many_small_objects_is_refused_before_parsing() -> None:
+    from engine.sandbox import Sandbox
+    from engine.sandbox.server import MAX_JSON_CONTAINERS, start_in_thread
+
+    server = start_in_thread(Sandbox())
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    body = ("[" + ",".join(["{}"] * (MAX_JSON_CONTAINERS + 1)) + "]").encode()
+    status, payload, _ = _post(conn, "ListTables", body)
+    assert status == 400 and payload["__type"].endswith("#ValidationException") and "JSON objects" in payload["message"]
+    conn.close()
+    server.shutdown()
+
+
+def test_connections_beyond_the_bound_get_a_retryable_error_at_once() -> None:
+    import socket
+    import threading
+
+    from engine.sandbox import Sandbox
+    from engine.sandbox.server import SandboxServer
+
+    server = SandboxServer(("127.0.0.1", 0), Sandbox(), max_connections=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    idle = [socket.create_connection((host, port), timeout=5) for _ in range(2)]
+    time.sleep(0.5)  # both accepted and holding their slots
+    try:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        status, body, _ = _post(conn, "ListTables", {})
+        assert status == 503 and body["__type"].endswith("#ThrottlingException"), (status, body)
+        conn.close()
+    finally:
+        for s in idle:
+            s.close()
+        server.shutdown()
