@@ -57,10 +57,10 @@ def canonical_value(av: Any, depth: int = 0) -> dict[str, Any]:
         raise validation("Supplied AttributeValue has more than one datatypes set, must contain "
                          f"exactly one of the supported datatypes: {av!r}")
     (kind, raw), = av.items()
-    if kind == "S" and type(raw) is str:  # the common case first: strings pass through
-        return {"S": raw}
-    if depth > MAX_NESTING_DEPTH:
+    if depth > MAX_NESTING_DEPTH:  # before the string fast path: the limit holds whatever the innermost type
         raise validation(f"Nesting Levels have exceeded supported limits ({MAX_NESTING_DEPTH})")
+    if kind == "S" and type(raw) is str:  # the common case: strings pass through
+        return {"S": raw}
     if kind == "S":
         raise validation(f"A string value must be text, got {type(raw).__name__}")
     if kind == "N":

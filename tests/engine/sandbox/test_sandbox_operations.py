@@ -461,3 +461,20 @@ def test_required_fields_are_checked_before_the_table(operation: str, field: str
     with pytest.raises(SandboxError) as caught:
         Sandbox().call(operation, {"TableName": "missing"})
     assert caught.value.code.endswith("ValidationException") and field.lower() in caught.value.message.lower()
+
+
+@pytest.mark.parametrize("innermost", [{"S": "x"}, {"N": "1"}, {"BOOL": True}])
+def test_the_32_level_nesting_limit_holds_whatever_the_innermost_value(innermost: dict) -> None:
+    """DG/ServiceQuotas: 32 levels of nesting; a string at the bottom once slipped through (issue 14)."""
+    from engine.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    sandbox.call("CreateTable", {"TableName": "nest", "BillingMode": "PAY_PER_REQUEST",
+                                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}]})
+    for depth, ok in ((32, True), (33, False)):
+        value = dict(innermost)
+        for _ in range(depth):
+            value = {"L": [value]}
+        result = sandbox.execute("PutItem", {"TableName": "nest", "Item": {"pk": {"S": "a"}, "d": value}})
+        assert (result.error is None) == ok, (depth, innermost, result.error)
