@@ -478,3 +478,23 @@ def test_the_32_level_nesting_limit_holds_whatever_the_innermost_value(innermost
             value = {"L": [value]}
         result = sandbox.execute("PutItem", {"TableName": "nest", "Item": {"pk": {"S": "a"}, "d": value}})
         assert (result.error is None) == ok, (depth, innermost, result.error)
+
+
+def test_describe_table_has_a_uuid_table_id_and_warm_throughput() -> None:
+    """Issue 14: DescribeTable looks like DynamoDB's (a UUID TableId; WarmThroughput of table and GSIs)."""
+    import uuid
+
+    from engine.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    sandbox.call("CreateTable", {
+        "TableName": "described", "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                 {"AttributeName": "g", "AttributeType": "S"}],
+        "GlobalSecondaryIndexes": [{"IndexName": "byG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                    "Projection": {"ProjectionType": "ALL"}}]})
+    table = sandbox.call("DescribeTable", {"TableName": "described"})["Table"]
+    assert str(uuid.UUID(table["TableId"])) == table["TableId"]
+    assert table["WarmThroughput"] == {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
+    assert table["GlobalSecondaryIndexes"][0]["WarmThroughput"]["Status"] == "ACTIVE"
