@@ -27,6 +27,7 @@ def imports_of(path: Path) -> set[str]:
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}  # `from engine import heat` too
     return found
 
 
@@ -51,6 +52,22 @@ def test_engine_imports_only_allowed_packages(path):
 def test_ui_never_imports_pages(path):
     for module in imports_of(path):
         assert module.split(".")[0] != "views", f"{path.relative_to(ROOT)} imports {module}: ui/ must not import views/"
+
+
+# What a page may import from the engine: figures (charts), error and model types, limits. Anything that computes
+# (evaluate, heat, consistency, sandbox, patterns, io...) goes through ui/ (issue 14: collections_page imported
+# engine.sandbox and engine.patterns).
+VIEW_ENGINE_IMPORTS = ("engine.charts", "engine.errors", "engine.model")
+
+
+@pytest.mark.parametrize("path", python_files("views") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_import_only_ui_and_headless_helpers_from_the_engine(path):
+    for module in imports_of(path):
+        if module == "engine" or module.split(".")[0] != "engine":
+            continue
+        assert any(module == a or module.startswith(a + ".") for a in VIEW_ENGINE_IMPORTS), (
+            f"{path.relative_to(ROOT)} imports {module}: pages reach the engine through ui/ "
+            f"(allowed here: {', '.join(VIEW_ENGINE_IMPORTS)})")
 
 
 @pytest.mark.parametrize("path", python_files("views") + [ROOT / "app.py"], ids=lambda p: str(p.relative_to(ROOT)))

@@ -78,6 +78,13 @@ def sample_model(name: str) -> DataModel:
     return _sample_model(name, sample_path(name).stat().st_mtime_ns, ENGINE_VERSION)
 
 
+def sample_json(name: str) -> str:
+    """A sample design's canonical JSON text (the key every cached engine call takes)."""
+    from engine.io import dump_model
+
+    return dump_model(sample_model(name), "json")
+
+
 def sample_names_now() -> tuple[str, ...]:
     """Names of the sample designs available right now."""
     return sample_names()

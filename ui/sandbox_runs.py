@@ -33,6 +33,20 @@ class RunOutcome:
     response: dict[str, Any] | None = None
 
 
+def operations() -> list[str]:
+    """The DynamoDB operations the sandbox answers (for the page's operation picker)."""
+    from engine.sandbox import OPERATIONS
+
+    return list(OPERATIONS)
+
+
+def agreement_text(agreement: str) -> str:
+    """What a pattern run's agreement with the capacity engine's estimate means, in words."""
+    from engine.patterns import AGREEMENT_TEXT
+
+    return AGREEMENT_TEXT.get(agreement, agreement)
+
+
 def _design_hash() -> str:
     return hashlib.sha256(state.design_json().encode("utf-8")).hexdigest()[:16]
 

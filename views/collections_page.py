@@ -4,8 +4,6 @@ import json
 
 import streamlit as st
 
-from engine.patterns import AGREEMENT_TEXT
-from engine.sandbox import OPERATIONS
 from ui import cache, sandbox_runs, state, widgets
 from ui import format as fmt
 from ui.collections import collection_sizes, facet_keys, scalar_text
@@ -98,7 +96,7 @@ if report is not None and report.patterns:
     st.markdown(f"**How it is served:** {pv.summary}. Returns: {kinds}"
                 + (" (a heterogeneous item collection: several entity types in one request)." if pv.heterogeneous
                    else "."))
-    st.caption(f"Sandbox vs estimate: {AGREEMENT_TEXT.get(pv.agreement, pv.agreement)}.")
+    st.caption(f"Sandbox vs estimate: {sandbox_runs.agreement_text(pv.agreement)}.")
     if pv.error:
         st.error(f"This pattern could not be run: {pv.error}")
     for note in pv.notes:
@@ -107,7 +105,7 @@ elif report is not None:
     st.info("This design has no access patterns yet; type a request below, or add patterns on the Design page.")
 
 with st.form("form.sandbox"):
-    st.selectbox("Operation", list(OPERATIONS), key=OPERATION_KEY)
+    st.selectbox("Operation", sandbox_runs.operations(), key=OPERATION_KEY)
     st.text_area("Request (DynamoDB JSON)", key=REQUEST_KEY, height=220,
                  placeholder='{"TableName": "app", "Key": {"PK": {"S": "USER#1"}, "SK": {"S": "PROFILE"}}}')
     st.form_submit_button("Run on the sandbox", on_click=_run_request, type="primary")

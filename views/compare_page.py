@@ -6,7 +6,6 @@ import streamlit as st
 
 from engine import charts
 from engine.errors import WorkbenchError
-from engine.io import dump_model
 from ui import cache, scenario, state, widgets
 from ui import compare as cmp
 from ui import format as fmt
@@ -50,7 +49,7 @@ def _design_json(choice: str) -> str:
     kind, _, name = choice.partition(":")
     if kind == "snapshot":
         return snapshots[name]
-    return dump_model(cache.sample_model(name), "json")
+    return cache.sample_json(name)
 
 
 def _origin_sample() -> str | None:
