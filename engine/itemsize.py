@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import ItemError
+from engine.model.limits import MAX_NESTING_LEVELS
 
 # DG/CapacityUnitCalculations.html (DOMAIN.md §1)
 BOOL_NULL_BYTES = 1
@@ -39,9 +40,8 @@ MAX_NUMBER_DIGITS = 38
 MAX_NUMBER_EXPONENT = 125
 MIN_NUMBER_EXPONENT = -130
 MAX_ITEM_BYTES = 400 * 1024
-# DynamoDB rejects documents nested more than 32 levels deep (Developer Guide, "Quotas": nested attribute
-# depth). The sizer does not enforce the exact level; it only reports values too deep to walk at all.
-MAX_NESTING_LEVELS = 32
+# DynamoDB rejects documents nested more than MAX_NESTING_LEVELS deep (engine.model.limits). The sizer does not
+# enforce the exact level; it only reports values too deep to walk at all.
 
 SCALAR_TYPES = ("S", "N", "B", "BOOL", "NULL")
 SET_TYPES = ("SS", "NS", "BS")

@@ -23,9 +23,25 @@ from engine.model.entity import (
     template_variables,
 )
 
-# Timestamps start here and advance one minute per rank (monotonically growing sort keys).
+# Timestamps start here and advance one minute per rank (monotonically growing sort keys); a variable with more
+# values than minutes left before the year 9999 (about 4.2 billion) steps by seconds, milliseconds or microseconds
+# instead, so every rank still renders as a distinct, ordered timestamp.
 TIMESTAMP_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 TIMESTAMP_STEP = timedelta(minutes=1)
+_TIMESTAMP_END = datetime(9999, 12, 31, tzinfo=UTC)
+_TIMESTAMP_STEPS = ((TIMESTAMP_STEP, "%Y-%m-%dT%H:%M:%SZ"), (timedelta(seconds=1), "%Y-%m-%dT%H:%M:%SZ"),
+                    (timedelta(milliseconds=1), "%Y-%m-%dT%H:%M:%S.%f"), (timedelta(microseconds=1),
+                                                                           "%Y-%m-%dT%H:%M:%S.%f"))
+
+
+def timestamp_value(rank: int, cardinality: int) -> str:
+    """The rank-th of `cardinality` ordered timestamps, at the coarsest step that fits them all."""
+    span_us = (_TIMESTAMP_END - TIMESTAMP_EPOCH) // timedelta(microseconds=1)
+    for step, fmt in _TIMESTAMP_STEPS:
+        if max(cardinality - 1, rank) * (step // timedelta(microseconds=1)) <= span_us:
+            text = (TIMESTAMP_EPOCH + rank * step).strftime(fmt)
+            return text[:-3] + "Z" if step == timedelta(milliseconds=1) else (text + "Z" if fmt.endswith("%f") else text)
+    return f"{TIMESTAMP_EPOCH:%Y-%m-%d}+{rank}"  # beyond microseconds (more than 10^17 values): still distinct
 
 
 def variable_value(variable: Variable | None, rank: int, name: str = "") -> str:
@@ -35,7 +51,7 @@ def variable_value(variable: Variable | None, rank: int, name: str = "") -> str:
     if variable.values:
         return variable.values[rank % len(variable.values)]
     if variable.kind == "timestamp":
-        return (TIMESTAMP_EPOCH + rank * TIMESTAMP_STEP).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return timestamp_value(rank, variable.cardinality)
     if variable.kind == "number":
         return str(rank)
     width = max(6, len(str(max(variable.cardinality - 1, 0))))

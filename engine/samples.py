@@ -48,6 +48,7 @@ from engine.keyspace import (
 )
 from engine.model import DataModel
 from engine.model.entity import AttributeSpec, Entity, HotKeys, Variable, template_variables
+from engine.model.limits import MAX_NESTING_LEVELS
 from engine.model.table import Table
 
 # Partition keys are ranked by popularity over at most this many top ranks (hot keys are looked
@@ -694,8 +695,9 @@ def _unwrap_container(doc: dict, source: str) -> list[Any]:
 
 def check_wire_value(value: Any, where: str, depth: int = 0) -> dict[str, Any]:
     """Validate one DynamoDB JSON value (exactly one type key, the right JSON shape, valid numbers)."""
-    if depth > 32:  # DynamoDB allows 32 levels of nesting (DG/ServiceQuotas.html)
-        raise SampleDataError(f"{where}: nested more than 32 levels; DynamoDB allows 32")
+    if depth > MAX_NESTING_LEVELS:  # DG/ServiceQuotas.html (engine.model.limits)
+        raise SampleDataError(f"{where}: nested more than {MAX_NESTING_LEVELS} levels; DynamoDB allows "
+                              f"{MAX_NESTING_LEVELS}")
     if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in _WIRE_TYPES:
         raise SampleDataError(f"{where}: {json.dumps(value)[:80]} is not a DynamoDB JSON value; write it as one "
                               f"type key and its value, e.g. {{\"S\": \"text\"}} (types: {', '.join(_WIRE_TYPES)})")

@@ -37,6 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _read_request(spec: str) -> dict:
     from engine.errors import WorkbenchError
     from engine.io import read_input_text
+    from engine.model.limits import MAX_NESTING_LEVELS
 
     text = read_input_text(spec, "--request", REQUEST_LIMIT_BYTES)
     try:
@@ -45,8 +46,8 @@ def _read_request(spec: str) -> dict:
         raise WorkbenchError(f"--request {spec}: line {exc.lineno} column {exc.colno}: {exc.msg}; the request "
                              "must be one JSON object") from None
     except RecursionError:
-        raise WorkbenchError(f"--request {spec}: the JSON is nested too deeply to read (DynamoDB allows 32 "
-                             "levels of nested attributes); flatten it") from None
+        raise WorkbenchError(f"--request {spec}: the JSON is nested too deeply to read (DynamoDB allows "
+                             f"{MAX_NESTING_LEVELS} levels of nested attributes); flatten it") from None
     if not isinstance(request, dict):
         raise WorkbenchError(f"--request {spec}: expected a JSON object (the request), got {type(request).__name__}")
     return request

@@ -24,6 +24,7 @@ def _read_item(path: str, fmt: str) -> dict:
 
     from engine.errors import ItemError
     from engine.io import read_input_text
+    from engine.model.limits import MAX_NESTING_LEVELS
 
     text = read_input_text(path, "item file", ITEM_FILE_LIMIT_BYTES)
     try:
@@ -31,8 +32,8 @@ def _read_item(path: str, fmt: str) -> dict:
     except json.JSONDecodeError as exc:
         raise ItemError(f"{path}: not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})") from exc
     except RecursionError:
-        raise ItemError(f"{path}: the JSON is nested too deeply to read (DynamoDB allows 32 levels of nested "
-                        "attributes); flatten it") from None
+        raise ItemError(f"{path}: the JSON is nested too deeply to read (DynamoDB allows {MAX_NESTING_LEVELS} "
+                        "levels of nested attributes); flatten it") from None
     if isinstance(data, dict) and set(data) == {"Item"} and isinstance(data["Item"], dict):
         data = data["Item"]  # the AWS CLI's get-item / put-item wrapper
     if not isinstance(data, dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # DG/ServiceQuotas.html
 MAX_ITEM_BYTES = 400 * 1024
+MAX_NESTING_LEVELS = 32  # nested attribute depth (lists and maps inside lists and maps)
 MAX_PARTITION_KEY_BYTES = 2048
 MAX_SORT_KEY_BYTES = 1024
 MAX_GSIS_PER_TABLE = 20

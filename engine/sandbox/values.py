@@ -18,13 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import ItemError
+from engine.model.limits import MAX_NESTING_LEVELS
 from engine.sandbox.errors import validation
 
 SCALAR_TYPES = frozenset({"S", "N", "B"})
 SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
 ALL_TYPES = frozenset({"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"})
 _TYPE_WORDS = {"S": "string", "N": "number", "B": "binary"}
-MAX_NESTING_DEPTH = 32  # DG/ServiceQuotas.html: nested attribute depth up to 32 levels
+MAX_NESTING_DEPTH = MAX_NESTING_LEVELS  # DG/ServiceQuotas.html (engine.model.limits)
 
 
 def _normalize_number(text: Any) -> str:

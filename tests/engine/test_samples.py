@@ -393,3 +393,13 @@ def test_sample_strings_keep_their_size(name: str, size: int) -> None:
     from engine.samples import shaped_text
 
     assert len(shaped_text(name, size, np.random.default_rng(size))) == size
+
+
+@pytest.mark.parametrize("cardinality", [10, 5_000_000_000, 10**13, 10**15])
+def test_timestamp_variables_of_any_size_render_ordered_distinct_values(cardinality: int) -> None:
+    """Issue 14: a timestamp variable with more than ~4.2 billion values overflowed (one minute per rank runs past
+    the year 9999) and broke every page; the step now shrinks to fit (seconds, milliseconds, microseconds)."""
+    from engine.keyspace import timestamp_value
+
+    first, second, last = (timestamp_value(r, cardinality) for r in (0, 1, cardinality - 1))
+    assert first < second < last and first.startswith("2026-01-01T00:00:00")
