@@ -9,6 +9,7 @@ a bound on alias expansion computed on the node graph before any object is built
 from __future__ import annotations
 
 import json
+import re
 import sys
 import sysconfig
 from collections.abc import Iterator
@@ -160,8 +161,18 @@ def _construct(root: yaml.Node, source: str) -> Any:
                               "!!python or other custom tags)") from None
     except RecursionError:
         raise DesignFileError(f"{source}: nesting is too deep to read; flatten the file") from None
+    except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+        raise DesignFileError(_huge_number_message(source, exc)) from None
     finally:
         loader.dispose()
+
+
+def _huge_number_message(source: str, exc: ValueError) -> str:
+    """Python reads integers of at most 4,300 digits; say so without Python's own advice."""
+    found = re.search(r"has (\d+) digits", str(exc))
+    digits = f"has {int(found.group(1)):,} digits" if found else "is too long"
+    return (f"{source}: a number {digits}, more than the 4,300 digits an integer may have here; no design figure "
+            "needs more than a few dozen (DynamoDB numbers have at most 38 digits); shorten it")
 
 
 def _locator(index: dict[tuple[str | int, ...], int]):
@@ -214,6 +225,8 @@ def loads_model(text: str, fmt: str = "yaml", source: str = "<design>") -> DataM
                                   "once per mapping (as in YAML files), remove one") from None
         except RecursionError:
             raise DesignFileError(f"{source}: nesting is too deep to read; flatten the file") from None
+        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+            raise DesignFileError(_huge_number_message(source, exc)) from None
     elif fmt == "yaml":
         root = _yaml_nodes(text, source)
         if root is None:

@@ -237,3 +237,16 @@ def test_a_key_given_twice_is_rejected_in_json_as_in_yaml(text, fmt):
     # json.loads keeps the last of two equal keys silently; a design file must not change meaning that way
     with pytest.raises(DesignFileError, match="'name' appears"):
         loads_model(text, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_a_number_of_thousands_of_digits_is_a_message_not_an_internal_error(fmt: str) -> None:
+    """Issue 14: integers over 4,300 digits gave 'internal error' (Python's int conversion limit)."""
+    from engine.errors import DesignFileError
+    from engine.io import dump_model, load_sample, loads_model
+
+    text = dump_model(load_sample("page_views"), fmt)
+    needle = '"item_count": 50000' if fmt == "json" else "item_count: 50000"
+    text = text.replace(needle, needle.replace("50000", "9" * 5000), 1)
+    with pytest.raises(DesignFileError, match="has 5,000 digits"):
+        loads_model(text, fmt, source="big")
