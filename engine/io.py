@@ -42,10 +42,16 @@ def read_text(path: str | Path) -> str:
         raise DesignFileError(f"{p}: cannot read the file ({exc.strerror or exc}); check the path") from None
     if p.is_dir():
         raise DesignFileError(f"{p}: is a folder, not a design file; pass a .yaml or .json file")
+    if not p.is_file():  # /dev/zero never ends, a FIFO blocks: neither is a design file
+        raise DesignFileError(f"{p}: is not a regular file (a device, FIFO or socket); pass a .yaml or .json "
+                              "file, or '-' and pipe the design to standard input")
     if size > MAX_FILE_BYTES:
         raise DesignFileError(f"{p}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit for a design "
                               "file; split the design or remove sample data from it")
-    data = p.read_bytes()
+    with p.open("rb") as handle:  # capped even if the file grows while it is read
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise DesignFileError(f"{p}: over the {MAX_FILE_BYTES:,}-byte limit for a design file; split the design")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -62,14 +68,19 @@ def read_input_text(spec: str | Path, what: str, limit_bytes: int) -> str:
         try:
             if p.is_dir():
                 raise InputFileError(f"{what} {p}: is a folder, not a file; pass a file or '-' for stdin")
+            if p.exists() and not p.is_file():  # /dev/zero never ends, a FIFO blocks: neither is a design
+                raise InputFileError(f"{what} {p}: is not a regular file (a device, FIFO or socket); pass a file, "
+                                     "or '-' and pipe it to standard input")
             if p.stat().st_size > limit_bytes:
                 raise InputFileError(f"{what} {p}: {p.stat().st_size:,} bytes is over the {limit_bytes:,}-byte "
                                      "limit; split it")
-            data = p.read_bytes()
+            with p.open("rb") as handle:  # capped even if the file grows while it is read
+                data = handle.read(limit_bytes + 1)
         except OSError as exc:
             raise InputFileError(f"{what} {p}: cannot read the file ({exc.strerror or exc}); check the path") from None
     if len(data) > limit_bytes:
-        raise InputFileError(f"{what} on standard input is over the {limit_bytes:,}-byte limit; split it")
+        where = "on standard input" if str(spec) == "-" else str(spec)
+        raise InputFileError(f"{what} {where} is over the {limit_bytes:,}-byte limit; split it")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -250,3 +250,21 @@ def test_a_number_of_thousands_of_digits_is_a_message_not_an_internal_error(fmt:
     text = text.replace(needle, needle.replace("50000", "9" * 5000), 1)
     with pytest.raises(DesignFileError, match="has 5,000 digits"):
         loads_model(text, fmt, source="big")
+
+
+def test_a_device_or_fifo_is_refused_instead_of_read_forever(tmp_path) -> None:
+    """Issue 14: /dev/zero was read without the byte cap and a FIFO blocked."""
+    import os
+
+    from engine.errors import WorkbenchError
+    from engine.io import MAX_FILE_BYTES, read_input_text
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    from engine.io import load_model
+
+    for path in ("/dev/zero", fifo):
+        with pytest.raises(WorkbenchError, match="not a regular file"):
+            read_input_text(path, "design", MAX_FILE_BYTES)
+        with pytest.raises(WorkbenchError, match="not a regular file"):
+            load_model(path)
