@@ -25,8 +25,23 @@ class DesignValidationError(WorkbenchError):
         self.source = source
         head = f"{source}: " if source else ""
         count = len(self.problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems)
+        shown = [shortened(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {count - MAX_PROBLEMS_SHOWN:,} more (fix these first; `validate --json` lists all)")
+        lines = "\n".join(f"  - {p}" for p in shown)
         super().__init__(f"{head}{count} problem{'s' if count != 1 else ''} in the design:\n{lines}")
+
+
+MAX_PROBLEMS_SHOWN = 50  # an error message lists at most this many problems (the exception keeps them all)
+MAX_PROBLEM_CHARS = 500  # and shortens each to this many characters (a 4 MB value must not flood a terminal)
+
+
+def shortened(problem: str) -> str:
+    """A problem message cut in the middle to MAX_PROBLEM_CHARS."""
+    if len(problem) <= MAX_PROBLEM_CHARS:
+        return problem
+    half = MAX_PROBLEM_CHARS // 2 - 3
+    return f"{problem[:half]} ... {problem[-half:]}"
 
 
 class InputFileError(WorkbenchError):

@@ -305,3 +305,21 @@ def test_heat_text_lists_hot_keys_with_their_real_rates(capsys) -> None:
     out = capsys.readouterr().out
     rows = out.split("Hot keys")[1].split("\n")[1:4]
     assert rows and all("0.0 / 0.0" not in row and re.search(r"\d\.\d+e-\d+|0\.0*[1-9]", row) for row in rows), rows
+
+
+def test_error_output_is_bounded(tmp_path, capsys) -> None:
+    """Issue 14: a design with thousands of problems printed them all; text output shows 50, --json all."""
+    import json as json_module
+
+    from engine.cli import main
+
+    design = {"format_version": 1, "name": "many", "tables": [{"name": chr(97 + i // 26) + chr(97 + i % 26),
+                                                               "partition_key": {"name": "pk"}}
+                                                              for i in range(300)]}
+    path = tmp_path / "many.json"
+    path.write_text(json_module.dumps(design))
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n  - ") <= 51 and "more (--json lists all)" in err
+    assert main(["validate", str(path), "--json"]) == 1
+    assert len(json_module.loads(capsys.readouterr().out)[str(path)]["problems"]) == 300

@@ -33,8 +33,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"{spec}: valid ({result['name']})", file=sys.stderr)
         else:
             print(f"{spec}: invalid", file=sys.stderr)
-            for problem in result["problems"]:
-                print(f"  - {problem}", file=sys.stderr)
+            from engine.errors import MAX_PROBLEMS_SHOWN, shortened
+
+            problems = result["problems"]
+            for problem in problems[:MAX_PROBLEMS_SHOWN]:  # bounded output; --json carries every problem
+                print(f"  - {shortened(problem)}", file=sys.stderr)
+            if len(problems) > MAX_PROBLEMS_SHOWN:
+                print(f"  - ... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more (--json lists all)", file=sys.stderr)
     if args.json:
         print_json(results)
     return 0 if all(r["valid"] for r in results.values()) else 1

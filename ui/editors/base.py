@@ -15,6 +15,7 @@ from ui import state
 W = state.WIDGET_PREFIX
 PROBLEMS = "wb_problems"  # editor id -> messages of its last rejected change
 MAX_VALUE_CHARS = 60       # long values in messages are shortened, the path and the fix are kept
+MAX_PROBLEMS_SHOWN = 20    # problems listed under one editor (a broken YAML may have thousands)
 
 
 def mirrored(key: str, value: Any) -> str:
@@ -44,7 +45,10 @@ def problems_of(editor: str) -> list[str]:
 def set_problems(editor: str, problems: list[str]) -> None:
     store = st.session_state.setdefault(PROBLEMS, {})
     if problems:
-        store[editor] = [readable(p) for p in problems]
+        shown = [readable(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems: fix these first.")
+        store[editor] = shown
     else:
         store.pop(editor, None)
 
