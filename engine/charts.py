@@ -13,6 +13,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from engine.cost.arms import COST_KINDS
 from engine.cost.rates import usd_text
 
 # Colours by meaning, kept the same on every chart.
@@ -115,7 +116,7 @@ def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
 def pattern_cost_parts(pattern: Any) -> dict[str, float]:
     """A pattern's billed monthly cost by kind (reads, writes, index writes, replication; USD), summed over the
     tables its arms land on (engine.cost.allocation; adds up to monthly_usd + replication_monthly_usd)."""
-    parts = dict.fromkeys(PATTERN_KINDS, 0.0)
+    parts = dict.fromkeys(COST_KINDS, 0.0)
     for by_kind in pattern.cost_by_table.values():
         for kind, value in by_kind.items():
             parts[kind] += value
@@ -124,7 +125,6 @@ def pattern_cost_parts(pattern: Any) -> dict[str, float]:
 
 COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR_INDEX_WRITE,
                "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION, "idle capacity": COLOR_MUTED}
-PATTERN_KINDS = ("reads", "writes", "index writes", "replication")
 
 
 def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:

@@ -330,8 +330,10 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
     """A pattern's units and demand; its billed share (monthly_usd) is set once the tables are priced."""
     table = model.table(pattern.table)
     rps, peak = pattern.requests_per_second, pattern.peak_rps
-    demand = pattern_costs(model, cap.arms, rps, catalog, hours)
+    # every price is linear in the rate (units x price, or capacity at the target x hourly price): price one
+    # request per second once, scale it to the pattern's rate
     unit = pattern_costs(model, cap.arms, 1.0, catalog, hours)
+    demand = {t: {kind: usd * rps for kind, usd in parts.items()} for t, parts in unit.items()}
     home = sum(v for parts in demand.values() for k, v in parts.items() if k != "replication")
     replication = sum(parts["replication"] for parts in demand.values())
     consistency = getattr(pattern, "consistency", None) if pattern.is_read else None

@@ -61,6 +61,8 @@ def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
         return [f"{where}: {tag!r} is not a known kind (expected one of {expected}); use one of them"]
     if kind == "union_tag_not_found":
         return [f"{where}: says nothing about which kind it is; add `{err['ctx']['discriminator']}`"]
+    if kind == "value_error":  # a rule of ours: its message says what is wrong and the fix, no raw value needed
+        return [f"{where}: {msg}"]
     reason = BOUND_REASONS.get(str(loc[-1])) if loc and kind in BOUND_ERRORS else None
     return [f"{where}: {shown} is invalid: {msg}" + (f" ({reason})" if reason else "") + "; fix the value"]
 

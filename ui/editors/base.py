@@ -9,7 +9,6 @@ from typing import Any
 
 import streamlit as st
 
-from engine.errors import WorkbenchError
 from ui import state
 
 W = state.WIDGET_PREFIX
@@ -36,6 +35,17 @@ def seeded(key: str, value: Any) -> dict[str, Any]:
     design's value instead of flashing 0 or an empty box (the server's state arrives a moment later).
     Streamlit logs a duplication warning for this; .streamlit/config.toml switches it off on purpose."""
     return {"key": mirrored(key, value), "value": value}
+
+
+FIELD_WIDTH_PX = 230  # one form field: a label of ~30 characters on two lines, a value readable in full
+
+
+def cells(width_px: int = FIELD_WIDTH_PX) -> Callable[[], Any]:
+    """A row of fixed-width cells that wraps in a narrow window (st.columns would squeeze every label and
+    value instead: at 900 px a three-column form cut "Ascending sort order" to "Ascending so..."); call the
+    result once per field."""
+    row = st.container(horizontal=True, gap="small")
+    return lambda: row.container(width=width_px)
 
 
 def problems_of(editor: str) -> list[str]:
@@ -76,14 +86,6 @@ def readable(message: str) -> str:
         return f"{text[:half]}…{text[-half:]}"
 
     return re.sub(r"'[^']{" + str(MAX_VALUE_CHARS) + r",}'", shorten, str(message))
-
-
-def guarded(editor: str, func: Callable[[], None]) -> None:
-    """Run an edit that may raise a WorkbenchError (engine.model.edits) and file its message under `editor`."""
-    try:
-        func()
-    except WorkbenchError as exc:
-        set_problems(editor, [str(exc)])
 
 
 def number_or_none(value: Any) -> float | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine.io import design_data, to_data
+from engine.io import to_data
 from engine.model import DataModel, edits
 from ui import cache, state
 from ui.editors.base import W, apply, show_problems
@@ -138,4 +138,4 @@ def design_picture(model: DataModel) -> None:
     st.graphviz_chart(cache.design_dot(state.design_json()), width="content")
 
 
-__all__ = ["design_data", "design_picture", "entity_chart", "pattern_chart"]
+__all__ = ["design_picture", "entity_chart", "pattern_chart"]

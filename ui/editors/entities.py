@@ -14,7 +14,7 @@ from engine.io import design_data, to_data
 from engine.model import DataModel, Entity, edits
 from ui import format as fmt
 from ui import state
-from ui.editors.base import W, apply, csv_names, mirrored, seeded, set_problems, show_problems
+from ui.editors.base import W, apply, cells, csv_names, mirrored, seeded, set_problems, show_problems
 
 ATTRIBUTE_TYPES = ["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS"]
 FIXED_SIZE_TYPES = {"BOOL": 1.0, "NULL": 1.0}  # DOMAIN.md §1: BOOL and NULL values are 1 byte
@@ -55,7 +55,7 @@ def name_form(model: DataModel, e: int) -> None:
         c1.text_input("Entity name", **seeded(f"{key}.name", entity.name))
         c2.selectbox("Table", [t.name for t in model.tables], key=mirrored(f"{key}.table", entity.table),
                      help="Moving an entity keeps its templates for the key attributes both tables have.")
-        c3.form_submit_button("Save name and table", on_click=_name_submitted, args=(entity.name,))
+        c3.form_submit_button("Save", on_click=_name_submitted, args=(entity.name,), help="Save name and table")
     show_problems(f"entityname.{entity.name}")
 
 
@@ -160,9 +160,9 @@ def entity_editor(model: DataModel, e: int) -> None:
     key = f"{W}entity.{entity.name}"
     dist = entity.key_distribution
     with st.form(key=f"form.entity.{entity.name}", border=True):
-        c1, c2 = st.columns(2)
-        c1.number_input("Items stored today", min_value=0, step=1000, **seeded(f"{key}.count", int(entity.item_count)))
-        c2.number_input("Items added per month", min_value=0.0, step=1000.0, format="%g",
+        cell = cells()
+        cell().number_input("Items stored today", min_value=0, step=1000, **seeded(f"{key}.count", int(entity.item_count)))
+        cell().number_input("Items added per month", min_value=0.0, step=1000.0, format="%g",
                         **seeded(f"{key}.growth", float(entity.growth_items_per_month)))
         st.markdown("Attributes (value sizes in bytes as DynamoDB counts them; the name's bytes are added). "
                     "Give a size or an example value; BOOL and NULL are 1 byte.")
@@ -190,14 +190,14 @@ def entity_editor(model: DataModel, e: int) -> None:
                 "kind": st.column_config.SelectboxColumn("Looks like", options=VARIABLE_KINDS, default="id"),
                 "values": st.column_config.TextColumn("Enum values (comma separated)"),
             })
-        c1, c2, c3 = st.columns(3)
-        c1.selectbox("Key popularity", list(DISTRIBUTIONS), format_func=DISTRIBUTIONS.get,
+        cell = cells()
+        cell().selectbox("Key popularity", list(DISTRIBUTIONS), format_func=DISTRIBUTIONS.get,
                      key=mirrored(f"{key}.dist", dist.kind),
                      help="How traffic spreads over the entity's partition keys (a pattern may override it).")
-        c2.number_input("Zipf exponent", min_value=0.01, max_value=10.0, step=0.1, format="%g",
+        cell().number_input("Zipf exponent", min_value=0.01, max_value=10.0, step=0.1, format="%g",
                         **seeded(f"{key}.zipf", float(getattr(dist, "exponent", 1.0))),
                         help="Used with Zipf: larger is more skewed (1.0 is classic Zipf).")
-        c3.text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot_keys_text((h.key, h.share) for h in getattr(dist, "keys", ()))),
+        cell().text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot_keys_text((h.key, h.share) for h in getattr(dist, "keys", ()))),
                       help="Used with named hot keys, e.g. STATUS#PENDING=0.6, STATUS#SHIPPED=0.3")
         st.form_submit_button("Save entity", on_click=_entity_submitted, args=(entity.name,))
     show_problems(f"entity.{entity.name}")
@@ -209,13 +209,13 @@ def attribute_form(model: DataModel, e: int) -> None:
     key = f"{W}attribute.{entity.name}"
     with st.form(key=f"form.attribute.{entity.name}", border=True):
         st.markdown("**Add or change one attribute**")
-        c1, c2, c3, c4, c5 = st.columns([3, 2, 2, 3, 2])
-        c1.text_input("Attribute name", **seeded(f"{key}.name", ""))
-        c2.selectbox("Type", ATTRIBUTE_TYPES, key=mirrored(f"{key}.type", "S"))
-        c3.number_input("Value size (bytes)", min_value=0.0, format="%g", value=None,
+        cell = cells()
+        cell().text_input("Attribute name", **seeded(f"{key}.name", ""))
+        cell().selectbox("Type", ATTRIBUTE_TYPES, key=mirrored(f"{key}.type", "S"))
+        cell().number_input("Value size (bytes)", min_value=0.0, format="%g", value=None,
                         key=mirrored(f"{key}.size", None), help="Average size of the value as DynamoDB counts it.")
-        c4.text_input("or an example value", **seeded(f"{key}.example", ""))
-        c5.number_input("Share of items", min_value=0.0, max_value=1.0, step=0.1, format="%g",
+        cell().text_input("or an example value", **seeded(f"{key}.example", ""))
+        cell().number_input("Share of items", min_value=0.0, max_value=1.0, step=0.1, format="%g",
                         **seeded(f"{key}.presence", 1.0))
         st.form_submit_button("Save attribute", on_click=_attribute_submitted, args=(entity.name,))
     show_problems(f"attribute.{entity.name}")
@@ -254,12 +254,12 @@ def variable_form(model: DataModel, e: int) -> None:
     key = f"{W}variable.{entity.name}"
     with st.form(key=f"form.variable.{entity.name}", border=True):
         st.markdown("**Change one template variable**")
-        c1, c2, c3, c4 = st.columns([2, 2, 2, 4])
-        c1.selectbox("Variable", [v.name for v in entity.variables], key=mirrored(f"{key}.name", entity.variables[0].name))
-        c2.number_input("Distinct values", min_value=1, step=1, value=None, key=mirrored(f"{key}.cardinality", None),
+        cell = cells()
+        cell().selectbox("Variable", [v.name for v in entity.variables], key=mirrored(f"{key}.name", entity.variables[0].name))
+        cell().number_input("Distinct values", min_value=1, step=1, value=None, key=mirrored(f"{key}.cardinality", None),
                         help="Empty keeps the current number.")
-        c3.selectbox("Looks like", ["(unchanged)", *VARIABLE_KINDS], key=mirrored(f"{key}.kind", "(unchanged)"))
-        c4.text_input("Enum values (comma separated; sets the count)", **seeded(f"{key}.values", ""))
+        cell().selectbox("Looks like", ["(unchanged)", *VARIABLE_KINDS], key=mirrored(f"{key}.kind", "(unchanged)"))
+        cell().text_input("Enum values (comma separated; sets the count)", **seeded(f"{key}.values", ""))
         st.form_submit_button("Save variable", on_click=_variable_submitted, args=(entity.name,))
     show_problems(f"variable.{entity.name}")
 

@@ -11,7 +11,17 @@ import streamlit as st
 from engine.io import design_data, to_data
 from engine.model import DataModel, edits
 from ui import state
-from ui.editors.base import W, apply, csv_names, mirrored, number_or_none, seeded, set_problems, show_problems
+from ui.editors.base import (
+    W,
+    apply,
+    cells,
+    csv_names,
+    mirrored,
+    number_or_none,
+    seeded,
+    set_problems,
+    show_problems,
+)
 from ui.editors.entities import DISTRIBUTIONS, distribution, hot_keys_text
 
 OPERATIONS = ("GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "PutItem", "UpdateItem",
@@ -65,78 +75,78 @@ def attribute_names(model: DataModel) -> list[str]:
 def pattern_fields(model: DataModel, key: str, operation: str, p: dict[str, Any]) -> None:
     """The form fields of one access pattern of `operation`, seeded from its plain data `p`."""
     fields = OPERATION_FIELDS[operation]
-    c1, c2, c3 = st.columns(3)
-    c1.text_input("Name", **seeded(f"{key}.name", p.get("name", "")))
+    cell = cells()
+    cell().text_input("Name", **seeded(f"{key}.name", p.get("name", "")))
     options = targets(model)
     target = _target_of(p) if p.get("table") else options[0]
-    c2.selectbox("Target (table or index)", options if target in options else [target, *options],
+    cell().selectbox("Target (table or index)", options if target in options else [target, *options],
                  key=mirrored(f"{key}.target", target))
-    c3.multiselect("Entities", [e.name for e in model.entities], key=mirrored(f"{key}.entities", list(p.get("entities", []))),
+    cell().multiselect("Entities", [e.name for e in model.entities], key=mirrored(f"{key}.entities", list(p.get("entities", []))),
                    help="The item types the request reads or writes.")
-    c1.number_input("Average rate (req/s)", min_value=0.0, format="%g",
+    cell().number_input("Average rate (req/s)", min_value=0.0, format="%g",
                     **seeded(f"{key}.rate", float(p.get("requests_per_second", 10.0))))
-    c2.number_input("Peak rate (req/s)", min_value=0.0, format="%g",
+    cell().number_input("Peak rate (req/s)", min_value=0.0, format="%g",
                     **seeded(f"{key}.peak", float(p.get("peak_requests_per_second") or p.get("requests_per_second", 10.0))),
                     help="The busiest second of the day (the average when you do not know).")
     regions = [NO_REGION, *sorted({r for t in model.tables if t.global_table for r in t.global_table.regions})]
     region = p.get("region") or NO_REGION
-    c3.selectbox("Region the requests come from", regions if region in regions else [*regions, region],
+    cell().selectbox("Region the requests come from", regions if region in regions else [*regions, region],
                  key=mirrored(f"{key}.region", region), help="For global tables: where the application runs.")
     kc = p.get("key_condition") or {}
     sk = kc.get("sort_key") or {}
     if operation != "Scan":
-        c1.text_input("Partition key value (template)", **seeded(f"{key}.pk", kc.get("partition_key", "")),
+        cell().text_input("Partition key value (template)", **seeded(f"{key}.pk", kc.get("partition_key", "")),
                       help="e.g. USER#{user_id}: the key the request names.")
-        c2.selectbox("Sort key condition", SORT_OPERATORS, key=mirrored(f"{key}.skop", sk.get("operator", NO_SORT_CONDITION)),
+        cell().selectbox("Sort key condition", SORT_OPERATORS, key=mirrored(f"{key}.skop", sk.get("operator", NO_SORT_CONDITION)),
                      help="GetItem and writes name the whole key (=); Query may use any operator.")
-        c3.text_input("Sort key value (template)", **seeded(f"{key}.skval", sk.get("value", "")))
-        c3.text_input("Upper bound (between only)", **seeded(f"{key}.skval2", sk.get("value2") or ""))
+        cell().text_input("Sort key value (template)", **seeded(f"{key}.skval", sk.get("value", "")))
+        cell().text_input("Upper bound (between only)", **seeded(f"{key}.skval2", sk.get("value2") or ""))
     if "consistency" in fields:
-        c1.selectbox("Consistency", ["eventual", "strong"], key=mirrored(f"{key}.consistency", p.get("consistency", "eventual")),
+        cell().selectbox("Consistency", ["eventual", "strong"], key=mirrored(f"{key}.consistency", p.get("consistency", "eventual")),
                      help="Strong reads cost twice as much; GSIs allow eventual only.")
-        c2.number_input("Reads come ms after the write", min_value=0.0, format="%g",
+        cell().number_input("Reads come ms after the write", min_value=0.0, format="%g",
                         **seeded(f"{key}.raw", float(p.get("read_after_write_ms", 0.0))),
                         help="How soon after a write this read typically comes (the Consistency page's stale risk).")
     if "items_per_request" in fields:
         default = None if operation == "Scan" else 1.0
         limit = {"BatchGetItem": 100.0, "TransactGetItems": 100.0, "BatchWriteItem": 25.0}.get(operation)
-        c3.number_input("Items per request" + (" (empty: the whole table)" if operation == "Scan" else ""),
+        cell().number_input("Items per request" + (" (empty: the whole table)" if operation == "Scan" else ""),
                         min_value=0.01, max_value=limit, format="%g", value=None,
                         key=mirrored(f"{key}.items", _float(p.get("items_per_request", default))))
     if "filter_keep_share" in fields:
-        c1.number_input("Share kept by the filter (0-1)", min_value=0.0, max_value=1.0, step=0.05, format="%g",
+        cell().number_input("Share kept by the filter (0-1)", min_value=0.0, max_value=1.0, step=0.05, format="%g",
                         **seeded(f"{key}.keep", float(p.get("filter_keep_share", 1.0))),
                         help="A filter does not lower the read charge: items are read, then dropped.")
     if "max_items_per_request" in fields:
-        c2.number_input("Limit (items per page, empty: none)", min_value=1.0, format="%g", value=None,
+        cell().number_input("Limit (items per page, empty: none)", min_value=1.0, format="%g", value=None,
                         key=mirrored(f"{key}.limit", _float(p.get("max_items_per_request"))))
-        c3.checkbox("Ascending sort order", **seeded(f"{key}.forward", bool(p.get("scan_index_forward", True))))
-        c3.checkbox("Fetch non-projected attributes from the table (LSI)",
+        cell().checkbox("Ascending sort order", **seeded(f"{key}.forward", bool(p.get("scan_index_forward", True))))
+        cell().checkbox("Fetch non-projected attributes from the table (LSI)",
                     **seeded(f"{key}.fetch", bool(p.get("fetch_from_table", False))))
     if "changed_attributes" in fields and operation != "TransactWriteItems":
         changed = list(p.get("changed_attributes", []))
-        c1.multiselect("Changed attributes", sorted(set(attribute_names(model)) | set(changed)),
+        cell().multiselect("Changed attributes", sorted(set(attribute_names(model)) | set(changed)),
                        key=mirrored(f"{key}.changed", changed),
                        help="The attributes the write sets; an index whose key or projection has them is written.")
     if "condition_failure_share" in fields:
-        c2.number_input("Share of conditional writes that fail (0-1)", min_value=0.0, max_value=1.0, step=0.05,
+        cell().number_input("Share of conditional writes that fail (0-1)", min_value=0.0, max_value=1.0, step=0.05,
                         format="%g", **seeded(f"{key}.condfail", float(p.get("condition_failure_share", 0.0))))
     if "existing_item_share" in fields:
         default = 0.0 if operation == "PutItem" else 1.0
-        c3.number_input("Share of writes that find an item (0-1)", min_value=0.0, max_value=1.0, step=0.05,
+        cell().number_input("Share of writes that find an item (0-1)", min_value=0.0, max_value=1.0, step=0.05,
                         format="%g", **seeded(f"{key}.existing", float(p.get("existing_item_share", default))))
     if "write_kind" in fields:
-        c1.selectbox("Batch writes", ["put", "delete"], key=mirrored(f"{key}.writekind", p.get("write_kind", "put")))
+        cell().selectbox("Batch writes", ["put", "delete"], key=mirrored(f"{key}.writekind", p.get("write_kind", "put")))
     if "actions" in fields:
         _actions_field(model, key, p)
     dist = p.get("key_distribution") or {"kind": "inherit"}
-    c1, c2, c3 = st.columns(3)
-    c1.selectbox("Key popularity", list(PATTERN_DISTRIBUTIONS), format_func=PATTERN_DISTRIBUTIONS.get,
+    cell = cells()
+    cell().selectbox("Key popularity", list(PATTERN_DISTRIBUTIONS), format_func=PATTERN_DISTRIBUTIONS.get,
                  key=mirrored(f"{key}.dist", dist["kind"]))
-    c2.number_input("Zipf exponent", min_value=0.01, max_value=10.0, format="%g",
+    cell().number_input("Zipf exponent", min_value=0.01, max_value=10.0, format="%g",
                     **seeded(f"{key}.zipf", float(dist.get("exponent", 1.0))))
     hot = hot_keys_text((k["key"], k["share"]) for k in dist.get("keys", []))
-    c3.text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot))
+    cell().text_input("Hot keys (KEY=share, ...)", **seeded(f"{key}.hot", hot))
     st.text_input("Description", **seeded(f"{key}.description", p.get("description", "")))
 
 
@@ -152,12 +162,12 @@ def action_options(model: DataModel) -> list[str]:
 def _actions_field(model: DataModel, key: str, p: dict[str, Any]) -> None:
     chosen = [f"{a['action']} {a['entity']}" for a in p.get("actions", [])]
     changed = sorted({c for a in p.get("actions", []) for c in a.get("changed_attributes", [])})
-    c1, c2 = st.columns(2)
-    c1.multiselect("Transaction actions (one item each)", sorted(set(action_options(model)) | set(chosen)),
+    cell = cells()
+    cell().multiselect("Transaction actions (one item each)", sorted(set(action_options(model)) | set(chosen)),
                    key=mirrored(f"{key}.actions", list(dict.fromkeys(chosen))),
                    help="Each action writes (or checks) one item of that entity; its table may differ from the "
                         "pattern's. Up to 100 actions.")
-    c2.multiselect("Attributes the Update actions change", sorted(set(attribute_names(model)) | set(changed)),
+    cell().multiselect("Attributes the Update actions change", sorted(set(attribute_names(model)) | set(changed)),
                    key=mirrored(f"{key}.actionchanged", changed),
                    help="Each Update action changes the ones its entity has; an index keyed on one is rewritten.")
 

@@ -11,7 +11,7 @@ from engine.io import design_data
 from engine.model import DataModel, edits
 from ui import format as fmt
 from ui import state
-from ui.editors.base import W, apply, guarded, mirrored, number_or_none, seeded, set_problems, show_problems
+from ui.editors.base import W, apply, mirrored, number_or_none, seeded, set_problems, show_problems
 
 KEY_TYPES = ("S", "N", "B")
 KEY_TYPE_LABELS = {"S": "String (S)", "N": "Number (N)", "B": "Binary (B)"}
@@ -290,16 +290,14 @@ def delete_table_button(model: DataModel, t: int) -> None:
 
 
 def _delete_table(name: str, take_along: bool) -> None:
-    def run() -> None:
-        if not take_along and _has_dependents(name):
-            st.session_state["wb_confirm_table"] = name
-            return
-        st.session_state.pop("wb_confirm_table", None)
-        apply(f"deletetable.{name}", lambda data: edits.delete_table(data, name, take_along=True),
-              f"Deleted table {name}.")
-
+    """Delete at once when nothing depends on the table; otherwise ask first (the warning above)."""
     set_problems(f"deletetable.{name}", [])
-    guarded(f"deletetable.{name}", run)
+    if not take_along and _has_dependents(name):
+        st.session_state["wb_confirm_table"] = name
+        return
+    st.session_state.pop("wb_confirm_table", None)
+    apply(f"deletetable.{name}", lambda data: edits.delete_table(data, name, take_along=True),
+          f"Deleted table {name}.")
 
 
 def _has_dependents(name: str) -> bool:
