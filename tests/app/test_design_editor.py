@@ -286,3 +286,33 @@ def test_the_entity_chart_edits_key_templates(open_app) -> None:
     assert any("Entity chart" in str(m.value) for m in at.main.markdown)
     dot = [e for e in at.main.get("graphviz_chart")]
     assert dot and "PageViews" in dot[0].proto.spec
+
+
+def test_an_attribute_gets_a_size_range_from_its_form(open_app) -> None:
+    """Every attribute field has a form: min and max sizes as well as the average (issue 10)."""
+    at = open_app("page_views")
+    open_design(at, "Entities", "entity.Page")
+    k = "w.attribute.Page"
+    at.text_input(key=f"{k}.name").input("summary")
+    at.number_input(key=f"{k}.size").set_value(300.0)
+    at.number_input(key=f"{k}.min").set_value(100.0)
+    at.number_input(key=f"{k}.max").set_value(900.0)
+    _submit(at, "form.attribute.Page", "Save attribute")
+    page = next(e for e in _design(at)["entities"] if e["name"] == "Page")
+    assert {"name": "summary", "size_bytes": 300.0, "min_size_bytes": 100.0, "max_size_bytes": 900.0} in page["attributes"]
+
+
+def test_saving_a_gsi_keeps_and_edits_its_auto_scaling(open_app) -> None:
+    """A provisioned GSI's auto scaling survives an unchanged save and its target can be changed (issue 10)."""
+    at = open_app("team_users_gsi")
+    open_design(at, "Tables & indexes")
+    at.radio(key="w.table.TeamUsers.billing").set_value("provisioned").run()
+    open_design(at, "Tables & indexes", "index.TeamUsers.TeamRoleIndex")
+    at.checkbox(key="w.index.TeamUsers.TeamRoleIndex.autoscale").check()
+    at.number_input(key="w.index.TeamUsers.TeamRoleIndex.target").set_value(0.5)
+    _submit(at, "form.index.TeamUsers.TeamRoleIndex", "Save index")
+    gsi = _design(at)["tables"][0]["gsis"][0]
+    assert gsi["provisioned"]["auto_scaling"]["target_utilization"] == 0.5
+    before = at.session_state["wb_design_json"]
+    _submit(at, "form.index.TeamUsers.TeamRoleIndex", "Save index")
+    assert at.session_state["wb_design_json"] == before

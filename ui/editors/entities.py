@@ -217,6 +217,10 @@ def attribute_form(model: DataModel, e: int) -> None:
         cell().text_input("or an example value", **seeded(f"{key}.example", ""))
         cell().number_input("Share of items", min_value=0.0, max_value=1.0, step=0.1, format="%g",
                         **seeded(f"{key}.presence", 1.0))
+        cell().number_input("Smallest (bytes, optional)", min_value=0.0, format="%g", value=None,
+                            key=mirrored(f"{key}.min", None), help="With the largest: sizes spread between the two.")
+        cell().number_input("Largest (bytes, optional)", min_value=0.0, format="%g", value=None,
+                            key=mirrored(f"{key}.max", None), help="With the smallest: sizes spread between the two.")
         st.form_submit_button("Save attribute", on_click=_attribute_submitted, args=(entity.name,))
     show_problems(f"attribute.{entity.name}")
 

@@ -89,6 +89,11 @@ def _index_fields(model: DataModel, table: Table, key: str, kind: str, index: An
                         **seeded(f"{key}.rcu", float(own.read_capacity_units) if own else 5.0))
         c3.number_input("GSI write capacity (WCU)", min_value=1.0, format="%g",
                         **seeded(f"{key}.wcu", float(own.write_capacity_units) if own else 5.0))
+        scaling = own.auto_scaling if own is not None else None
+        c1.checkbox("GSI auto scaling", **seeded(f"{key}.autoscale", scaling is not None),
+                    help="The GSI's capacity follows its load at the target (its bounds are kept as they are).")
+        c2.number_input("GSI target utilization (0.2-0.9)", min_value=0.21, max_value=0.9, step=0.05, format="%g",
+                        **seeded(f"{key}.target", float(scaling.target_utilization) if scaling else 0.7))
 
 
 def _index_form(model: DataModel, table: Table, kind: str, name: str) -> None:
