@@ -13,7 +13,9 @@ st.set_page_config(
     page_icon=str(HERE / "ui" / "assets" / "favicon.png"),
     layout="wide",
 )
-state.ensure_session()
+if not widgets.access_granted():  # DDB_WORKBENCH_ACCESS_CODE: an exposed workshop server asks once per session
+    st.stop()
+state.ensure_session(follow=True)
 
 # Every page has an explicit url_path that differs from its file stem (ARCHITECTURE.md, Streamlit rules).
 NAV = {
@@ -38,4 +40,5 @@ NAV = {
 
 page = st.navigation(NAV, expanded=True)
 widgets.sidebar()
+widgets.save_status()
 page.run()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -40,3 +43,27 @@ def two_table_transaction():
         })
 
     return build
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (Debian's package) for the whole test run; skipped with the reason printed
+    when none can be had on this machine."""
+    import postgres
+
+    reason = postgres.unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    server = postgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the test PostgreSQL server: its URL."""
+    return postgres_server.create_database(f"wb_{os.getpid()}_{next(_database_numbers)}")

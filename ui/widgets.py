@@ -6,6 +6,7 @@ keyed by the pattern's name under ui.state.WIDGET_PREFIX) and writes back throug
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from engine.model import DataModel
 from ui import cache, state
 from ui import format as fmt
 from ui.editors.base import PROBLEMS, apply, seeded, show_problems
+from ui.store import keep_days
 
 W = state.WIDGET_PREFIX
 
@@ -24,11 +26,12 @@ W = state.WIDGET_PREFIX
 
 
 def sidebar() -> None:
-    """Design name, undo, downloads and the one-shot message; rendered by app.py on every page."""
+    """Design name, where it is saved, undo, sharing, earlier versions and downloads; rendered by app.py on
+    every page."""
     model = state.current_model()
     with st.sidebar:
-        st.markdown(f"**Design:** {model.name}")
-        st.caption(f"Autosaved as `{state.design_id()}`. Bookmark this page's address to come back to it.")
+        st.markdown(f"**Design:** {fmt.text(model.name)}")
+        st.caption(_saved_caption())
         st.button("Undo last change", key="sidebar.undo", on_click=state.undo, disabled=not state.can_undo(),
                   help="Go back to the design before your last change.", width="stretch",
                   icon=":material/undo:")
@@ -40,9 +43,140 @@ def sidebar() -> None:
         cols[1].download_button("JSON", data=state.design_json(), file_name=_file_name(model, "json"),
                                 mime="application/json", key="sidebar.download_json", width="stretch",
                                 icon=":material/download:", help="Download the design as a JSON file.")
+        _share_links()
+        _earlier_versions()
+        _recent_designs()
         message = state.pop_flash()
         if message:
-            st.success(message)
+            st.success(fmt.text(message))
+
+
+def _saved_caption() -> str:
+    store = state.store_status()
+    source = state.source()
+    if source is not None:
+        what = f"design {source[1]}" if source[0] == "copy" else f"the sample {source[1]}"
+        return (f"A read-only copy of {what}. Your first edit saves it as your own design at a new address; "
+                "the original never changes.")
+    if store.problem and not store.writable:
+        return f"Not saved: {store.problem}. Download the design to keep it."
+    days = keep_days()
+    kept = f"Designs unused for {days:g} days are removed." if days > 0 else "Designs are kept until removed by hand."
+    revision = state.stored_revision()
+    if revision == 0:
+        return (f"Design {state.design_id()}: nothing is stored until your first edit. {kept} Anyone with this page's "
+                "address can open and edit it.")
+    at = state.saved_at()
+    when = time.strftime("%H:%M", time.localtime(at)) if at else "earlier"
+    return (f"Saved as {state.design_id()}, revision {revision} ({when}, {store.backend}). {kept} Anyone with this "
+            "page's address can open and edit it: bookmark it to come back.")
+
+
+def _share_links() -> None:
+    base = st.context.url or ""
+    design_id = state.design_id()
+    with st.expander("Share", icon=":material/share:"):
+        if state.source() is not None or state.stored_revision() == 0:
+            st.caption("Edit the design first: a design is stored, and can be shared, from its first change.")
+            return
+        st.markdown("**Share a copy** (read-only; an edit makes the viewer's own copy, yours never changes):")
+        st.code(f"{base}?{state.COPY_PARAM}={design_id}", language=None)
+        st.markdown("**Share for editing** (everyone with this link edits this very design):")
+        st.code(f"{base}?{state.QUERY_PARAM}={design_id}", language=None)
+
+
+def _earlier_versions() -> None:
+    revisions = state.history()
+    if not revisions:
+        return
+    with st.expander(f"Earlier versions ({len(revisions)})", icon=":material/history:"):
+        st.caption("Restoring makes an earlier version the current one (Undo brings back the design before).")
+        for rev in revisions[:10]:
+            try:
+                name = cache.model_from_json(rev.design_json).name
+            except WorkbenchError:
+                name = "(does not read with this version)"
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rev.saved_at))
+            cols = st.columns([3, 2])
+            cols[0].caption(f"Revision {rev.revision}, {when}: {fmt.text(name)}")
+            cols[1].button("Restore", key=f"sidebar.restore.{rev.revision}", on_click=state.restore,
+                           args=(rev.revision,), width="stretch")
+
+
+def _recent_designs() -> None:
+    recent = state.recent_designs()
+    if not recent:
+        return
+    with st.expander("Designs opened in this tab", icon=":material/folder_open:"):
+        for design_id, name in recent:
+            st.markdown(f"[{fmt.text(name)}](?{state.QUERY_PARAM}={design_id}) · `{design_id}`")
+
+
+def save_status() -> None:
+    """Next to the design, above every page: why the design on screen is not saved and the ways out, or a
+    sentence about what happened to it (changed elsewhere, forked)."""
+    problem = state.save_problem()
+    if problem is not None and problem["kind"] == "conflict":
+        with st.container(border=True):
+            st.error(f"**Your last change is not saved:** {fmt.text(problem['message'])}. Saving it would have "
+                     "overwritten that change, so nothing was overwritten. Your version stays in this tab.",
+                     icon=":material/sync_problem:")
+            row = st.container(horizontal=True)
+            row.button("Keep mine as a copy", key="save.keep_copy", on_click=state.keep_as_copy, type="primary",
+                       icon=":material/content_copy:",
+                       help="Save your version as a new design with its own address; the other stays as is.")
+            row.button(f"Load the newer version (revision {problem.get('current', '?')})", key="save.load_newer",
+                       on_click=state.load_stored, icon=":material/refresh:",
+                       help="Show the version saved elsewhere; your unsaved change is dropped.")
+            _download_unsaved(row)
+        return
+    if problem is not None:
+        with st.container(border=True):
+            st.error(f"**Your last change is not saved:** {fmt.text(problem['message'])}. It stays in this tab: "
+                     "retry, or download the design to keep it.", icon=":material/error:")
+            row = st.container(horizontal=True)
+            row.button("Retry saving", key="save.retry", on_click=state.retry_save, type="primary",
+                       icon=":material/refresh:")
+            _download_unsaved(row)
+        return
+    store = state.store_status()
+    if store.problem and not store.writable:
+        st.warning(f"{fmt.text(store.problem)}. You can look and edit, but changes stay in this browser tab only: "
+                   "download the design to keep it.", icon=":material/cloud_off:")
+    message = state.current_notice()
+    if message:
+        st.info(fmt.text(message), icon=":material/info:")
+
+
+def _download_unsaved(container: Any) -> None:
+    model = state.current_model()
+    container.download_button("Download my version (YAML)", data=cache.design_yaml(state.design_json()),
+                              file_name=_file_name(model, "yaml"), mime="application/yaml",
+                              key="save.download", icon=":material/download:")
+
+
+def access_granted() -> bool:
+    """True when no workshop access code is set (DDB_WORKBENCH_ACCESS_CODE) or this browser session gave it;
+    otherwise show the code form (nothing else of the app runs until it is given)."""
+    import hmac
+    import os
+
+    code = os.environ.get("DDB_WORKBENCH_ACCESS_CODE", "")
+    if not code or st.session_state.get("wb_access_ok"):
+        return True
+    st.title("DynamoDB Design Workbench")
+    with st.form("access"):
+        given = st.text_input("Workshop access code", type="password",
+                              help="The person running this workbench gives it out; it is asked once per "
+                                   "browser session.")
+        submitted = st.form_submit_button("Open the workbench", type="primary")
+    if submitted:
+        if hmac.compare_digest(given.encode("utf-8"), code.encode("utf-8")):
+            st.session_state["wb_access_ok"] = True
+            st.rerun()
+        time.sleep(1.0)  # slows guessing down; the code is a door, not a password store
+        st.error("That is not the access code of this workbench. Ask the person running it.")
+    return False
 
 
 def _file_name(model: DataModel, ext: str) -> str:
@@ -70,9 +204,9 @@ def call_engine(label: str, func: Callable[[], Any]) -> Any | None:
     except cache.EngineMissing as exc:
         engine_pending(label, exc.module)
     except WorkbenchError as exc:
-        st.error(f"{label} cannot be computed for this design: {exc}", icon=":material/error:")
+        st.error(f"{label} cannot be computed for this design: {fmt.text(exc, lines=True)}", icon=":material/error:")
     except Exception as exc:  # noqa: BLE001 - an engine bug must not become a traceback in the browser
-        st.error(f"{label} failed on this design ({type(exc).__name__}: {exc}). This is a workbench bug; "
+        st.error(f"{label} failed on this design ({type(exc).__name__}: {fmt.text(exc)}). This is a workbench bug; "
                  "the rest of the page still works.", icon=":material/bug_report:")
     return None
 
@@ -84,7 +218,7 @@ def rate_input(model: DataModel, pattern_name: str, label: str | None = None) ->
     """A what-if number input for one access pattern's average rate (writes the design on change)."""
     pattern = model.access_pattern(pattern_name)
     key = f"{W}rate.{pattern_name}"
-    st.number_input(label or f"{pattern_name} (req/s)", min_value=0.0,
+    st.number_input(label or f"{fmt.text(pattern_name)} (req/s)", min_value=0.0,
                     step=_rate_step(pattern.requests_per_second), **seeded(key, float(pattern.requests_per_second)),
                     format="%g",
                     on_change=_rate_changed, args=(pattern_name, key),

@@ -23,9 +23,9 @@ model = state.current_model()
 items = sum(e.item_count for e in model.entities)
 rps = sum(p.requests_per_second for p in model.access_patterns)
 with st.container(border=True):
-    st.subheader(f"Open now: {model.name}")
+    st.subheader(f"Open now: {fmt.text(model.name)}")
     if model.description:
-        st.write(model.description)
+        st.markdown(fmt.text(model.description, lines=True))
     row = st.container(horizontal=True, gap="large")  # wraps in a narrow window
     row.metric("Tables", fmt.count(len(model.tables), "table"), width="content")
     row.metric("Items stored", fmt.compact_count(items, "item"), help=fmt.count(items, "item"), width="content")
@@ -50,11 +50,13 @@ with st.container(border=True):
         st.markdown(f"**Needs attention ({fmt.count(len(serious), 'finding')}):**")
         for finding, page, label in sorted(serious, key=lambda a: a[0].severity != "error")[:MAX_ATTENTION]:
             icon = ":material/error:" if finding.severity == "error" else ":material/warning:"
-            st.markdown(f"{icon} {finding.message.rstrip('.')}.")
+            st.markdown(f"{icon} {fmt.text(finding.message.rstrip('.'))}.")
             st.page_link(page, label=f"See {label}", icon=":material/arrow_forward:")
     if model.lesson:
-        st.info(f"**Look at:** {model.lesson.look_at}\n\n**Teaches:** {model.lesson.teaches}"
-                + (f"\n\n**Try this:** {model.lesson.try_this}" if model.lesson.try_this else ""),
+        lesson = model.lesson  # a shared design's lesson is its author's text: shown as typed, never as markdown
+        st.info(f"**Look at:** {fmt.text(lesson.look_at, lines=True)}\n\n"
+                f"**Teaches:** {fmt.text(lesson.teaches, lines=True)}"
+                + (f"\n\n**Try this:** {fmt.text(lesson.try_this, lines=True)}" if lesson.try_this else ""),
                 icon=":material/school:")
         target = next((t for prefix, t in LESSON_PAGES.items() if model.lesson.look_at.startswith(prefix)), None)
         if target is not None:
@@ -63,13 +65,17 @@ with st.container(border=True):
 
 def _open_sample(name: str) -> None:
     try:
-        state.set_model(cache.sample_model(name), f"Opened sample {name}. Undo brings back your previous design.")
+        text = cache.sample_json(name)
     except WorkbenchError as exc:
         state.flash(f"Sample {name} could not be opened: {exc}")
+        return
+    state.open_view("sample", name, text, f"Opened the sample {name}. Your first edit makes it a design of your "
+                    "own; the design you had is unchanged (sidebar: Designs opened in this tab).")
 
 
 def _new_design() -> None:
-    state.set_model(state.blank_model(), "Started an empty design. Undo brings back the previous one.")
+    state.start_new(state.blank_model(), "Started an empty design at a new address; the design you had is "
+                    "unchanged (sidebar: Designs opened in this tab).")
 
 
 st.subheader("Your own design")
@@ -82,7 +88,8 @@ with c2:
 
 st.subheader("Sample designs")
 st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "
-           "change and what to watch. Opening one replaces the current design (Undo brings it back).")
+           "change and what to watch. Opening one starts a copy of your own on your first edit; the design you "
+           "had stays at its own address.")
 names = cache.sample_names_now()
 if not names:
     st.info("No sample designs are installed. Start an empty design or upload one below.")
@@ -92,17 +99,17 @@ for i, name in enumerate(names):
         try:
             sample = cache.sample_model(name)
         except WorkbenchError as exc:
-            st.markdown(f"**{name}**")
-            st.error(f"This sample does not load: {exc}")
+            st.markdown(f"**{fmt.text(name)}**")
+            st.error(f"This sample does not load: {fmt.text(exc)}")
             continue
-        st.markdown(f"**{sample.name}** · `{name}`")
+        st.markdown(f"**{fmt.text(sample.name)}** · {fmt.text(name, code=True)}")
         st.caption(f"{fmt.count(len(sample.tables), 'table')} · {fmt.count(len(sample.entities), 'entity')} · "
                    f"{fmt.count(len(sample.access_patterns), 'access pattern')}")
         if sample.lesson:
-            st.markdown(f"*Teaches:* {sample.lesson.teaches}")
+            st.markdown(f"*Teaches:* {fmt.text(sample.lesson.teaches, lines=True)}")
             if sample.lesson.try_this:
-                st.markdown(f"*Workshop:* {sample.lesson.try_this}")
+                st.markdown(f"*Workshop:* {fmt.text(sample.lesson.try_this, lines=True)}")
         elif sample.description:
-            st.markdown(sample.description)
+            st.markdown(fmt.text(sample.description, lines=True))
         st.button("Open this sample", key=f"open-sample-{name}", on_click=_open_sample, args=(name,))
 

@@ -20,11 +20,16 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Every test autosaves into its own temp directory (DDB_WORKBENCH_DATA)."""
+    from ui import store
+
     path = tmp_path / "data"
     monkeypatch.setenv("DDB_WORKBENCH_DATA", str(path))
-    return path
+    monkeypatch.delenv("DDB_WORKBENCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DDB_WORKBENCH_ACCESS_CODE", raising=False)
+    yield path
+    store.reset()
 
 
 @pytest.fixture
