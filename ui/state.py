@@ -275,9 +275,9 @@ def set_model(model: DataModel, note: str = "", keep_widget: str | None = None) 
     undo_stack.append(design_json())
     del undo_stack[:-store.MAX_UNDO_STEPS]
     st.session_state[DESIGN_JSON] = text
-    _autosave()
+    saved = _autosave()
     reset_widgets(keep=keep_widget)
-    if note:
+    if note and saved:  # an unsaved change is announced by the banner next to the design, not as a success
         flash(note)
     return True
 

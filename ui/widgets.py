@@ -143,6 +143,11 @@ def save_status() -> None:
     if store.problem and not store.writable:
         st.warning(f"{fmt.text(store.problem)}. You can look and edit, but changes stay in this browser tab only: "
                    "download the design to keep it.", icon=":material/cloud_off:")
+    source = state.source()
+    if source is not None and source[0] == "copy":
+        st.info(f"**A read-only copy of design {source[1]}.** Look around and change what you like: your first "
+                "edit saves it as your own design at a new address, and the original never changes.",
+                icon=":material/visibility:")
     message = state.current_notice()
     if message:
         st.info(fmt.text(message), icon=":material/info:")

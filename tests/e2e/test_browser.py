@@ -60,8 +60,9 @@ def _free_port() -> int:
 class Server:
     """`streamlit run app.py` on 127.0.0.1 with its own data directory; restartable on the same port."""
 
-    def __init__(self, data_dir: Path, port: int, log_path: Path) -> None:
+    def __init__(self, data_dir: Path, port: int, log_path: Path, env: dict[str, str] | None = None) -> None:
         self.data_dir, self.port, self.log_path = data_dir, port, log_path
+        self.env = env or {}
         self.process: subprocess.Popen | None = None
 
     @property
@@ -69,7 +70,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = {**os.environ, "DDB_WORKBENCH_DATA": str(self.data_dir)}
+        env = {**os.environ, "DDB_WORKBENCH_DATA": str(self.data_dir), **self.env}
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(self.port),
                "--browser.gatherUsageStats", "false"]
@@ -179,23 +180,23 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     pg.goto(server.url + "/")
     _title(pg, "Start")
     pg.wait_for_url(re.compile(r"[?&]design=[a-z0-9]+"))
-    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
 
-    # load a sample from the gallery
+    # open a sample from the gallery: a copy of it (the address names the sample) until the first edit
     _wait_idle(pg)
     pg.locator(f".st-key-open-sample-{SAMPLE} button").click()
     _wait_idle(pg)
-    pg.get_by_text("Opened sample " + SAMPLE).first.wait_for()
+    pg.get_by_text("Opened the sample " + SAMPLE).first.wait_for()
+    pg.wait_for_url(re.compile(rf"[?&]sample={SAMPLE}"))
 
-    # the Start page points at the hot key; its link opens the page that explains it, keeping the id
+    # the Start page points at the hot key; its link opens the page that explains it, keeping the address
     _wait_idle(pg)
     pg.get_by_role("link", name="See Partitions & hot keys").first.click()
     _title(pg, "Partitions & hot keys")
-    pg.wait_for_url(re.compile(rf"design={design_id}"))
+    pg.wait_for_url(re.compile(rf"sample={SAMPLE}"))
     pg.get_by_text("PENDING").first.wait_for()
 
-    # edit a rate on the cost page and see the cost change
-    pg.goto(f"{server.url}/capacity-and-cost?design={design_id}")
+    # edit a rate on the cost page and see the cost change; the edit makes the design one's own (a new id)
+    pg.goto(f"{server.url}/capacity-and-cost?sample={SAMPLE}")
     _title(pg, "Capacity & cost")
     before = _total_cost(pg)
     rate = _rate_input(pg)
@@ -210,6 +211,9 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
         "return m && !m.innerText.includes(before); }", arg=before, timeout=UI_TIMEOUT_MS)
     after = _total_cost(pg)
     assert after != before
+    pg.wait_for_url(re.compile(r"[?&]design=[a-z0-9]+"))
+    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
+    assert "sample=" not in pg.url
 
     # a reload keeps the edit (autosave under the URL's id)
     pg.reload()
@@ -236,12 +240,11 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     shots = _screenshot_dir(tmp_path_factory)
     pg.set_viewport_size(SCREENSHOT_VIEWPORT)  # Streamlit scrolls inside its own container: a tall window shows more
     for sample, url_path, title, shot in PAGES:
-        _open_sample(pg, server, design_id, sample)
-        _show(pg, server, design_id, url_path, title)
+        _show(pg, server, f"sample={sample}", url_path, title)
         pg.screenshot(path=str(shots / f"{shot}.png"), full_page=True)
         if shot == "capacity-and-cost":
             pg.set_viewport_size(NARROW_VIEWPORT)
-            _show(pg, server, design_id, url_path, title)
+            _show(pg, server, f"sample={sample}", url_path, title)
             pg.screenshot(path=str(shots / f"{shot}-900px.png"), full_page=True)
             pg.set_viewport_size(SCREENSHOT_VIEWPORT)
     assert len(list(shots.glob("*.png"))) >= len(PAGES)
@@ -259,8 +262,7 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
 
     # the Design page's overview of a sample: design picture, entity chart and access-pattern chart
     pg.set_viewport_size(SCREENSHOT_VIEWPORT)
-    _open_sample(pg, server, design_id, "github_single_table")
-    _show(pg, server, design_id, "design", "Design")
+    _show(pg, server, "sample=github_single_table", "design", "Design")
     pg.get_by_role("tab", name="Overview").click()
     pg.locator('[data-testid="stGraphVizChart"] svg').first.wait_for()
     _wait_idle(pg)
@@ -268,21 +270,10 @@ def test_edit_survives_reload_and_restart_and_every_page_renders(server: Server,
     pg.screenshot(path=str(shots / "design-overview.png"), full_page=True)
 
 
-def _open_sample(pg, server: Server, design_id: str, sample: str) -> None:
-    """Open a sample, unedited, from the Start page's gallery (it replaces the design under the same id)."""
-    pg.goto(f"{server.url}/?design={design_id}")
-    _title(pg, "Start")
-    _wait_idle(pg)
-    from engine.io import load_sample
-
-    pg.locator(f".st-key-open-sample-{sample} button").click()
-    pg.get_by_role("heading", name=f"Open now: {load_sample(sample).name}").first.wait_for()
-    _wait_idle(pg)
-
-
-def _show(pg, server: Server, design_id: str, url_path: str, title: str) -> None:
-    """Load a page by its address and wait until it has rendered, charts included; no exception box."""
-    pg.goto(f"{server.url}/{url_path}?design={design_id}")
+def _show(pg, server: Server, query: str, url_path: str, title: str) -> None:
+    """Load a page by its address (`query`: design=<id> or sample=<name>, an unedited sample) and wait until it
+    has rendered, charts included; no exception box."""
+    pg.goto(f"{server.url}/{url_path}?{query}")
     _title(pg, title)
     _wait_idle(pg)
     pg.wait_for_load_state("networkidle")
@@ -329,10 +320,12 @@ def test_build_from_scratch_in_the_browser(server: Server, page, tmp_path_factor
     pg.goto(server.url + "/")
     _title(pg, "Start")
     pg.wait_for_url(re.compile(r"design=[a-z0-9]+"))
-    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
+    first_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
     _wait_idle(pg)
     pg.get_by_role("button", name="New empty design").first.click()
     pg.get_by_text("Started an empty design").first.wait_for()
+    pg.wait_for_url(lambda url: "design=" in url and first_id not in url)  # a new design at a new address
+    design_id = re.search(r"design=([a-z0-9]+)", pg.url).group(1)
 
     pg.goto(f"{server.url}/design?design={design_id}")
     _title(pg, "Design")
