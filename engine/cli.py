@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "patterns": "patterns",
     "sandbox": "sandbox",
     "serve": "serve",
+    "report": "report",
 }
 
 
