@@ -31,6 +31,8 @@ COMMANDS: dict[str, str] = {
     "sandbox": "sandbox",
     "serve": "serve",
     "report": "report",
+    "import": "import_design",
+    "export": "export_design",
 }
 
 
