@@ -269,3 +269,78 @@ def upload_design() -> None:
                 if not problems:
                     st.rerun()
     show_problems("upload")
+
+
+# ----------------------------------------------------------------------------- reports and printing
+
+PRINT_CSS = """
+@media print {
+  @page { margin: 12mm; }
+  section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
+  header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stStatusWidget"], [data-testid="stBottom"], footer,
+  .stButton, .stDownloadButton, .stFormSubmitButton, .stFileUploader, .stTextInput, .stNumberInput,
+  .stTextArea, .stSelectbox, .stMultiSelect, .stSlider, .stRadio, .stCheckbox, .stToggle,
+  .stSegmentedControl, .stPills, .stDateInput, .stColorPicker, [data-testid="stPageLink"],
+  [data-testid="stChatInput"], [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] > button,
+  [data-testid="stElementToolbar"], .modebar-container, .modebar, [data-testid="stExpanderToggleIcon"],
+  [data-testid="stFullScreenFrame"] > button, [data-testid="stButtonGroup"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; padding: 0 !important; }
+  [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important; width: 100% !important;
+    padding: 0 !important; }
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  table { width: 100% !important; table-layout: auto !important; }
+  th, td { white-space: normal !important; overflow-wrap: break-word !important; }
+  [data-testid="stDataFrame"], [data-testid="stTable"], .stPlotlyChart, [data-testid="stExpander"],
+  [data-testid="stMetric"] { break-inside: avoid; page-break-inside: avoid; max-width: 100% !important; }
+  /* Charts and data grids keep the pixel width they were drawn at on screen (no script runs while printing):
+     shown at 65 %, a chart drawn across a wide window (about 1,000 px) fits the sheet. */
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"] { zoom: 0.65; }
+  pre, code { white-space: pre-wrap !important; overflow-wrap: anywhere !important; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def print_styles() -> None:
+    """A print stylesheet for the pages: no sidebar, header, toolbar or inputs on paper, the page at full width,
+    tables that wrap instead of being cut at the right edge, charts and data grids no wider than the sheet (they
+    redraw at the printed width). Call once per run."""
+    st.html(f"<style>{PRINT_CSS}</style>")
+
+
+@st.fragment
+def report_download(design_json: str, name: str, *, other_json: str | None = None, other_name: str | None = None,
+                    key: str = "report") -> None:
+    """A Report download (HTML, Markdown, PDF when chromium is installed) of a design, or of two side by side.
+    The report is made on request (it runs every analysis) and cached for the day."""
+    from ui import reports
+
+    what = "both designs side by side" if other_json is not None else "this design"
+    st.markdown(f"**Report** of {what}: cost, billing, partitions, throttling, consistency, findings, assumptions "
+                "and the price catalog, to hand to reviewers (HTML opens offline; Markdown for a pull request).")
+    choice = st.segmented_control("Report format", list(reports.FORMATS), default="HTML", key=f"view.{key}.format",
+                                  label_visibility="collapsed") or "HTML"
+    fmt_id = reports.FORMATS[choice]
+    if fmt_id == "pdf":
+        why = reports.pdf_unavailable_reason()
+        if why:
+            st.caption(why)
+            return
+        paper = st.radio("Paper", ["a4", "letter"], format_func=str.upper, horizontal=True,
+                         key=f"view.{key}.paper")
+    else:
+        paper = "a4"
+    wanted = (design_json, other_json, fmt_id, paper)
+    if st.button(f"Make the {choice} report", key=f"view.{key}.make", icon=":material/description:"):
+        st.session_state[f"view.{key}.ready"] = wanted
+    if st.session_state.get(f"view.{key}.ready") != wanted:
+        return
+    date = reports.today()
+    data = call_engine("Report", lambda: reports.report_bytes(design_json, fmt_id, other_json=other_json, date=date,
+                                                              paper=paper))
+    if data is None:
+        return
+    st.download_button(f"Download {choice} report", data, file_name=reports.file_name(name, fmt_id, date, other_name),
+                       mime=reports.MIME[fmt_id], key=f"view.{key}.download", on_click="ignore",
+                       icon=":material/download:", type="primary")

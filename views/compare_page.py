@@ -197,3 +197,6 @@ if scores.get("A") is not None and scores.get("B") is not None:
     st.caption(f"Throttling comes from the heat simulator ({scenario.DESCRIPTION}, the Partitions page's opening "
                "scenario, so both pages show the same figure); stale-read risk is the "
                "highest among each design's read patterns at their typical delay after the write.")
+    with st.expander("Report of both designs for a design review", icon=":material/description:",
+                     key="view.compare.report", on_change="rerun"):
+        widgets.report_download(json_a, name_a, other_json=json_b, other_name=name_b, key="report.compare")

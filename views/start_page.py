@@ -61,6 +61,10 @@ with st.container(border=True):
         target = next((t for prefix, t in LESSON_PAGES.items() if model.lesson.look_at.startswith(prefix)), None)
         if target is not None:
             st.page_link(target[0], label=f"Open {target[1]}", icon=":material/arrow_forward:")
+    if cache.engine_available("evaluate"):
+        with st.expander("Report for a design review", icon=":material/description:", key="view.start.report",
+                         on_change="rerun"):
+            widgets.report_download(state.design_json(), model.name, key="report.start")
 
 
 def _open_sample(name: str) -> None:
