@@ -18,7 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="write the design to FILE (.json for JSON, else YAML; default: YAML on stdout)")
     parser.add_argument("--items", metavar="FILE", default=None,
                         help="also write the sample items found in the file (NoSQL Workbench TableData) as JSON "
-                             "lines of DynamoDB JSON, one {\"TableName\", \"Item\"} per line")
+                             "lines, one {\"Item\": ...} in DynamoDB JSON per line (the DynamoDB export format "
+                             "`ddb-workbench sandbox --items` reads); with several tables, one file per table "
+                             "(FILE's name + '.<table>')")
     parser.add_argument("--json", action="store_true",
                         help="print {format, design, notes, items} as JSON on stdout (the design is still written "
                              "with -o)")
@@ -35,23 +37,35 @@ def run(args: argparse.Namespace) -> int:
     text = dump_model(result.model, format_of(args.output) if args.output else "yaml")
     if args.output:
         _write(args.output, text, "-o")
+    written: dict[str, str] = {}
     if args.items:
-        lines = [json.dumps({"TableName": table, "Item": item}, ensure_ascii=False)
-                 for table, items in result.items.items() for item in items]
-        _write(args.items, "".join(line + "\n" for line in lines), "--items")
+        tables = {t: i for t, i in result.items.items() if i}
+        for table, items in tables.items():
+            path = args.items if len(tables) == 1 else _per_table(args.items, table)
+            _write(path, "".join(json.dumps({"Item": item}, ensure_ascii=False) + "\n" for item in items), "--items")
+            written[table] = path
     if args.json:
         print_json({"format": result.format, "design": design_data(result.model),
                     "notes": [n.as_dict() for n in result.notes],
-                    "items": {t: len(i) for t, i in result.items.items()}})
+                    "items": {t: len(i) for t, i in result.items.items()}, "item_files": written})
     elif not args.output:
         sys.stdout.write(text)
     if not args.json:
         print(f"imported {args.file} as {result.format}: {len(result.model.tables)} table(s), "
               f"{len(result.model.entities)} entit(ies), {sum(len(i) for i in result.items.values())} sample item(s)"
               + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
+        for table, path in written.items():
+            print(f"  wrote the sample items of {table} to {path}", file=sys.stderr)
         for note in result.notes:
             print(f"  - {note.text()}", file=sys.stderr)
     return 0
+
+
+def _per_table(path: str, table: str) -> str:
+    from pathlib import Path
+
+    p = Path(path)
+    return str(p.with_name(f"{p.stem}.{table}{p.suffix}"))
 
 
 def _write(path: str, text: str, flag: str) -> None:

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
-from engine.interop.describe_table import key_schema, projection
+from engine.interop.describe_table import checked_global_table, key_schema, projection
 from engine.interop.keys import snake
-from engine.interop.notes import ImportError_, Notes, number, safe_name, unique
+from engine.interop.notes import ImportError_, Notes, listed, mapping, number, safe_name, unique
 
 _SHORT_TAGS = ("Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join",
                "Select", "Split", "Sub", "Transform", "And", "Equals", "Not", "Or", "Contains", "EachMemberEquals",
@@ -116,7 +116,7 @@ class _Resolver:
         if isinstance(value, dict) and len(value) == 1:
             ((fn, arg),) = value.items()
             if fn == "Ref":
-                if arg in self.defaults and self.defaults[arg] is not None:
+                if isinstance(arg, str) and arg in self.defaults and self.defaults[arg] is not None:
                     self.notes.add("guessed", where, f"!Ref {arg} read as its Default {self.defaults[arg]!r}",
                                    "a parameter's value is known only at deploy time")
                     return self.value(self.defaults[arg], where)
@@ -140,9 +140,11 @@ class _Resolver:
         if isinstance(value, dict) and len(value) == 1:
             ((fn, arg),) = value.items()
             if fn == "Ref":
+                if not isinstance(arg, str):
+                    return "table"
                 if arg in self.defaults and isinstance(self.defaults[arg], str):
                     return self.defaults[arg]
-                return _PSEUDO.get(arg) or str(arg).replace("AWS::", "")
+                return _PSEUDO.get(arg) or arg.replace("AWS::", "")
             if fn == "Fn::Sub":
                 template = arg[0] if isinstance(arg, list) and arg else arg
                 return self.readable(template if isinstance(template, str) else "table")
@@ -260,9 +262,14 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
                   "the name is computed at deploy time")
     name = unique(safe_name(name_text, f"{where}.TableName", notes, logical), taken)
     types = {}
-    for j, a in enumerate(props.get("AttributeDefinitions") or []):
+    for j, a in enumerate(listed(props.get("AttributeDefinitions"), where, notes, "AttributeDefinitions")):
         if isinstance(a, dict) and isinstance(a.get("AttributeName"), str):
-            types[a["AttributeName"]] = str(r.value(a.get("AttributeType"), f"{where}.AttributeDefinitions[{j}]") or "S")
+            attr_type = r.value(a.get("AttributeType"), f"{where}.AttributeDefinitions[{j}]")
+            if attr_type not in ("S", "N", "B"):
+                notes.add("changed", f"{where}.AttributeDefinitions[{j}].AttributeType", f"{attr_type!r} read as S",
+                          "key attributes are S, N or B")
+                attr_type = "S"
+            types[a["AttributeName"]] = attr_type
     pk, sk = key_schema(props.get("KeySchema"), types, where, notes)
     if pk is None:
         notes.add("skipped", where, f"table {logical}", "its KeySchema has no HASH key")
@@ -298,7 +305,7 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
     table["billing"] = billing
     cls = r.value(props.get("TableClass"), f"{where}.TableClass")
     if is_global:
-        for rep in props.get("Replicas") or []:
+        for rep in listed(props.get("Replicas"), where, notes, "Replicas"):
             if isinstance(rep, dict) and rep.get("TableClass"):
                 cls = cls or r.value(rep.get("TableClass"), f"{where}.Replicas.TableClass")
     if cls in ("STANDARD_INFREQUENT_ACCESS",):
@@ -346,7 +353,7 @@ def _provisioned(props: dict, is_global: bool, where: str, r: _Resolver, notes: 
             notes.add("guessed", f"{where}.ProvisionedThroughput", "5 RCU / 5 WCU",
                       "the table is provisioned but its capacity is missing or not a number")
         return {"mode": "provisioned", "read_capacity_units": rcu or 5.0, "write_capacity_units": wcu or 5.0}
-    write = props.get("WriteProvisionedThroughputSettings") or {}
+    write = mapping(props.get("WriteProvisionedThroughputSettings"))
     auto = write.get("WriteCapacityAutoScalingSettings") if isinstance(write, dict) else None
     scaling: dict[str, Any] = {}
     wcu = None
@@ -358,13 +365,13 @@ def _provisioned(props: dict, is_global: bool, where: str, r: _Resolver, notes: 
             scaling["min_write_capacity_units"] = low
         if high:
             scaling["max_write_capacity_units"] = max(high, low or high)
-        target = (auto.get("TargetTrackingScalingPolicyConfiguration") or {}).get("TargetValue")
+        target = mapping(auto.get("TargetTrackingScalingPolicyConfiguration")).get("TargetValue")
         t = number(r.value(target, where), f"{where}.WriteProvisionedThroughputSettings.TargetValue", notes) \
             if target is not None else None
         if t is not None:
             scaling["target_utilization"] = float(min(max(t / 100 if t > 1 else t, 0.21), 0.9))
     rcu = None
-    for rep in props.get("Replicas") or []:
+    for rep in listed(props.get("Replicas"), where, notes, "Replicas"):
         settings = rep.get("ReadProvisionedThroughputSettings") if isinstance(rep, dict) else None
         if isinstance(settings, dict):
             if "ReadCapacityUnits" in settings:
@@ -393,7 +400,7 @@ def _indexes(props: dict, table: dict, types: dict[str, str], where: str, r: _Re
     names: set[str] = set()
     provisioned = table["billing"]["mode"] == "provisioned"
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        for j, g in enumerate(props.get(kind) or []):
+        for j, g in enumerate(listed(props.get(kind), where, notes, kind)):
             gw = f"{where}.{kind}[{j}]"
             if not isinstance(g, dict):
                 notes.add("skipped", gw, "an index that is not an object", "expected an object")
@@ -437,8 +444,8 @@ def _indexes(props: dict, table: dict, types: dict[str, str], where: str, r: _Re
 
 def _replica_index_reads(props: dict, index: Any, where: str, r: _Resolver, notes: Notes) -> float | None:
     """A global table GSI's read capacity, from the first replica that sets it."""
-    for rep in props.get("Replicas") or []:
-        for g in (rep.get("GlobalSecondaryIndexes") or []) if isinstance(rep, dict) else []:
+    for rep in listed(props.get("Replicas"), where, notes, "Replicas"):
+        for g in listed(rep.get("GlobalSecondaryIndexes"), where, notes, "GlobalSecondaryIndexes") if isinstance(rep, dict) else []:
             settings = g.get("ReadProvisionedThroughputSettings") if isinstance(g, dict) else None
             if g.get("IndexName") == index and isinstance(settings, dict):
                 if "ReadCapacityUnits" in settings:
@@ -451,7 +458,7 @@ def _replica_index_reads(props: dict, index: Any, where: str, r: _Resolver, note
 
 def _global(props: dict, table: dict, where: str, r: _Resolver, notes: Notes, regions_seen: list[str]) -> None:
     regions: list[str | None] = []
-    for j, rep in enumerate(props.get("Replicas") or []):
+    for j, rep in enumerate(listed(props.get("Replicas"), where, notes, "Replicas")):
         if not isinstance(rep, dict):
             continue
         raw = rep.get("Region")
@@ -478,10 +485,10 @@ def _global(props: dict, table: dict, where: str, r: _Resolver, notes: Notes, re
     gt: dict[str, Any] = {"regions": regions}
     if str(r.value(props.get("MultiRegionConsistency"), where) or "").upper() == "STRONG":
         gt["mode"] = "MRSC"
-        witnesses = [w.get("Region") for w in props.get("GlobalTableWitnesses") or [] if isinstance(w, dict)]
+        witnesses = [w.get("Region") for w in listed(props.get("GlobalTableWitnesses"), where, notes, "GlobalTableWitnesses") if isinstance(w, dict)]
         if witnesses and isinstance(witnesses[0], str):
             gt["witness_region"] = witnesses[0]
-    table["global_table"] = gt
+    table["global_table"] = checked_global_table(gt, f"{where}.MultiRegionConsistency", notes)
 
 
 # ----------------------------------------------------------------------------- export

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.interop.keys import snake
-from engine.interop.notes import ImportError_, Notes, number, safe_name, text, unique
+from engine.interop.notes import ImportError_, Notes, listed, mapping, number, safe_name, text, unique
 
 # Fields of a TableDescription that describe state or settings a design does not model.
 _IGNORED = {
@@ -95,7 +95,7 @@ def import_describe_table(doc: Any, source: str, notes: Notes) -> tuple[dict, di
 
 def _types(t: dict, where: str, notes: Notes) -> dict[str, str]:
     out = {}
-    for j, a in enumerate(t.get("AttributeDefinitions") or []):
+    for j, a in enumerate(listed(t.get("AttributeDefinitions"), where, notes, "AttributeDefinitions")):
         if isinstance(a, dict) and isinstance(a.get("AttributeName"), str):
             kind = str(a.get("AttributeType", "S")).upper()
             if kind not in ("S", "N", "B"):
@@ -111,11 +111,15 @@ def _types(t: dict, where: str, notes: Notes) -> dict[str, str]:
 def key_schema(schema: Any, types: dict[str, str], where: str, notes: Notes) -> tuple[dict | None, dict | None]:
     """(partition key, sort key) plain data from a KeySchema list and the attribute types."""
     pk = sk = None
-    for j, k in enumerate(schema or []):
+    for j, k in enumerate(listed(schema, where, notes, 'KeySchema')):
         if not isinstance(k, dict) or not isinstance(k.get("AttributeName"), str):
             notes.add("skipped", f"{where}.KeySchema[{j}]", "key without AttributeName", "cannot name it")
             continue
         name = k["AttributeName"]
+        if not 1 <= len(name) <= 255:
+            notes.add("skipped", f"{where}.KeySchema[{j}]", "key with an empty name or a name over 255 characters",
+                      "a key attribute's name has 1-255 characters")
+            continue
         kind = types.get(name)
         if kind is None:
             notes.add("guessed", f"{where}.KeySchema[{j}]", f"type S for key '{name}'",
@@ -134,7 +138,7 @@ def projection(raw: Any, where: str, notes: Notes) -> dict:
         notes.add("guessed", where, "projection ALL", "the index has no Projection")
         return {"type": "ALL"}
     kind = str(raw.get("ProjectionType", "ALL")).upper()
-    attrs = [a for a in (raw.get("NonKeyAttributes") or []) if isinstance(a, str)]
+    attrs = [a for a in listed(raw.get("NonKeyAttributes"), where, notes, "NonKeyAttributes") if isinstance(a, str)]
     if kind not in ("ALL", "KEYS_ONLY", "INCLUDE"):
         notes.add("changed", where, f"projection {raw.get('ProjectionType')!r} read as ALL", "ALL, KEYS_ONLY or INCLUDE")
         kind = "ALL"
@@ -151,7 +155,10 @@ def _capacity(raw: Any, where: str, notes: Notes) -> tuple[float | None, float |
         return None, None
     r = number(raw.get("ReadCapacityUnits"), f"{where}.ReadCapacityUnits", notes) if "ReadCapacityUnits" in raw else None
     w = number(raw.get("WriteCapacityUnits"), f"{where}.WriteCapacityUnits", notes) if "WriteCapacityUnits" in raw else None
-    return (float(r) if r else None), (float(w) if w else None)
+    for value, field in ((r, "ReadCapacityUnits"), (w, "WriteCapacityUnits")):
+        if value is not None and value <= 0 and value != 0:
+            notes.add("skipped", f"{where}.{field}", f"capacity {value}", "capacity units are above zero")
+    return (float(r) if r and r > 0 else None), (float(w) if w and w > 0 else None)
 
 
 def _table(t: dict, where: str, region: str, notes: Notes, taken: set[str]) -> tuple[dict | None, dict | None]:
@@ -168,7 +175,7 @@ def _table(t: dict, where: str, region: str, notes: Notes, taken: set[str]) -> t
         why = _IGNORED.get(field, "not modelled by the workbench")
         if field not in ("TableArn", "GlobalTableVersion"):
             notes.add("skipped", f"{where}.{field}", "table field", why)
-    mode = str((t.get("BillingModeSummary") or {}).get("BillingMode", "")).upper()
+    mode = str(mapping(t.get("BillingModeSummary")).get("BillingMode", "")).upper()
     rcu, wcu = _capacity(t.get("ProvisionedThroughput"), f"{where}.ProvisionedThroughput", notes)
     provisioned = mode == "PROVISIONED" or (not mode and rcu is not None and wcu is not None)
     if provisioned and (rcu is None or wcu is None):
@@ -195,7 +202,7 @@ def _table(t: dict, where: str, region: str, notes: Notes, taken: set[str]) -> t
             if value is not None and value > 0 and value != default:
                 billing[target] = float(value)
         table["billing"] = billing
-    cls = str((t.get("TableClassSummary") or {}).get("TableClass", "STANDARD")).upper()
+    cls = str(mapping(t.get("TableClassSummary")).get("TableClass", "STANDARD")).upper()
     if cls in ("STANDARD", "STANDARD_INFREQUENT_ACCESS"):
         if cls != "STANDARD":
             table["table_class"] = cls
@@ -228,7 +235,7 @@ def _indexes(t: dict, table: dict, types: dict[str, str], where: str, provisione
     gsis, lsis = [], []
     names: set[str] = set()
     for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        for j, g in enumerate(t.get(kind) or []):
+        for j, g in enumerate(listed(t.get(kind), where, notes, kind)):
             gw = f"{where}.{kind}[{j}]"
             if not isinstance(g, dict):
                 notes.add("skipped", gw, "an index that is not an object", "expected an object")
@@ -264,7 +271,7 @@ def _indexes(t: dict, table: dict, types: dict[str, str], where: str, provisione
 
 
 def _replicas(t: dict, table: dict, region: str, where: str, notes: Notes) -> None:
-    replicas = [r.get("RegionName") for r in (t.get("Replicas") or []) if isinstance(r, dict)]
+    replicas = [r.get("RegionName") for r in listed(t.get("Replicas"), where, notes, "Replicas") if isinstance(r, dict)]
     replicas = [r for r in replicas if isinstance(r, str) and r]
     if not replicas:
         return
@@ -279,15 +286,29 @@ def _replicas(t: dict, table: dict, region: str, where: str, notes: Notes) -> No
     gt: dict[str, Any] = {"regions": regions}
     if str(t.get("MultiRegionConsistency", "")).upper() == "STRONG":
         gt["mode"] = "MRSC"
-        witnesses = [w.get("RegionName") for w in (t.get("GlobalTableWitnesses") or []) if isinstance(w, dict)]
+        witnesses = [w.get("RegionName") for w in listed(t.get("GlobalTableWitnesses"), where, notes, "GlobalTableWitnesses") if isinstance(w, dict)]
         if witnesses and isinstance(witnesses[0], str):
             gt["witness_region"] = witnesses[0]
-    table["global_table"] = gt
+    table["global_table"] = checked_global_table(gt, f"{where}.MultiRegionConsistency", notes)
     if any(isinstance(r, dict) and set(r) - {"RegionName", "ReplicaStatus", "ReplicaStatusDescription",
                                              "ReplicaStatusPercentProgress", "ReplicaTableClassSummary"}
-           for r in t.get("Replicas") or []):
+           for r in listed(t.get("Replicas"), where, notes, "Replicas")):
         notes.add("skipped", f"{where}.Replicas", "per-replica settings (capacity overrides, KMS keys, indexes)",
                   "every replica of a design has the table's settings")
+
+
+def checked_global_table(gt: dict, where: str, notes: Notes) -> dict:
+    """An MRSC setting DynamoDB would refuse (not 3 regions of one set) read as MREC, noted."""
+    from engine.model import limits
+
+    if gt.get("mode") != "MRSC":
+        return gt
+    members = [*gt["regions"], *([gt["witness_region"]] if gt.get("witness_region") else [])]
+    if len(set(members)) == limits.MRSC_REGION_COUNT and any(set(members) <= s for s in limits.MRSC_REGION_SETS.values()):
+        return gt
+    notes.add("changed", where, f"strong consistency (MRSC) over {members} read as MREC",
+              "MRSC needs exactly 3 regions (replicas and witness) of one region set")
+    return {"regions": gt["regions"]}
 
 
 def _unused_definitions(types: dict[str, str], table: dict, where: str, notes: Notes) -> None:

@@ -116,6 +116,11 @@ def _attributes(items: list[dict], declared: list[str], key_names: set[str], att
     from engine.itemsize import attribute_value_size_bytes
 
     names = [n for n in dict.fromkeys([*declared, *(a for item in items for a in item)]) if n not in key_names]
+    odd = [n for n in names if not 1 <= len(n) <= 255]
+    if odd:
+        notes.add("skipped", where, f"{len(odd)} attribute(s) with an empty name or a name over 255 characters",
+                  "the workbench names attributes with 1-255 characters")
+        names = [n for n in names if n not in odd]
     out = []
     guessed: list[str] = []
     for name in names:

@@ -21,7 +21,7 @@ from typing import Any
 
 from engine.interop.entities import build_entity, key_attributes
 from engine.interop.keys import snake, wire_scalar_text
-from engine.interop.notes import ImportError_, Notes, number, safe_name, text, unique
+from engine.interop.notes import ImportError_, Notes, listed, number, safe_name, text, unique
 
 KEY_TYPES = ("S", "N", "B")
 ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS")
@@ -89,7 +89,7 @@ def _key(raw: Any, where: str, notes: Notes) -> dict | None:
     if not isinstance(raw, dict):
         return None
     name = raw.get("AttributeName")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip() or len(name) > 255:
         notes.add("skipped", where, f"key without AttributeName ({raw!r})", "a key needs an attribute name")
         return None
     kind = str(raw.get("AttributeType", "S")).strip().upper()
@@ -122,7 +122,7 @@ def _table(raw: dict, where: str, notes: Notes, taken: set[str]) -> dict | None:
     billing, gsi_capacity = _billing(raw, where, notes)
     gsis, lsis = [], []
     index_names: set[str] = set()
-    for j, g in enumerate(raw.get("GlobalSecondaryIndexes") or []):
+    for j, g in enumerate(listed(raw.get("GlobalSecondaryIndexes"), where, notes, "GlobalSecondaryIndexes")):
         gw = f"{where}.GlobalSecondaryIndexes[{j}]"
         gsi = _gsi(g, gw, notes, index_names)
         if gsi is not None:
@@ -131,7 +131,7 @@ def _table(raw: dict, where: str, notes: Notes, taken: set[str]) -> dict | None:
                 notes.add("guessed", gw, "GSI capacity set to the table's", "the file gives GSIs no capacity "
                           "of their own; a provisioned table's GSIs need it")
             gsis.append(gsi)
-    for j, g in enumerate(raw.get("LocalSecondaryIndexes") or []):
+    for j, g in enumerate(listed(raw.get("LocalSecondaryIndexes"), where, notes, "LocalSecondaryIndexes")):
         gw = f"{where}.LocalSecondaryIndexes[{j}]"
         gsi = _gsi(g, gw, notes, index_names)
         if gsi is None:
@@ -158,7 +158,7 @@ def _projection(raw: Any, where: str, notes: Notes) -> dict:
         notes.add("changed", f"{where}.ProjectionType", f"{raw.get('ProjectionType')!r} read as ALL",
                   "a projection is ALL, KEYS_ONLY or INCLUDE")
         kind = "ALL"
-    attrs = [a for a in (raw.get("NonKeyAttributes") or []) if isinstance(a, str) and a]
+    attrs = [a for a in listed(raw.get("NonKeyAttributes"), where, notes, "NonKeyAttributes") if isinstance(a, str) and a]
     if kind == "INCLUDE" and not attrs:
         notes.add("changed", where, "INCLUDE without attributes read as KEYS_ONLY", "INCLUDE needs attribute names")
         kind = "KEYS_ONLY"
@@ -321,13 +321,15 @@ def _facets(raw: dict, table: dict, items: list[dict], where: str, notes: Notes,
     attribute_types = _attribute_types(raw.get("NonKeyAttributes"), f"{where}.NonKeyAttributes", notes)
     facets: list[tuple[str, dict, list[dict], str]] = []  # (name, facet, own items, where)
     seen_content: dict[str, str] = {}
-    for j, f in enumerate(raw.get("TableFacets") or []):
+    for j, f in enumerate(listed(raw.get("TableFacets"), where, notes, "TableFacets")):
         fw = f"{where}.TableFacets[{j}]"
         if not isinstance(f, dict):
             notes.add("skipped", fw, f"a {type(f).__name__} instead of a facet", "a facet is an object")
             continue
         raw_name = text(f.get("FacetName"))
-        name = raw_name.strip() if raw_name else ""
+        name = raw_name.strip()[:255] if raw_name else ""
+        if raw_name and len(raw_name.strip()) > 255:
+            notes.add("changed", f"{fw}.FacetName", "facet name cut to 255 characters", "entity names have 1-255")
         if not name:
             name = f"{table['name']}Facet{j + 1}"
             notes.add("changed", f"{fw}.FacetName", f"empty facet name became '{name}'", "an entity needs a name")
@@ -353,7 +355,7 @@ def _facets(raw: dict, table: dict, items: list[dict], where: str, notes: Notes,
             alias = f.get("KeyAttributeAlias") if isinstance(f.get("KeyAttributeAlias"), dict) else {}
             aliases = {"pk": text(alias.get("PartitionKeyAlias")) or "", "sk": text(alias.get("SortKeyAlias")) or ""}
             aliases = {k: v for k, v in aliases.items() if v}
-            declared = [a for a in (f.get("NonKeyAttributes") or []) if isinstance(a, str)]
+            declared = [a for a in listed(f.get("NonKeyAttributes"), where, notes, "NonKeyAttributes") if isinstance(a, str)]
             facet_items = [*own, *assigned.get(name, [])]
             entities.append(build_entity(name, table, facet_items, aliases, declared, attribute_types, notes, fw))
         if unmatched:
@@ -376,7 +378,7 @@ def _facets(raw: dict, table: dict, items: list[dict], where: str, notes: Notes,
 
 def _attribute_types(raw: Any, where: str, notes: Notes) -> dict[str, str]:
     out: dict[str, str] = {}
-    for k, a in enumerate(raw or []):
+    for k, a in enumerate(listed(raw, where, notes)):
         if isinstance(a, str):  # a bare name
             out.setdefault(a, "S")
             continue
@@ -431,7 +433,8 @@ def _assign(items: list[dict], facets: list, table: dict) -> dict[str | None, li
                 if attr and head:
                     value = wire_scalar_text(item.get(attr)) or ""
                     score += 10 if _prefix(value)[:len(head)] == head else -10
-            declared = {a for a in (f.get("NonKeyAttributes") or []) if isinstance(a, str)}
+            nka = f.get("NonKeyAttributes")
+            declared = {a for a in (nka if isinstance(nka, list) else []) if isinstance(a, str)}
             if declared:
                 score += len(declared & set(item)) / len(declared | (set(item) - {pk, sk}))
             if score > best_score:

@@ -108,3 +108,19 @@ def unique(name: str, taken: set[str]) -> str:
         i += 1
     taken.add(out)
     return out
+
+
+def listed(value: Any, where: str, notes: Notes, key: str = "") -> list:
+    """A list from the input, or [] (noted when something else stands there)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    notes.add("skipped", f"{where}.{key}" if key else where, f"a {type(value).__name__} instead of a list",
+              "expected a list here")
+    return []
+
+
+def mapping(value: Any) -> dict:
+    """A mapping from the input, or {} (the caller notes what it misses)."""
+    return value if isinstance(value, dict) else {}

@@ -38,10 +38,22 @@ def test_import_to_a_file_with_items_and_json(capsys, tmp_path):
     assert all({"kind", "where", "what", "why"} <= set(n) for n in payload["notes"])
     assert loads_model(design.read_text(), "json").name == "Music Library"
     lines = [json.loads(line) for line in items.read_text().splitlines()]
-    assert len(lines) == 7 and lines[0]["TableName"] == "Songs" and "Id" in lines[0]["Item"]
-    # the items load into the sandbox next to the imported design
-    code, out, err = run_cli(capsys, "validate", str(design))
+    assert len(lines) == 7 and "Id" in lines[0]["Item"]
+    # the items load into the sandbox next to the imported design, and a Query finds them
+    request = tmp_path / "q.json"
+    request.write_text(json.dumps({"TableName": "Songs", "KeyConditionExpression": "Id = :id",
+                                   "ExpressionAttributeValues": {":id": {"S": "SONG#1"}}}))
+    code, out, err = run_cli(capsys, "sandbox", str(design), "--no-samples", "--items", str(items),
+                             "--operation", "Query", "--request", str(request))
     assert code == 0, err
+    assert json.loads(out)["Count"] == 4  # SONG#1 in the file: details, two downloads, one monthly total
+
+
+def test_items_of_several_tables_go_to_one_file_each(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "import", str(DATA / "nwb_v3_provisioned.json"), "-o", str(tmp_path / "d.yaml"),
+                           "--items", str(tmp_path / "items.jsonl"))
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.glob("items.*.jsonl")) == ["items.BasicTable.jsonl", "items.Events.jsonl"]
 
 
 def test_import_from_stdin(capsys, monkeypatch):
