@@ -62,7 +62,10 @@ def import_design(text: str, fmt: str = "auto", source: str = "<input>") -> Impo
     if fmt == "auto":
         detected = detect_format(doc)
         if detected is None:
-            keys = sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__
+            if isinstance(doc, dict) and "tables" in doc and "name" in doc:
+                raise ImportError_(f"{source}: this is already a workbench design; check it with `ddb-workbench "
+                                   "validate` or open it as it is")
+            keys = sorted(map(str, doc))[:8] if isinstance(doc, dict) else type(doc).__name__
             raise ImportError_(f"{source}: cannot tell the format (top-level keys: {keys}); expected a NoSQL Workbench "
                                "model (`DataModel`), describe-table output (`Table` or `Tables`) or a template with "
                                "DynamoDB tables in `Resources` / `resources.Resources`; name it with --from")

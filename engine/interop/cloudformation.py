@@ -19,7 +19,7 @@ import yaml
 
 from engine.interop.describe_table import checked_global_table, key_schema, projection
 from engine.interop.keys import snake
-from engine.interop.notes import ImportError_, Notes, listed, mapping, number, safe_name, unique
+from engine.interop.notes import ImportError_, Notes, listed, mapping, number, safe_name, unique, unique_name
 
 _SHORT_TAGS = ("Ref", "Condition", "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue", "Join",
                "Select", "Split", "Sub", "Transform", "And", "Equals", "Not", "Or", "Contains", "EachMemberEquals",
@@ -260,7 +260,7 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
         name_text = r.readable(raw_name)
         notes.add("changed", f"{where}.TableName", f"name {raw_name!r} read as '{name_text}'",
                   "the name is computed at deploy time")
-    name = unique(safe_name(name_text, f"{where}.TableName", notes, logical), taken)
+    name = unique_name(safe_name(name_text, f"{where}.TableName", notes, logical), taken, f"{where}.TableName", notes)
     types = {}
     for j, a in enumerate(listed(props.get("AttributeDefinitions"), where, notes, "AttributeDefinitions")):
         if isinstance(a, dict) and isinstance(a.get("AttributeName"), str):
@@ -410,8 +410,9 @@ def _indexes(props: dict, table: dict, types: dict[str, str], where: str, r: _Re
                 notes.add("skipped", gw, f"index {g.get('IndexName')!r}", "its KeySchema has no HASH key")
                 continue
             raw_name = g.get("IndexName")
-            name = unique(safe_name(raw_name if isinstance(raw_name, str) else r.readable(raw_name),
-                                    f"{gw}.IndexName", notes, "Index", "index name"), names)
+            name = unique_name(safe_name(raw_name if isinstance(raw_name, str) else r.readable(raw_name),
+                                         f"{gw}.IndexName", notes, "Index", "index name"), names,
+                               f"{gw}.IndexName", notes, "index name")
             proj = projection(g.get("Projection"), f"{gw}.Projection", notes)
             if kind == "LocalSecondaryIndexes":
                 if isk is None or "sort_key" not in table:

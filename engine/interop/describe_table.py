@@ -12,7 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from engine.interop.keys import snake
-from engine.interop.notes import ImportError_, Notes, listed, mapping, number, safe_name, text, unique
+from engine.interop.notes import (
+    ImportError_,
+    Notes,
+    listed,
+    mapping,
+    number,
+    safe_name,
+    text,
+    unique_name,
+)
 
 # Fields of a TableDescription that describe state or settings a design does not model.
 _IGNORED = {
@@ -167,7 +176,7 @@ def _table(t: dict, where: str, region: str, notes: Notes, taken: set[str]) -> t
     if pk is None:
         notes.add("skipped", where, f"table {t.get('TableName')!r}", "its KeySchema has no HASH key")
         return None, None
-    name = unique(safe_name(t.get("TableName"), f"{where}.TableName", notes, "Table"), taken)
+    name = unique_name(safe_name(t.get("TableName"), f"{where}.TableName", notes, "Table"), taken, f"{where}.TableName", notes)
     table: dict[str, Any] = {"name": name, "partition_key": pk}
     if sk:
         table["sort_key"] = sk
@@ -244,7 +253,8 @@ def _indexes(t: dict, table: dict, types: dict[str, str], where: str, provisione
             if ipk is None:
                 notes.add("skipped", gw, f"index {g.get('IndexName')!r}", "its KeySchema has no HASH key")
                 continue
-            name = unique(safe_name(g.get("IndexName"), f"{gw}.IndexName", notes, "Index", "index name"), names)
+            name = unique_name(safe_name(g.get("IndexName"), f"{gw}.IndexName", notes, "Index", "index name"), names,
+                               f"{gw}.IndexName", notes, "index name")
             proj = projection(g.get("Projection"), f"{gw}.Projection", notes)
             if kind == "LocalSecondaryIndexes":
                 if isk is None or "sort_key" not in table:

@@ -21,7 +21,7 @@ from typing import Any
 
 from engine.interop.entities import build_entity, key_attributes
 from engine.interop.keys import snake, wire_scalar_text
-from engine.interop.notes import ImportError_, Notes, listed, number, safe_name, text, unique
+from engine.interop.notes import ImportError_, Notes, listed, number, safe_name, text, unique, unique_name
 
 KEY_TYPES = ("S", "N", "B")
 ATTRIBUTE_TYPES = ("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS")
@@ -106,7 +106,7 @@ def _table(raw: dict, where: str, notes: Notes, taken: set[str]) -> dict | None:
     if pk is None:
         notes.add("skipped", where, f"table {raw.get('TableName')!r}", "it has no KeyAttributes.PartitionKey")
         return None
-    name = unique(safe_name(raw.get("TableName"), f"{where}.TableName", notes, "Table"), taken)
+    name = unique_name(safe_name(raw.get("TableName"), f"{where}.TableName", notes, "Table"), taken, f"{where}.TableName", notes)
     table: dict[str, Any] = {"name": name, "partition_key": pk}
     sk = _key(keys.get("SortKey"), f"{where}.KeyAttributes.SortKey", notes)
     if sk is not None:
@@ -177,7 +177,8 @@ def _gsi(raw: Any, where: str, notes: Notes, taken: set[str]) -> dict | None:
     if pk is None:
         notes.add("skipped", where, f"index {raw.get('IndexName')!r}", "it has no partition key")
         return None
-    name = unique(safe_name(raw.get("IndexName"), f"{where}.IndexName", notes, "Index", "index name"), taken)
+    name = unique_name(safe_name(raw.get("IndexName"), f"{where}.IndexName", notes, "Index", "index name"), taken,
+                       f"{where}.IndexName", notes, "index name")
     gsi: dict[str, Any] = {"name": name, "partition_key": pk}
     sk = _key(keys.get("SortKey"), f"{where}.KeyAttributes.SortKey", notes)
     if sk is not None:

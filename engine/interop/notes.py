@@ -100,6 +100,14 @@ def safe_name(raw: Any, where: str, notes: Notes, fallback: str, what: str = "ta
     return name
 
 
+def unique_name(name: str, taken: set[str], where: str, notes: Notes, what: str = "table name") -> str:
+    """unique(), noted when the name was taken already."""
+    out = unique(name, taken)
+    if out != name:
+        notes.add("changed", where, f"second {what} '{name}' became '{out}'", f"{what}s are unique")
+    return out
+
+
 def unique(name: str, taken: set[str]) -> str:
     """`name`, or `name_2`, `name_3`... when taken; the result is added to `taken`."""
     out, i = name, 2

@@ -165,3 +165,17 @@ def test_round_trip_keeps_tables_keys_indexes_and_entities(name):
         for key in table.key_names:  # table key templates come back exactly (they travel as the key aliases)
             assert back.entity(entity.name).key_template(key).template == entity.key_template(key).template
     evaluate(back)
+
+
+def test_duplicate_table_names_are_renamed_and_noted():
+    table = {"TableName": "Orders", "KeyAttributes": {"PartitionKey": {"AttributeName": "id", "AttributeType": "S"}}}
+    result = import_design(json.dumps({"DataModel": [table, table]}), source="dup.json")
+    assert [t.name for t in result.model.tables] == ["Orders", "Orders_2"]
+    assert any("second table name 'Orders' became 'Orders_2'" in n.what for n in result.notes)
+
+
+def test_a_workbench_design_is_not_taken_for_an_import():
+    from engine.interop import InteropError
+
+    with pytest.raises(InteropError, match="already a workbench design"):
+        import_design(dump_model(SAMPLES["page_views"]), source="d.yaml")
