@@ -1,4 +1,4 @@
-"""Every test input imports as a valid design that evaluates, generates sample items and analyses partitions."""
+"""Every test input imports as a valid design that evaluates and generates sample items."""
 
 from __future__ import annotations
 
