@@ -13,7 +13,7 @@ from typing import Any
 
 HEAT_SEED = 0
 HEAT_DESCRIPTION = ("one simulated hour (3,600 s) of each pattern at its average rate (steady profile, Poisson "
-                    "arrivals, seed 0), as `ddb-workbench heat` runs by default")
+                    "arrivals, seed 0), as ddb-workbench heat runs by default")
 
 
 @dataclass(frozen=True)

@@ -194,7 +194,7 @@ def _picture(r: DesignReport, p: str, h: int) -> list[Block]:
             Para("Tables with their keys, indexes and the entities they hold; each access pattern with what it "
                  "reads (blue) or writes (orange) and its rate."),
             Picture(r),
-            Code("Graphviz DOT source of the picture (render with `dot -Tsvg`)", design_dot(r.model))]
+            Code("Graphviz DOT source of the picture (render it with: dot -Tsvg)", design_dot(r.model))]
 
 
 def _charts(r: DesignReport, p: str, h: int) -> list[Block]:
@@ -472,6 +472,12 @@ def design_document(r: DesignReport, date: str) -> Document:
                     footer=_footer([r]))
 
 
+def _difference(a: float, b: float) -> float:
+    """b - a, with floating-point noise (under a millionth of a dollar) shown as zero."""
+    d = b - a
+    return 0.0 if abs(d) < 1e-6 else d
+
+
 def _better(va: float | None, vb: float | None, tolerance: float = 1e-9) -> str:
     if va is None or vb is None:
         return "not comparable"
@@ -520,7 +526,7 @@ def compare_blocks(a: DesignReport, b: DesignReport) -> list[Block]:
                         Table(("metric", "A", "B", "better"), tuple(rows))]
     ca = a.evaluation.cost_by_kind()
     cb = b.evaluation.cost_by_kind()
-    kind_rows = tuple((k, u.usd(ca.get(k, 0.0)), u.usd(cb.get(k, 0.0)), u.usd(cb.get(k, 0.0) - ca.get(k, 0.0)))
+    kind_rows = tuple((k, u.usd(ca.get(k, 0.0)), u.usd(cb.get(k, 0.0)), u.usd(_difference(ca.get(k, 0.0), cb.get(k, 0.0))))
                       for k in dict.fromkeys([*ca, *cb]) if ca.get(k, 0.0) > 0 or cb.get(k, 0.0) > 0)
     out.append(Heading(3, "Monthly cost by kind", "compare-kinds"))
     out.append(Table(("kind of cost", "A", "B", "B minus A"), kind_rows, numeric=frozenset({1, 2, 3})))
@@ -542,7 +548,7 @@ def compare_blocks(a: DesignReport, b: DesignReport) -> list[Block]:
 
         cost_a = xa.monthly_usd + xa.replication_monthly_usd if xa else None
         cost_b = xb.monthly_usd + xb.replication_monthly_usd if xb else None
-        diff = u.usd(cost_b - cost_a, None) if cost_a is not None and cost_b is not None else "-"
+        diff = u.usd(_difference(cost_a, cost_b), None) if cost_a is not None and cost_b is not None else "-"
         rows.append((name, units_of(xa), units_of(xb), u.usd(cost_a) if cost_a is not None else "absent",
                      u.usd(cost_b) if cost_b is not None else "absent", diff))
     out.append(Heading(3, "Per access pattern", "compare-patterns"))

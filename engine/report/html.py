@@ -38,7 +38,7 @@ p { margin: 6px 0; overflow-wrap: anywhere; white-space: pre-line; }
 .warning { background: #fff4e0; border-left: 4px solid var(--write); padding: 6px 10px; }
 nav.toc { columns: 2; font-size: 13px; margin: 8px 0 16px; }
 nav.toc a { color: var(--read); text-decoration: none; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-size: 12.5px; }
+table { border-collapse: collapse; width: calc(100% - 2px); margin: 8px 0 12px; font-size: 12.5px; }
 caption { text-align: left; color: var(--muted); padding: 2px 0 4px; caption-side: top; }
 th, td { border: 1px solid var(--line); padding: 3px 5px; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
@@ -87,7 +87,7 @@ def esc(value: object) -> str:
 
 
 _SPACES = re.compile(r"(\s+)")
-_BREAK_AFTER = re.compile(r"(?<=[#/_:=|·])|(?<=\w-)|(?<=[.,])(?!\d)")
+_BREAK_AFTER = re.compile(r"(?<=[#/_:=|·])|(?<=[A-Za-z]-)|(?<=[.,])(?!\d)")
 WRAP_CHUNK = 18
 
 
