@@ -169,8 +169,10 @@ class _Figures:
         fig = block.build()
         height = min(int(fig.layout.height or 380), MAX_CHART_HEIGHT_PX)
         fig.update_layout(width=CHART_WIDTH_PX, height=height)
-        for annotation in fig.layout.annotations:  # a label at a vertical line near the right edge: keep it inside
-            if annotation.xanchor == "left" and str(annotation.text).startswith("limit:"):
+        x_range = fig.layout.xaxis.range
+        for annotation in fig.layout.annotations:  # a label at a vertical line in the right half: keep it inside
+            if (annotation.xanchor == "left" and str(annotation.text).startswith("limit:") and x_range
+                    and annotation.x is not None and annotation.x > 0.5 * x_range[1]):
                 annotation.xanchor, annotation.xshift = "right", -4
         first = not self.plotly_js
         text = fig.to_html(full_html=False, include_plotlyjs=first, div_id=block.div_id, config=PLOTLY_CONFIG)
