@@ -16,6 +16,7 @@ st.set_page_config(
 if not widgets.access_granted():  # DDB_WORKBENCH_ACCESS_CODE: an exposed workshop server asks once per session
     st.stop()
 state.ensure_session(follow=True)
+widgets.print_styles()  # printing a page leaves out the sidebar and inputs and cuts nothing
 
 # Every page has an explicit url_path that differs from its file stem (ARCHITECTURE.md, Streamlit rules).
 NAV = {

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "sandbox": "sandbox",
     "serve": "serve",
     "report": "report",
+    "check": "check",
     "import": "import_design",
     "export": "export_design",
 }

@@ -30,10 +30,11 @@ from engine.cost import (
     pattern_costs,
     replica_count,
     target_utilization,
-    usd_text,
 )
 from engine.cost.tables import total_load
-from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
+from engine.findings.base import Finding
+from engine.findings.design_rules import evaluation_findings
+from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
 
 COST_ASSUMPTIONS = (
@@ -52,12 +53,7 @@ COST_ASSUMPTIONS = (
     "Stream reads by Lambda triggers are free and other stream readers are not modelled; TTL deletes "
     "are free.",
 )
-# Finding thresholds (product choices, not AWS figures).
-OVER_READ_KEEP_SHARE = 0.5
-LARGE_WRITE_UNITS = 4
-ITEM_SIZE_WARNING_BYTES = 300 * 1024
-SCAN_WARNING_REQUESTS_PER_SECOND = 1 / 60
-BILLING_SAVING_SHARE = 0.2
+# Finding rules and their thresholds live in engine.findings (one catalog).
 
 
 @dataclass(frozen=True)
@@ -216,15 +212,6 @@ class ScreenEvaluation:
 
 
 @dataclass(frozen=True)
-class Finding:
-    rule_id: str
-    severity: str
-    path: str
-    message: str
-    fix: str
-
-
-@dataclass(frozen=True)
 class Evaluation:
     """Everything evaluate() computes for one design (frozen)."""
 
@@ -236,6 +223,7 @@ class Evaluation:
     tables: tuple[TableEvaluation, ...]
     total_monthly_usd: float
     findings: tuple[Finding, ...]
+    """Findings of the catalog rules computed from the evaluation (engine.findings), by severity then id."""
     assumptions: tuple[str, ...] = field(default=())
     screens: tuple[ScreenEvaluation, ...] = field(default=())
 
@@ -458,125 +446,6 @@ def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours
     return tuple(out)
 
 
-# -------------------------------------------------------------------------------------- findings
-def _pattern_findings(model: Any, evaluation_patterns: tuple[PatternEvaluation, ...]) -> list[Finding]:
-    out: list[Finding] = []
-    for i, (pattern, ev) in enumerate(zip(model.access_patterns, evaluation_patterns, strict=True)):
-        path = f"access_patterns[{i}]"
-        keep = getattr(pattern, "filter_keep_share", 1.0)
-        if pattern.operation in ("Query", "Scan") and keep < OVER_READ_KEEP_SHARE and ev.read_units_per_request > 1:
-            out.append(Finding(
-                "over-read", "warning", path,
-                f"'{pattern.name}' pays {_amount(ev.read_units_per_request)} read units per request for items it reads, "
-                f"but keeps only {_share(keep)} of them (filters do not reduce the charge)",
-                "add an index (or a key design) that selects only the wanted items, or project fewer attributes"))
-        if pattern.operation == "Scan" and pattern.requests_per_second >= SCAN_WARNING_REQUESTS_PER_SECOND:
-            out.append(Finding(
-                "frequent-scan", "warning", path,
-                f"'{pattern.name}' scans {_amount(pattern.requests_per_second)} times per second at "
-                f"{_amount(ev.read_units_per_request)} read units each",
-                "serve the request with a Query on a key or an index; keep Scans for rare batch jobs"))
-        out += _write_findings(path, pattern, ev)
-    return out
-
-
-def _write_findings(path: str, pattern: Any, ev: PatternEvaluation) -> list[Finding]:
-    out: list[Finding] = []
-    if pattern.is_read:
-        return out
-    index_units = sum(ev.index_write_units_per_request.values())
-    table_units = ev.write_units_per_request - index_units
-    if index_units > table_units and index_units > 0:
-        out.append(Finding(
-            "gsi-write-amplification", "warning", path,
-            f"'{pattern.name}' writes {_amount(index_units)} units to {len(ev.index_write_units_per_request)} index(es) "
-            f"for {_amount(table_units)} on the table ({_amount(ev.write_units_per_request)} per request)",
-            "project fewer attributes (KEYS_ONLY/INCLUDE), drop indexes no access pattern reads, or avoid "
-            "changing index key attributes"))
-    changed = getattr(pattern, "changed_attributes", ())
-    if pattern.operation == "UpdateItem" and changed and len(changed) <= 2 and table_units >= LARGE_WRITE_UNITS:
-        out.append(Finding(
-            "large-item-small-update", "warning", path,
-            f"'{pattern.name}' changes {', '.join(changed)} but pays {_amount(table_units)} write units: an update is "
-            f"charged on the whole item",
-            "move the often-changed attributes to a small item in the same item collection (vertical sharding)"))
-    return out
-
-
-def _amount(value: float) -> str:
-    """A unit count or rate for a message: 8,100, 2.5, 0.33, 0.0042 (thousands separated, at most 2 decimals)."""
-    if value == int(value):
-        return f"{int(value):,}"
-    if abs(value) < 0.01:
-        return f"{value:.2g}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
-
-
-def _share(value: float) -> str:
-    """A share for a message: 15%, and "under 1%" rather than a misleading 0% for a tiny non-zero share."""
-    return "under 1%" if 0 < value < 0.005 else f"{value:.0%}"
-
-
-def _size_findings(model: Any, entity_sizes: tuple[EntitySize, ...]) -> list[Finding]:
-    out = []
-    for i, size in enumerate(entity_sizes):
-        if size.max_size_bytes > MAX_ITEM_BYTES:
-            out.append(Finding("item-too-large", "error", f"entities[{i}]",
-                               f"'{size.entity}' items reach {size.max_size_bytes:,} B; DynamoDB's limit is 400 KB",
-                               "move large attributes to S3 or split the item"))
-        elif size.max_size_bytes > ITEM_SIZE_WARNING_BYTES:
-            out.append(Finding("item-near-limit", "warning", f"entities[{i}]",
-                               f"'{size.entity}' items reach {size.max_size_bytes:,} B, near the 400 KB limit",
-                               "move large attributes to S3 or split the item"))
-    return out
-
-
-def _table_findings(model: Any, tables: tuple[TableEvaluation, ...]) -> list[Finding]:
-    out = []
-    for i, (table, ev) in enumerate(zip(model.tables, tables, strict=True)):
-        path = f"tables[{i}]"
-        out += _billing_findings(path, table, ev)
-        classes = ev.table_class_comparison
-        if classes.recommended != table.table_class:
-            out.append(Finding("table-class", "info", f"{path}.table_class",
-                               f"'{table.name}': {classes.recommended} is cheaper ({classes.reason})",
-                               f"set table_class to {classes.recommended}"))
-        if table.table_class == STANDARD_IA and table.billing.mode == "provisioned" and (
-                table.billing.reserved_read_capacity_units or table.billing.reserved_write_capacity_units):
-            out.append(Finding("reserved-on-ia", "warning", f"{path}.billing",
-                               f"'{table.name}' is Standard-IA: reserved capacity is offered for Standard tables only",
-                               "drop the reservation or use the Standard class"))
-        if table.global_table is not None and table.billing.mode == "provisioned" and \
-                table.billing.reserved_write_capacity_units:
-            out.append(Finding("reserved-on-replicated-writes", "warning", f"{path}.billing",
-                               f"'{table.name}' is a global table: its writes are replicated write units, which "
-                               f"reserved capacity does not cover (the reservation is left out of its cost)",
-                               "drop the write reservation, or keep it for GSI writes elsewhere in the account"))
-    return out
-
-
-def _billing_findings(path: str, table: Any, ev: TableEvaluation) -> list[Finding]:
-    """Suggest another billing mode only when it wins even priced conservatively (fixed for peak)."""
-    bill = ev.billing
-    if ev.billing_mode == "on_demand":
-        current, other, name = bill.on_demand_monthly_usd, bill.provisioned_for_peak_monthly_usd, "provisioned"
-        detail = f"provisioned for the peak at {bill.target_utilization:.0%} utilization"
-    else:
-        current, other, name = ev.throughput_monthly_usd, bill.on_demand_monthly_usd, "on-demand"
-        detail = "on-demand for the same average load"
-    if current <= 0 or other >= (1 - BILLING_SAVING_SHARE) * current:
-        return []
-    reserved = "" if bill.reserved_monthly_usd is None else (
-        f"; reserving the average capacity would cost {usd_text(bill.reserved_monthly_usd)}")
-    return [Finding(
-        "billing-mode", "info", f"{path}.billing",
-        f"'{table.name}' pays {usd_text(current)} for throughput; {detail} would cost {usd_text(other)}{reserved} "
-        f"(provisioned wins above {bill.write_break_even_utilization:.0%} average utilization)",
-        f"consider {name} billing: steady load favours provisioned (and reserved), spiky or idle load on-demand")]
-
-
 # ------------------------------------------------------------------------------------ entry point
 def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
     """Sizes, units, costs and findings of a design (pure; see module docstrings for meanings)."""
@@ -591,11 +460,16 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
     patterns, tables = _billed(patterns, tables)
     counts = {t.name: sum(e.item_count for e in entity_sizes if e.table == t.name) for t in tables}
     tables = tuple(_with_count(t, counts[t.name]) for t in tables)
-    findings = (*_size_findings(model, entity_sizes), *_pattern_findings(model, patterns),
-                *_table_findings(model, tables))
-    return Evaluation(_catalog_info(catalog, hours), options.free_tier, entity_sizes, entries, patterns, tables,
-                      sum(t.monthly_usd for t in tables), tuple(findings),
-                      (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS), _evaluate_screens(model, patterns, hours))
+    evaluation = Evaluation(_catalog_info(catalog, hours), options.free_tier, entity_sizes, entries, patterns, tables,
+                            sum(t.monthly_usd for t in tables), (),
+                            (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS), _evaluate_screens(model, patterns, hours))
+    return replace(evaluation, findings=_sorted(evaluation_findings(model, evaluation)))
+
+
+def _sorted(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    from engine.findings.base import severity_rank
+
+    return tuple(sorted(findings, key=lambda f: (severity_rank(f.severity), f.rule_id)))
 
 
 def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from engine.errors import DesignFileError, DesignValidationError, InputFileError
+from engine.errors import DesignFileError, DesignValidationError, InputFileError, WorkbenchError
 from engine.model import DataModel, parse_model
 
 FORMAT_VERSION = 1
@@ -248,6 +248,18 @@ def loads_model(text: str, fmt: str = "yaml", source: str = "<design>") -> DataM
     else:
         raise DesignFileError(f"{source}: unknown format {fmt!r}; use yaml or json")
     return parse_model(_split_version(data, source), source=source, locate=locate)
+
+
+def line_locator(text: str, fmt: str = "yaml", source: str = "<design>"):
+    """For YAML design text: a function mapping a path tuple (('tables', 0, 'gsis', 1)) to the 1-based line
+    of that element (or of its nearest enclosing one); None for JSON or text that is not YAML."""
+    if fmt != "yaml":
+        return None
+    try:
+        root = _yaml_nodes(text, source)
+    except WorkbenchError:
+        return None
+    return None if root is None else _locator(_line_index(root))
 
 
 def format_of(path: str | Path) -> str:

@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.evaluate import Finding
+from engine.findings.base import Finding
+from engine.findings.catalog import rule
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
 from engine.model.entity import (
     Entity,
@@ -808,15 +809,15 @@ def _hot_key_finding(layout: TargetLayout, key: HotKey) -> Finding:
     is_index = "#" in layout.target
     kind = "Index" if is_index else "Table"
     op = "Write" if peak_w / WRITE_UNITS_PER_PARTITION >= peak_r / READ_UNITS_PER_PARTITION else "Read"
-    message = (f"{layout.target}: key '{key.key}' peaks at {peak_r:,.0f} RCU/s + {peak_w:,.0f} WCU/s, "
-               f"{key.peak_partition_utilization:.0%} of one partition's limit (3,000 RCU / 1,000 WCU); "
-               f"{kind}{op}KeyRangeThroughputExceeded throttling is expected")
-    if key.splittable_units > 1:
-        message += f" until split for heat spreads its item collection (up to {key.splittable_units} pieces)"
-    if is_index and op == "Write":
-        message += "; GSI back-pressure then throttles the base-table writes too"
-    return Finding(rule_id="partitions.hot_key", severity="error", path=f"partitions.{layout.target}",
-                   message=message, fix=_hot_key_fix(key, peak_r, peak_w, op))
+    split = (f" until split for heat spreads its item collection (up to {key.splittable_units} pieces)"
+             if key.splittable_units > 1 else "")
+    backpressure = "; GSI back-pressure then throttles the base-table writes too" if is_index and op == "Write" else ""
+    return rule("DDB-P102" if is_index else "DDB-P101").finding(
+        f"partitions.{layout.target}", target=layout.target, key=key.key, peak_read=peak_r, peak_write=peak_w,
+        utilization=key.peak_partition_utilization, throttle_reason=f"{kind}{op}KeyRangeThroughputExceeded",
+        split_note=split, backpressure=backpressure, share=key.share_of_target, template=key.template,
+        template_key_count=key.template_key_count, splittable_units=key.splittable_units,
+        fixes=_hot_key_fix(key, peak_r, peak_w, op))
 
 
 def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
@@ -843,27 +844,21 @@ def _capacity_findings(layout: TargetLayout) -> list[Finding]:
             ("read", layout.peak_read_units_per_second, layout.read_capacity_units, layout.max_read_units),
             ("write", layout.peak_write_units_per_second, layout.write_capacity_units, layout.max_write_units)):
         reason = f"{resource}{channel.capitalize()}"
+        values = dict(target=layout.target, channel=channel, peak=peak, capacity=cap)
         if layout.billing == "provisioned":
             if peak > cap:
-                found.append(_finding("partitions.under_provisioned", "warning", layout,
-                                      f"peak {channel} load {peak:,.0f} units/s exceeds the provisioned {cap:,.0f}; "
-                                      f"after burst capacity (300 s of unused units) runs out, expect "
-                                      f"{reason}ProvisionedThroughputExceeded",
-                                      f"provision at least {_needed(peak):,} {channel} units, enable auto scaling, "
-                                      "or switch to on-demand"))
+                found.append(rule("DDB-P105").finding(
+                    f"partitions.{layout.target}", **values, needed=_needed(peak),
+                    throttle_reason=f"{reason}ProvisionedThroughputExceeded"))
             continue
         if mx is not None and peak > mx:
-            found.append(_finding("partitions.on_demand_maximum", "warning", layout,
-                                  f"peak {channel} load {peak:,.0f} units/s exceeds the configured maximum on-demand "
-                                  f"throughput {mx:,.0f}; expect {reason}MaxOnDemandThroughputExceeded",
-                                  f"raise the maximum to at least {_needed(peak):,} or remove it"))
+            found.append(rule("DDB-P106").finding(
+                f"partitions.{layout.target}", **values, maximum=mx, needed=_needed(peak),
+                throttle_reason=f"{reason}MaxOnDemandThroughputExceeded"))
         elif peak > cap:
-            found.append(_finding("partitions.on_demand_warmup", "warning", layout,
-                                  f"peak {channel} load {peak:,.0f} units/s exceeds the {cap:,.0f} units/s the "
-                                  "on-demand table absorbs at once (its warm throughput, or 2 x its previous peak); "
-                                  f"expect {reason}KeyRangeThroughputExceeded while it scales (up to 30 minutes)",
-                                  f"pre-warm it: set warm throughput to at least {math.ceil(peak):,} {channel} "
-                                  "units/s before launch"))
+            found.append(rule("DDB-P107").finding(
+                f"partitions.{layout.target}", **values, needed=math.ceil(peak),
+                throttle_reason=f"{reason}KeyRangeThroughputExceeded"))
     return found
 
 
@@ -871,21 +866,13 @@ def _needed(peak: float) -> int:
     return math.ceil(peak / SAFE_UTILIZATION - 1e-9)
 
 
-def _finding(rule_id: str, severity: str, layout: TargetLayout, message: str, fix: str) -> Finding:
-    return Finding(rule_id=rule_id, severity=severity, path=f"partitions.{layout.target}",
-                   message=f"{layout.target}: {message}", fix=fix)
-
-
 def _partition_findings(layout: TargetLayout, hot_key_names: set[str]) -> list[Finding]:
     top = layout.hottest_partitions[0] if layout.hottest_partitions else None
     if top is None or top.peak_utilization <= 1.0 or hot_key_names:
         return []
-    return [Finding(
-        rule_id="partitions.hot_partition", severity="warning", path=f"partitions.{layout.target}",
-        message=(f"{layout.target}: partition {top.partition} peaks at {top.peak_utilization:.0%} of its limit "
-                 f"({top.key_count} keys share it) although no single key is over"),
-        fix="split for heat divides it after minutes of sustained load; spread the hottest keys further "
-            "(higher-cardinality key) or lower the peak")]
+    return [rule("DDB-P104").finding(
+        f"partitions.{layout.target}", target=layout.target, partition=top.partition,
+        utilization=top.peak_utilization, key_count=top.key_count)]
 
 
 def findings_of(layouts: list[TargetLayout]) -> list[Finding]:
@@ -937,11 +924,9 @@ def _unknown_value_findings(targets: list[TargetLoad]) -> list[Finding]:
         for space in target.spaces:
             if space.note:
                 attribute = space.template.strip("{}")
-                found.append(Finding(
-                    rule_id="partitions.unknown_key_values", severity="info", path=f"partitions.{target.target}",
-                    message=space.note,
-                    fix=f"give entity {space.entity.name} a key template for '{attribute}' or a variable "
-                        f"'{attribute}' with its values (e.g. an enum), so its hottest value shows"))
+                found.append(rule("DDB-P108").finding(
+                    f"partitions.{target.target}", target=target.target, note=space.note,
+                    entity=space.entity.name, attribute=attribute))
     return found
 
 

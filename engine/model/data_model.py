@@ -6,7 +6,9 @@ entity's; the design's `hours_per_month` overrides the price catalog's; a CLI fl
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from typing import Annotated
+
+from pydantic import Field, Strict, field_validator, model_validator
 
 from engine.model.access_pattern import AccessPattern
 from engine.model.base import Frozen, HoursPerMonth, Name, Str
@@ -38,6 +40,24 @@ class Screen(Frozen):
     """What the user sees."""
 
 
+class Suppression(Frozen):
+    """A finding rule the design's authors accept on purpose (`ddb-workbench check` lists it as suppressed)."""
+
+    id: Annotated[str, Strict(), Field(pattern=r"^DDB-[A-Z][0-9]{3}$")]
+    """Rule id from docs/rules.md, e.g. `DDB-C102`."""
+    reason: Annotated[str, Strict(), Field(min_length=1, max_length=1000)]
+    """Why the finding is accepted (required: a reviewer reads it)."""
+
+    @field_validator("id")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        from engine.findings.catalog import RULES
+
+        if value not in RULES:
+            raise ValueError(f"'{value}' is not a known rule id; see docs/rules.md (`ddb-workbench check` lists ids)")
+        return value
+
+
 class DataModel(Frozen):
     """A DynamoDB design: tables, entities and the access patterns the application needs.
 
@@ -65,6 +85,8 @@ class DataModel(Frozen):
     """Requests the application makes, with their rates."""
     screens: tuple[Screen, ...] = ()
     """Page views of the application, to count requests per screen."""
+    ignore: tuple[Suppression, ...] = ()
+    """Finding rules accepted on purpose, each with its reason (`ddb-workbench check` honours and lists them)."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> DataModel:

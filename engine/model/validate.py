@@ -223,7 +223,7 @@ def _pattern_problems(path: str, p, model: DataModel) -> list[str]:  # noqa: C90
             out.append(f"{path}.index '{p.index}': {p.operation} cannot target an index (only Query and Scan "
                        "can); remove `index`")
         elif p.consistency == "strong" and not isinstance(idx, LocalSecondaryIndex):
-            out.append(f"{path}.consistency 'strong' on GSI '{p.index}': GSIs support eventually consistent "
+            out.append(f"{path}.consistency 'strong' on GSI '{p.index}' (DDB-R101): GSIs support eventually consistent "
                        "reads only; use eventual, or read the table by key for a strong read")
     entity_names = [e.name for e in model.entities]
     for j, name in enumerate(p.entities):

@@ -149,7 +149,7 @@ def test_reserved_writes_do_not_cover_a_global_tables_replicated_writes() -> Non
     assert single.throughput_monthly_usd == pytest.approx(100 * 0.00013 * HOURS + 150 / 12 + 0.0128 * HOURS)
     assert table.throughput_monthly_usd == pytest.approx(100 * 0.00013 * HOURS + 100 * 0.000975 * HOURS)
     assert table.replication_monthly_usd == pytest.approx(100 * 0.000975 * HOURS)
-    assert any(f.rule_id == "reserved-on-replicated-writes" for f in ev.findings)
+    assert any(f.rule_id == "DDB-C108" for f in ev.findings)
 
 
 def test_free_tier_lowers_table_total_and_billed_shares_not_demand() -> None:
@@ -170,14 +170,14 @@ def test_gsi_index_storage_and_write_amplification_finding() -> None:
         "name": "move", "operation": "UpdateItem", "table": "Items", "entities": ["Item"],
         "key_condition": {"partition_key": "I#{id}"}, "changed_attributes": ["g"], "requests_per_second": 1}]))
     assert moved.pattern("move").index_write_units_per_request == {"ByG": 2}   # old + new entry
-    assert any(f.rule_id == "gsi-write-amplification" and "move" in f.message for f in moved.findings)
+    assert any(f.rule_id == "DDB-C104" and "move" in f.message for f in moved.findings)
 
 
 def test_table_class_and_billing_comparisons_present() -> None:
     ev = evaluate(design(item_count=10_000_000, rps=0.001))
     classes = ev.table("Items").table_class_comparison
     assert classes.recommended == "STANDARD_INFREQUENT_ACCESS"           # storage-heavy table
-    assert any(f.rule_id == "table-class" for f in ev.findings)
+    assert any(f.rule_id == "DDB-C106" for f in ev.findings)
     billing = ev.table("Items").billing
     assert billing.write_break_even_utilization == pytest.approx(0.2889, rel=1e-3)
 
@@ -326,5 +326,5 @@ def test_finding_messages_write_money_and_large_numbers_for_people() -> None:
             assert "USD/month" not in text, (name, text)
             assert not re.search(r"(?<![\d,.$])\d{4,}", text), (name, text)   # 4+ digits need a thousands comma
             assert " 0% of" not in text, (name, text)
-    bill = [f for f in evaluate(design(rps=400)).findings if f.rule_id == "billing-mode"]
+    bill = [f for f in evaluate(design(rps=400)).findings if f.rule_id == "DDB-C105"]
     assert bill and re.search(r"pays \$\d[\d,]*\.\d\d/month for throughput", bill[0].message)

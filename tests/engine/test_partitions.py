@@ -167,13 +167,13 @@ def test_uniform_keys_spread_load_evenly():
     report = analyze_partitions(design(item_count=100_000, patterns=[put(2000)]))
     table = report.target("Tbl")
     assert table.hottest_partition_share == pytest.approx(1 / table.count, rel=0.05)
-    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    assert not [f for f in report.findings if f.rule_id == "DDB-P101"]
 
 
 @pytest.mark.parametrize("peak_wcu, shards", [(1000, 2), (2000, 3), (2500, 4), (3000, 4), (8000, 10)])
 def test_hot_write_key_fix_names_the_suffix_count(peak_wcu, shards):
     model = design(patterns=[put(peak_wcu, distribution=ONE_HOT)])
-    findings = [f for f in analyze_partitions(model).findings if f.rule_id == "partitions.hot_key"]
+    findings = [f for f in analyze_partitions(model).findings if f.rule_id == "DDB-P101"]
     if peak_wcu <= 1000:
         assert not findings
         return
@@ -185,7 +185,7 @@ def test_hot_write_key_fix_names_the_suffix_count(peak_wcu, shards):
 
 def test_hot_read_key_fix_names_the_cache_hit_rate():
     model = design(patterns=[put(1), get(6000, distribution=ONE_HOT)])
-    finding = next(f for f in analyze_partitions(model).findings if f.rule_id == "partitions.hot_key")
+    finding = next(f for f in analyze_partitions(model).findings if f.rule_id == "DDB-P101")
     # 6,000 RCU on one key; 80% of 3,000 = 2,400 may reach the table: 60% must come from a cache.
     assert "at least 60%" in finding.fix
     assert "TableReadKeyRangeThroughputExceeded" in finding.message
@@ -194,7 +194,7 @@ def test_hot_read_key_fix_names_the_cache_hit_rate():
 def test_under_provisioned_table_is_a_finding_with_the_capacity_needed():
     billing = {"mode": "provisioned", "read_capacity_units": 100, "write_capacity_units": 100}
     report = analyze_partitions(design(billing=billing, item_count=100_000, patterns=[put(400)]))
-    finding = next(f for f in report.findings if f.rule_id == "partitions.under_provisioned")
+    finding = next(f for f in report.findings if f.rule_id == "DDB-P105")
     assert "TableWriteProvisionedThroughputExceeded" in finding.message
     assert "500" in finding.fix  # 400 / 0.8
 
@@ -259,7 +259,7 @@ def test_monotonic_sort_key_or_lsi_blocks_splitting():
 def test_hot_enum_key_sample_reports_the_pending_key_with_a_sharding_fix():
     model = load_model_or_sample("hot_enum_key")
     report = analyze_partitions(model, evaluate(model))
-    hot = [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    hot = [f for f in report.findings if f.rule_id == "DDB-P101"]
     assert hot and "'PENDING'" in hot[0].message and "suffixes" in hot[0].fix
     assert report.hot_keys[0].key == "PENDING"
 
@@ -267,7 +267,7 @@ def test_hot_enum_key_sample_reports_the_pending_key_with_a_sharding_fix():
 def test_hot_enum_key_sharded_sample_has_no_hot_key():
     model = load_model_or_sample("hot_enum_key_sharded")
     report = analyze_partitions(model)
-    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    assert not [f for f in report.findings if f.rule_id == "DDB-P101"]
     assert all(t.headroom > 0 for t in report.targets)
 
 
@@ -331,8 +331,8 @@ def test_a_trillion_key_space_is_modelled_without_a_trillion_rows():
 
 
 @pytest.mark.parametrize("billing, rule, reason", [
-    ({"mode": "on_demand"}, "partitions.on_demand_warmup", "TableWriteKeyRangeThroughputExceeded"),
-    ({"mode": "on_demand", "max_write_request_units": 3000}, "partitions.on_demand_maximum",
+    ({"mode": "on_demand"}, "DDB-P107", "TableWriteKeyRangeThroughputExceeded"),
+    ({"mode": "on_demand", "max_write_request_units": 3000}, "DDB-P106",
      "TableWriteMaxOnDemandThroughputExceeded"),
 ])
 def test_on_demand_peak_above_what_it_absorbs_is_a_finding(billing, rule, reason):
@@ -340,16 +340,16 @@ def test_on_demand_peak_above_what_it_absorbs_is_a_finding(billing, rule, reason
     report = analyze_partitions(design(billing=billing, item_count=1_000_000, patterns=[put(5000)]))
     finding = next(f for f in report.findings if f.rule_id == rule)
     assert reason in finding.message
-    assert not [f for f in report.findings if f.rule_id == "partitions.hot_key"]
+    assert not [f for f in report.findings if f.rule_id == "DDB-P101"]
     quiet = analyze_partitions(design(billing={"mode": "on_demand", "warm_write_units_per_second": 6000},
                                       item_count=1_000_000, patterns=[put(5000)]))
-    assert not [f for f in quiet.findings if f.rule_id.startswith("partitions.on_demand")]
+    assert not [f for f in quiet.findings if f.rule_id in ("DDB-P106", "DDB-P107")]
 
 
 def test_an_index_key_without_described_values_is_an_info_finding():
     gsi = {"name": "ByV", "partition_key": {"name": "v"}}
     report = analyze_partitions(design(item_count=5000, gsis=[gsi], patterns=[put(10)]))
-    finding = next(f for f in report.findings if f.rule_id == "partitions.unknown_key_values")
+    finding = next(f for f in report.findings if f.rule_id == "DDB-P108")
     assert finding.severity == "info" and "'v'" in finding.message and "5000" in finding.message
     assert report.target("Tbl#ByV").hot_keys[0].write_units_per_second == pytest.approx(10 / 5000)
 
