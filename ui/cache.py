@@ -66,6 +66,20 @@ def model_from_json(design_json: str) -> DataModel:
     return _model_from_json(design_json, ENGINE_VERSION)
 
 
+SAMPLE_LIST_TTL_S = 5  # the samples folder is listed at most this often (a sample added or removed shows within 5 s)
+
+
+@st.cache_resource(ttl=SAMPLE_LIST_TTL_S, max_entries=1, show_spinner=False)
+def _sample_paths(engine_version: str) -> tuple[tuple[str, Path], ...]:
+    # engine.io finds the folder by globbing and resolving candidates and sysconfig paths: ~1 ms a call, and the
+    # Start page asks for every sample on every run; listed here once per SAMPLE_LIST_TTL_S for all sessions.
+    return tuple((name, sample_path(name)) for name in sample_names())
+
+
+def _sample_file(name: str) -> Path:
+    return dict(_sample_paths(ENGINE_VERSION)).get(name) or sample_path(name)  # unknown: engine.io's message
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _sample_model(name: str, modified_ns: int, engine_version: str) -> DataModel:
     from engine.io import load_sample
@@ -73,25 +87,37 @@ def _sample_model(name: str, modified_ns: int, engine_version: str) -> DataModel
     return load_sample(name)
 
 
+def _sample_modified_ns(name: str) -> int:
+    try:
+        return _sample_file(name).stat().st_mtime_ns
+    except FileNotFoundError:  # removed since the folder was listed: engine.io says so
+        return sample_path(name).stat().st_mtime_ns
+
+
 def sample_model(name: str) -> DataModel:
     """A sample design by name (re-read when its file changes)."""
-    return _sample_model(name, sample_path(name).stat().st_mtime_ns, ENGINE_VERSION)
+    return _sample_model(name, _sample_modified_ns(name), ENGINE_VERSION)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _sample_json(name: str, modified_ns: int, engine_version: str) -> str:
+    from engine.io import dump_model
+
+    return dump_model(_sample_model(name, modified_ns, engine_version), "json")
 
 
 def sample_json(name: str) -> str:
     """A sample design's canonical JSON text (the key every cached engine call takes)."""
-    from engine.io import dump_model
-
-    return dump_model(sample_model(name), "json")
+    return _sample_json(name, _sample_modified_ns(name), ENGINE_VERSION)
 
 
 def sample_names_now() -> tuple[str, ...]:
-    """Names of the sample designs available right now."""
-    return sample_names()
+    """Names of the sample designs available now (the folder as listed at most SAMPLE_LIST_TTL_S ago)."""
+    return tuple(name for name, _ in _sample_paths(ENGINE_VERSION))
 
 
 def sample_file_text(name: str) -> str:
-    return Path(sample_path(name)).read_text(encoding="utf-8")
+    return _sample_file(name).read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- engines
@@ -256,6 +282,25 @@ def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] 
     return _other_mode(design_json, ENGINE_VERSION, table, tuple(sorted((assumptions or {}).items())))
 
 
+# Sandboxes built from a design's sample items, shared by every session that runs requests on that design. Up to
+# ~15 MiB each on the samples (more with large items), so few are kept; a design edited since is rebuilt when a
+# request runs on it.
+MAX_SHARED_SANDBOXES = 8
+
+
+@st.cache_resource(max_entries=MAX_SHARED_SANDBOXES, show_spinner=False)
+def _shared_sandbox(design_json: str, engine_version: str, seed: int) -> Any:
+    sandbox = _engine("sandbox")
+    return sandbox.Sandbox.from_model(model_from_json(design_json), seed)
+
+
+def shared_sandbox(design_json: str, seed: int = 0) -> Any:
+    """engine.sandbox.Sandbox.from_model of a design (its tables and seeded sample items), shared by every
+    session: READ-ONLY. ui.sandbox_runs runs only read operations on it and gives a session its own copy
+    (ui.sandbox_runs.private_copy) before the session's first write."""
+    return _shared_sandbox(design_json, ENGINE_VERSION, seed)
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _pattern_report(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
     patterns = _engine("patterns")
@@ -266,6 +311,40 @@ def _pattern_report(design_json: str, engine_version: str, seed: int, max_items_
 def pattern_report(design_json: str, seed: int = 0) -> Any:
     """engine.patterns.validate_patterns on the page's sample (SANDBOX_ITEMS_PER_ENTITY per entity), read-only."""
     return _pattern_report(design_json, ENGINE_VERSION, seed, SANDBOX_ITEMS_PER_ENTITY)
+
+
+# ----------------------------------------------------------------------------- figures
+
+MAX_FIGURES = 256  # plotly specs of a few KB (heatmaps: up to 200 x 360 cells)
+
+
+def _figure_key(value: Any) -> tuple[Any, ...]:
+    """Key of a chart builder's argument: plain values by value, anything else (a cached engine result) by
+    identity; the cache entry keeps that object alive, so its id cannot name another object meanwhile."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return ("value", type(value).__name__, value)
+    if isinstance(value, (list, tuple)):
+        return ("sequence", tuple(_figure_key(v) for v in value))
+    return ("object", type(value).__qualname__, id(value))
+
+
+@st.cache_resource(max_entries=MAX_FIGURES, show_spinner=False)
+def _figure_spec(builder_name: str, key: tuple[Any, ...], _builder: Any, _args: tuple[Any, ...]
+                 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return _args, _builder(*_args).to_dict()  # the arguments are kept with the spec (see _figure_key)
+
+
+def figure(builder: Any, *args: Any) -> Any:
+    """builder(*args) (an engine.charts figure of cached engine results), built once for every session: building
+    a plotly figure validates every property (30-50 ms a chart); each call returns a new Figure made from the
+    cached spec without validating it again (~2 ms), so a session changing its figure changes only its own."""
+    import plotly.graph_objects as go
+
+    _, spec = _figure_spec(f"{builder.__module__}.{builder.__qualname__}", _figure_key(args), builder, args)
+    try:
+        return go.Figure(spec, _validate=False)  # the spec is what a validated figure gave: no need to redo it
+    except TypeError:  # a plotly without the private flag
+        return go.Figure(spec)
 
 
 @st.cache_data(max_entries=MAX_MODELS, show_spinner=False)

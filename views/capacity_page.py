@@ -94,7 +94,7 @@ with st.container(border=True):
 if ev is not None:
     replicated = any(t.replica_count > 1 for t in ev.tables)
     with st.container():
-        st.plotly_chart(charts.cost_breakdown_figure(ev), width="stretch", key="chart.cost")
+        st.plotly_chart(cache.figure(charts.cost_breakdown_figure, ev), width="stretch", key="chart.cost")
         rows = [{
             "access pattern": p.name, "operation": p.operation,
             "target": p.table + (f" · {p.index}" if p.index else ""), "read": p.consistency or "—",
@@ -144,7 +144,7 @@ if ev is not None:
             st.markdown(f"**Cheapest for this load: {best}.** Provisioned capacity beats on-demand once its average "
                         f"utilization is above {fmt.percent(b.read_break_even_utilization, 0)}; on-demand wins for "
                         "spiky or unknown traffic.")
-            st.plotly_chart(charts.billing_figure(t), width="stretch", key=f"chart.billing.{t.name}")
+            st.plotly_chart(cache.figure(charts.billing_figure, t), width="stretch", key=f"chart.billing.{t.name}")
             st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
                         f"{fmt.usd(cls.standard_ia_monthly_usd)}; {cls.reason}.")
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import cache, sandbox_runs, state, widgets
 from ui import format as fmt
-from ui.collections import collection_sizes, facet_keys, scalar_text
+from ui.collections import collection_sizes, facet_keys
 
 state.ensure_session()
 widgets.page_header("Item collections", "What the data looks like: deterministic sample items grouped by partition "
@@ -75,7 +75,7 @@ def _run_request() -> None:
 
 
 def _reset_sandbox() -> None:
-    sandbox_runs.session_sandbox(reset=True)
+    sandbox_runs.reset()
     st.session_state.pop(sandbox_runs.LAST_RUN, None)
 
 
@@ -117,7 +117,7 @@ if outcome is not None:
     if outcome.error:
         st.error(outcome.error, icon=":material/error:")
     else:
-        got = fmt.count(len(outcome.items), "item")
+        got = fmt.count(len(outcome.rows), "item")
         scanned = f", {fmt.count(outcome.scanned_count, 'item')} evaluated" if outcome.scanned_count is not None else ""
         st.success(f"{outcome.operation} returned {got}{scanned}.")
     if outcome.arms:
@@ -125,8 +125,8 @@ if outcome is not None:
                      hide_index=True, key="table.sandbox.arms")
         st.caption("As DynamoDB reports it with ReturnConsumedCapacity=INDEXES: `table` for the table, "
                    "`table#index` for each index" + (" (a failed request still consumes)." if outcome.error else "."))
-    if outcome.items:
-        st.dataframe([{k: scalar_text(v) for k, v in item.items()} for item in outcome.items], hide_index=True,
+    if outcome.rows:
+        st.dataframe(outcome.rows, hide_index=True,
                      width="stretch", key="table.sandbox.items")
 
 if report is not None and report.screens:

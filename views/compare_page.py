@@ -192,8 +192,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
         st.markdown(f"**Overall:** a draw ({wins['A']} metrics each, {wins.get('tie', 0)} the same); weigh them by "
                     "what your application cannot afford.")
     ev_a, ev_b = cache.evaluation(json_a), cache.evaluation(json_b)
-    st.plotly_chart(charts.compare_cost_figure([(f"A: {name_a}", ev_a), (f"B: {name_b}", ev_b)]), width="stretch",
-                    key="chart.compare")
+    st.plotly_chart(cache.figure(charts.compare_cost_figure, [(f"A: {name_a}", ev_a), (f"B: {name_b}", ev_b)]),
+                    width="stretch", key="chart.compare")
     st.caption(f"Throttling comes from the heat simulator ({scenario.DESCRIPTION}, the Partitions page's opening "
                "scenario, so both pages show the same figure); stale-read risk is the "
                "highest among each design's read patterns at their typical delay after the write.")

@@ -175,7 +175,7 @@ if report is not None:
         else:
             st.markdown("**Verdict:** every read here is strongly consistent or reads long after the write, "
                         "so none is expected to return a stale value.")
-        st.plotly_chart(charts.stale_read_figure(report), width="stretch", key="chart.stale")
+        st.plotly_chart(cache.figure(charts.stale_read_figure, report), width="stretch", key="chart.stale")
         st.caption("Each line is a read path; a dot marks when the pattern's reads typically come. Curves are "
                    "calibrated to published read-your-writes measurements (0.5 % of table reads and 3.5 % of GSI "
                    "reads missed a write made just before); a model, not a promise.")
@@ -241,7 +241,8 @@ if report is not None:
                 st.metric("Slowest region's write latency", fmt.ms(worst_write))
                 for note in result.problems:
                     st.error(note)
-        st.plotly_chart(charts.latency_by_region_figure(mrec, mrsc), width="stretch", key=f"chart.gt.{gt.table}")
+        st.plotly_chart(cache.figure(charts.latency_by_region_figure, mrec, mrsc), width="stretch",
+                        key=f"chart.gt.{gt.table}")
         st.caption("MREC writes locally and replicates later: fast, but concurrent writes to one item in two "
                    "regions silently keep only the last. MRSC makes every write wait for another region: no lost "
                    "updates (conflicts fail and are retried) and strong reads anywhere, at a latency cost.")

@@ -90,7 +90,7 @@ if report is not None:
     if names:
         chosen = st.selectbox("Table or index to look at", names, key="view.partitions.target",
                               index=names.index(busiest.target) if busiest else 0)
-        st.plotly_chart(charts.partition_load_figure(report.target(chosen)), width="stretch",
+        st.plotly_chart(cache.figure(charts.partition_load_figure, report.target(chosen)), width="stretch",
                         key="chart.partitions")
 
     if report.findings:
@@ -148,14 +148,14 @@ def simulator() -> None:
     elif total:
         st.markdown(f"No request is throttled in these {minutes} minutes: every partition serves its load, with "
                     "burst and adaptive capacity where it needs them. Try a higher *High point* to find the limit.")
-    st.plotly_chart(charts.throttling_figure(result), width="stretch", key="chart.throttling")
+    st.plotly_chart(cache.figure(charts.throttling_figure, result), width="stretch", key="chart.throttling")
     maps = {h.target: h for h in result.heatmaps}
     if maps:
         # open on the table or index with the most throttled requests (else the most loaded one)
         worst_map = max(maps.values(), key=lambda h: (float(h.throttled_read.sum() + h.throttled_write.sum()),
                                                       float(h.consumed_utilization.max(initial=0.0))))
         chosen = st.selectbox("Heatmap of", list(maps), key="view.heat.heatmap", index=list(maps).index(worst_map.target))
-        st.plotly_chart(charts.heatmap_figure(maps[chosen], result.horizon_seconds), width="stretch",
+        st.plotly_chart(cache.figure(charts.heatmap_figure, maps[chosen], result.horizon_seconds), width="stretch",
                         key="chart.heatmap")
     with st.expander("Simulation assumptions"):
         for a in result.assumptions:
