@@ -82,17 +82,10 @@ def workbench_version() -> str:
 
 
 def collect_findings(model: Any, evaluation: Any, partitions: Any, consistency: Any) -> tuple[Any, ...]:
-    """Every finding of the design, each with rule_id, severity, path, message, fix (and, from the findings
-    catalog once it exists, title and values). The one place to switch to `engine.findings.collect`."""
-    found = [*evaluation.findings, *partitions.findings]
-    seen: set[tuple[str, str, str]] = set()
-    out = []
-    for f in found:
-        key = (f.rule_id, f.path, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return tuple(out)
+    """Every finding of the design from the findings catalog (engine.findings: stable ids, titles, values)."""
+    from engine.findings import collect
+
+    return collect(model, evaluation, partitions=partitions, consistency=consistency)
 
 
 def build_report(model: Any, *, heat_seed: int = HEAT_SEED) -> DesignReport:
