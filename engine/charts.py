@@ -7,6 +7,7 @@ as they are, so a number on a chart is the number in the CLI JSON.
 
 from __future__ import annotations
 
+import html
 import textwrap
 from collections.abc import Sequence
 from typing import Any
@@ -43,6 +44,14 @@ def _short(text: str, limit: int = MAX_LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def _plain(text: object, template: bool = False) -> str:
+    """Design text (a name, a key, a region) for a plotly title, label, category or hover text. Plotly reads a
+    subset of HTML in every text (<a href>, <b>, <br>, entities), so <, > and & become entities and show as typed;
+    in a hovertemplate `%` does too (plotly would fill a %{...} written in a name)."""
+    out = html.escape(str(text), quote=False)
+    return out.replace("%", "&#37;") if template else out
+
+
 # ----------------------------------------------------------------------------- consistency
 
 
@@ -72,12 +81,12 @@ def stale_read_figure(report: Any, names: Sequence[str] | None = None) -> go.Fig
     for i, (label, curve, delay) in enumerate(_curve_groups(report, names)):
         color = PALETTE[i % len(PALETTE)]
         ys = [100 * v for v in curve[start:]]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2.5}, name=label,
-                                 hovertemplate="%{x:.3g} ms after the write: %{y:.3g} % stale<extra>" + label
-                                 + "</extra>"))
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 2.5}, name=_plain(label),
+                                 hovertemplate="%{x:.3g} ms after the write: %{y:.3g} % stale<extra>"
+                                 + _plain(label, template=True) + "</extra>"))
         if ys:  # label each falling line halfway down, above and right of it (empty space on a falling curve)
             j = next((k for k, y in enumerate(ys) if y <= ys[0] / 2), len(ys) // 2)
-            fig.add_trace(go.Scatter(x=[xs[j]], y=[ys[j]], mode="text", text=[_short(label)], hoverinfo="skip",
+            fig.add_trace(go.Scatter(x=[xs[j]], y=[ys[j]], mode="text", text=[_plain(_short(label))], hoverinfo="skip",
                                      textposition="top right", textfont={"color": color, "size": FONT_SIZE - 1}))
         if delay and delay > 0:
             y_at = _interpolate(xs, ys, delay)
@@ -104,7 +113,7 @@ def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
             continue
         regions = list(gt.write_latency_ms)
         values = [gt.write_latency_ms[r] for r in regions]
-        fig.add_trace(go.Bar(x=regions, y=values, name=label, marker_color=color,
+        fig.add_trace(go.Bar(x=[_plain(r) for r in regions], y=values, name=label, marker_color=color,
                              text=[f"{label}: {v:,.0f} ms" for v in values], textposition="outside"))
     fig.update_yaxes(title="typical write latency (ms)", rangemode="tozero")
     return _layout(fig, "Write latency per region", height=340, barmode="group")
@@ -158,7 +167,7 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
     Segments are labelled with their kind and amount inside the bar, each bar's total is written at its end,
     and a legend names the colours (for segments too narrow for their label).
     """
-    rows = [(_short(label, 36), parts) for label, parts in cost_rows(evaluation)]
+    rows = [(_plain(_short(label, 36)), parts) for label, parts in cost_rows(evaluation)]
     rows.sort(key=lambda r: sum(r[1].values()))
     labels = [r[0] for r in rows]
     fig = go.Figure()
@@ -239,7 +248,7 @@ def billing_figure(table: Any) -> go.Figure:
                        font={"color": COLOR_READ}, bgcolor="rgba(255,255,255,0.8)")
     fig.update_xaxes(title="average utilization of provisioned capacity (%)", range=[0, 100])
     fig.update_yaxes(title="monthly throughput cost (USD)")
-    return _layout(fig, f"{table.name}: on-demand vs provisioned vs reserved", height=340)
+    return _layout(fig, f"{_plain(table.name)}: on-demand vs provisioned vs reserved", height=340)
 
 
 # ----------------------------------------------------------------------------- partitions and heat
@@ -259,7 +268,7 @@ def partition_load_figure(layout: Any, max_bars: int = 12) -> go.Figure:
                        showarrow=False, xanchor="left", yanchor="bottom", font={"color": COLOR_LIMIT})
     top = max(values + [100])
     fig.update_xaxes(title="peak load, % of one partition's limit", range=[0, top * 1.18])
-    return _layout(fig, f"{layout.target}: busiest partitions at peak", height=max(240, 34 * len(parts) + 110))
+    return _layout(fig, f"{_plain(layout.target)}: busiest partitions at peak", height=max(240, 34 * len(parts) + 110))
 
 
 def heatmap_figure(heatmap: Any, horizon_seconds: int) -> go.Figure:
@@ -274,7 +283,7 @@ def heatmap_figure(heatmap: Any, horizon_seconds: int) -> go.Figure:
         hovertemplate="%{y}, minute %{x:.1f}: %{z:,.0f} % of one partition's limit<extra></extra>"))
     fig.update_xaxes(title="time (minutes)", range=[0, horizon_seconds / 60])
     fig.update_yaxes(title="partition (hottest on top)", autorange="reversed", type="category")
-    return _layout(fig, f"{heatmap.target}: load per partition over time", height=max(260, 16 * len(rows) + 120))
+    return _layout(fig, f"{_plain(heatmap.target)}: load per partition over time", height=max(260, 16 * len(rows) + 120))
 
 
 def throttling_figure(result: Any) -> go.Figure:
@@ -286,10 +295,10 @@ def throttling_figure(result: Any) -> go.Figure:
         ys = [100 * v for v in p.throttled_fraction_series]
         minutes = [(j + 0.5) * result.bucket_seconds / 60 for j in range(len(ys))]
         color = PALETTE[i % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=minutes, y=ys, mode="lines", line={"color": color, "width": 2}, name=p.name,
-                                 hovertemplate=f"{p.name}: " + "%{y:.1f} % throttled at minute %{x:.1f}"
+        fig.add_trace(go.Scatter(x=minutes, y=ys, mode="lines", line={"color": color, "width": 2}, name=_plain(p.name),
+                                 hovertemplate=f"{_plain(p.name, template=True)}: " + "%{y:.1f} % throttled at minute %{x:.1f}"
                                  "<extra></extra>"))
-        fig.add_annotation(x=minutes[-1], y=ys[-1], text=_short(p.name, 30), xanchor="right", yanchor="bottom",
+        fig.add_annotation(x=minutes[-1], y=ys[-1], text=_plain(_short(p.name, 30)), xanchor="right", yanchor="bottom",
                            showarrow=False, yshift=12 * i, font={"color": color})
     if not shown:  # a flat, labelled 0 % line: an empty plot would look broken
         end = result.horizon_seconds / 60
@@ -313,8 +322,8 @@ def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
 
 def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
     """Monthly cost of each design side by side, stacked by kind, each segment and total labelled."""
-    labels = ["<br>".join(textwrap.wrap(_short(label, 2 * COMPARE_LABEL_LINE_CHARS), COMPARE_LABEL_LINE_CHARS,
-                                         break_on_hyphens=False))
+    labels = ["<br>".join(_plain(line) for line in textwrap.wrap(_short(label, 2 * COMPARE_LABEL_LINE_CHARS),
+                                                                COMPARE_LABEL_LINE_CHARS, break_on_hyphens=False))
               for label, _ in evaluations]  # design names on two lines rather than cut at 30 characters
     parts = [evaluation_cost_parts(ev) for _, ev in evaluations]
     fig = go.Figure()

@@ -16,6 +16,13 @@ def _escape(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _label(text: str) -> str:
+    """Design text in a quoted DOT label, shown as typed: quotes and backslashes escaped (no \\n, \\N... escapes
+    from a name) and `&` as an entity (Graphviz decodes entities such as &lt; in labels). Labels are always quoted
+    strings, never HTML-like <...> labels, and no URL/href/image attribute is ever built from design text."""
+    return _escape(str(text).replace("&", "&amp;"))
+
+
 def _quote(text: str) -> str:
     return '"' + _escape(text) + '"'
 
@@ -25,7 +32,7 @@ def _rate(value: float) -> str:
 
 
 def _node(node_id: str, label_lines: list[str], attributes: str) -> str:
-    label = "\\n".join(_escape(line) for line in label_lines)  # DOT's line break inside a quoted label
+    label = "\\n".join(_label(line) for line in label_lines)  # DOT's line break inside a quoted label
     return f'    {_quote(node_id)} [label="{label}", {attributes}];'
 
 
@@ -44,7 +51,7 @@ def design_dot(model: DataModel) -> str:
         table_id = "t:" + table.name
         keys = table.partition_key.name + (f" + {table.sort_key.name}" if table.sort_key else "")
         lines.append(f"  subgraph cluster_{t} {{")
-        lines.append(f'    label={_quote("table " + table.name)}; style="rounded"; color="#9aa5b8"; '
+        lines.append(f'    label="{_label("table " + table.name)}"; style="rounded"; color="#9aa5b8"; '
                      'fontname="Helvetica";')
         lines.append(_node(table_id, [table.name, f"key: {keys}"], f'fillcolor="{TABLE_FILL}"'))
         for index in (*table.gsis, *table.lsis):

@@ -104,6 +104,7 @@ def screens_reason(better: str) -> str:
 
 
 def stale_reason(better: str, pattern_a: str, pattern_b: str) -> str:
-    names = {"A": pattern_a or "no read pattern", "B": pattern_b or "no read pattern"}
+    """Markdown: the pattern names are design text, escaped."""
+    names = {"A": fmt.text(pattern_a) or "no read pattern", "B": fmt.text(pattern_b) or "no read pattern"}
     return (f"{better}'s riskiest read (*{names[better]}*) is less likely to return an item older than the latest "
             f"write than {other(better)}'s (*{names[other(better)]}*), at the typical delay after the write.")

@@ -68,7 +68,7 @@ if ev is not None:
         share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0
         unit = (fmt.units(top.read_units_per_request, "RCU") if top.read_units_per_request
                 else fmt.units(top.write_units_per_request, "WCU"))
-        st.markdown(f"**Verdict:** *{top.name}* drives {fmt.percent(share, 0)} of the bill: "
+        st.markdown(f"**Verdict:** *{fmt.text(top.name)}* drives {fmt.percent(share, 0)} of the bill: "
                     f"{fmt.rate(top.requests_per_second)} × {unit} per request. Each extra request per second "
                     f"of it adds {fmt.usd(top.monthly_usd_per_request_per_second)}.")
 
@@ -83,7 +83,7 @@ with st.container(border=True):
             widgets.rate_input(model, p.name)
     options = dict(CATALOGS)
     if model.price_catalog not in options:
-        options[model.price_catalog] = model.price_catalog
+        options[model.price_catalog] = fmt.text(model.price_catalog)  # radio options render markdown
     choices = st.container(horizontal=True, gap="large", vertical_alignment="center")
     choices.radio("Price catalog", list(options), format_func=options.get,
                   key=mirrored(f"{state.WIDGET_PREFIX}catalog", model.price_catalog),
@@ -130,7 +130,7 @@ if ev is not None:
     for t in ev.tables:
         with st.container(border=True):
             b, cls = t.billing, t.table_class_comparison
-            st.markdown(f"**`{t.name}`** · {t.billing_mode.replace('_', '-')} · {fmt.count(t.item_count, 'item')} · "
+            st.markdown(f"**{fmt.text(t.name, code=True)}** · {t.billing_mode.replace('_', '-')} · {fmt.count(t.item_count, 'item')} · "
                         f"{fmt.size(t.storage_bytes + sum(t.index_storage_bytes.values()))} stored · "
                         f"{fmt.usd(t.monthly_usd)}")
             options_row = st.container(horizontal=True, gap="large")
@@ -146,15 +146,16 @@ if ev is not None:
                         "spiky or unknown traffic.")
             st.plotly_chart(cache.figure(charts.billing_figure, t), width="stretch", key=f"chart.billing.{t.name}")
             st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
-                        f"{fmt.usd(cls.standard_ia_monthly_usd)}; {cls.reason}.")
+                        f"{fmt.usd(cls.standard_ia_monthly_usd)}; {fmt.text(cls.reason)}.")
 
     if ev.findings:
         st.subheader("Findings")
         for f in ev.findings:
-            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{f.message}** Fix: {f.fix} (`{f.path}`)")
+            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{fmt.text(f.message)}** Fix: {fmt.text(f.fix)} "
+                        f"({fmt.text(f.path, code=True)})")
     with st.expander("Assumptions and what is not modelled"):
         for a in ev.assumptions:
-            st.markdown(f"- {a}")
+            st.markdown(f"- {fmt.text(a)}")
         for item in ev.catalog.not_modelled:
             st.markdown(f"- Not modelled: {item}")
         st.caption("Sources: " + "; ".join(ev.catalog.sources))

@@ -33,14 +33,17 @@ if rows is not None:
     sizes = collection_sizes(rows, pk)
     if not rows:
         st.info("No sample items here. Entities need key templates for this table's keys"
-                + (f" and a value for `{pk}` to appear in index {index} (it is sparse)" if index else "")
+                + (f" and a value for {fmt.text(pk, code=True)} to appear in index {fmt.text(index)} (it is sparse)"
+                   if index else "")
                 + "; add them on the Design page.")
     else:
         row = st.container(horizontal=True, gap="large")
         row.metric("Sample items shown", fmt.count(len(rows), "item"), width="content")
         row.metric("Item collections", fmt.count(len(sizes), "collection"), width="content")
-        row.metric("Largest collection", fmt.size(sizes[0][2]), help=f"{sizes[0][0]}: {sizes[0][1]} items", width="content")
-        st.caption(f"Sorted by partition key `{pk}`" + (f" then sort key `{sk}`" if sk else "") + ". Items with "
+        row.metric("Largest collection", fmt.size(sizes[0][2]), help=f"{fmt.text(sizes[0][0])}: {sizes[0][1]} items",
+                   width="content")
+        st.caption(f"Sorted by partition key {fmt.text(pk, code=True)}"
+                   + (f" then sort key {fmt.text(sk, code=True)}" if sk else "") + ". Items with "
                    "the same partition key form one item collection: one Query reads any slice of it. Up to 200 "
                    "sample items per entity; values are shortened for display, sizes are of the whole item.")
         st.dataframe(rows, hide_index=True, width="stretch", height=420)
@@ -87,20 +90,20 @@ if report is not None and report.patterns:
         _load_pattern_request()
     row = st.container(horizontal=True, gap="large")
     row.metric("Consumed per request (sandbox)", fmt.units(sum(pv.measured.values()), "units"),
-                help=", ".join(f"{t}: {u:g}" for t, u in pv.measured.items()), width="content")
+                help=", ".join(f"{fmt.text(t)}: {u:g}" for t, u in pv.measured.items()), width="content")
     if pv.estimate is not None:
         row.metric("Capacity engine's estimate", fmt.units(sum(pv.estimate.values()), "units"), width="content")
     if pv.items_returned is not None:
         row.metric("Items returned per request", fmt.units(pv.items_returned, "items"), width="content")
-    kinds = ", ".join(pv.entities_returned) or "none"
-    st.markdown(f"**How it is served:** {pv.summary}. Returns: {kinds}"
+    kinds = fmt.text(", ".join(pv.entities_returned)) or "none"
+    st.markdown(f"**How it is served:** {fmt.text(pv.summary)}. Returns: {kinds}"
                 + (" (a heterogeneous item collection: several entity types in one request)." if pv.heterogeneous
                    else "."))
-    st.caption(f"Sandbox vs estimate: {sandbox_runs.agreement_text(pv.agreement)}.")
+    st.caption(f"Sandbox vs estimate: {fmt.text(sandbox_runs.agreement_text(pv.agreement))}.")
     if pv.error:
-        st.error(f"This pattern could not be run: {pv.error}")
+        st.error(f"This pattern could not be run: {fmt.text(pv.error)}")
     for note in pv.notes:
-        st.caption(note[:1].upper() + note[1:])  # engine notes are clauses; shown alone they start a sentence
+        st.caption(fmt.text(note[:1].upper() + note[1:]))  # engine notes are clauses; shown alone they start a sentence
 elif report is not None:
     st.info("This design has no access patterns yet; type a request below, or add patterns on the Design page.")
 
@@ -115,11 +118,11 @@ st.button("Reset the sandbox's data", key="sandbox.reset", on_click=_reset_sandb
 outcome = st.session_state.get(sandbox_runs.LAST_RUN)
 if outcome is not None:
     if outcome.error:
-        st.error(outcome.error, icon=":material/error:")
+        st.error(fmt.text(outcome.error), icon=":material/error:")
     else:
         got = fmt.count(len(outcome.rows), "item")
         scanned = f", {fmt.count(outcome.scanned_count, 'item')} evaluated" if outcome.scanned_count is not None else ""
-        st.success(f"{outcome.operation} returned {got}{scanned}.")
+        st.success(f"{fmt.text(outcome.operation)} returned {got}{scanned}.")
     if outcome.arms:
         st.dataframe([{"table or index": t, "consumed capacity units": u} for t, u in outcome.arms.items()],
                      hide_index=True, key="table.sandbox.arms")
@@ -142,6 +145,6 @@ if report is not None and report.screens:
     heavy = max(report.screens, key=lambda s: s.requests_per_view)
     light = min(report.screens, key=lambda s: s.requests_per_view)
     if heavy.requests_per_view > light.requests_per_view:
-        st.markdown(f"**Verdict:** *{heavy.name}* needs {fmt.count(heavy.requests_per_view, 'request')} per view "
-                    f"where *{light.name}* needs {fmt.count(light.requests_per_view, 'request')}: every extra "
+        st.markdown(f"**Verdict:** *{fmt.text(heavy.name)}* needs {fmt.count(heavy.requests_per_view, 'request')} "
+                    f"per view where *{fmt.text(light.name)}* needs {fmt.count(light.requests_per_view, 'request')}: every extra "
                     "request adds latency and a minimum read charge.")

@@ -160,8 +160,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
     if note:
         st.warning(note, icon=":material/warning:")
     head = st.columns([2, 2, 2, 4])
-    head[1].markdown(f"**A: {name_a}**")
-    head[2].markdown(f"**B: {name_b}**")
+    head[1].markdown(f"**A: {fmt.text(name_a)}**")
+    head[2].markdown(f"**B: {fmt.text(name_b)}**")
     head[3].markdown("**Why**")
     verdict("Traffic (average)", a.traffic.requests_per_second, b.traffic.requests_per_second, fmt.rate,
             lambda _: "", cmp.SAME_TRAFFIC_TOLERANCE, counts=False,

@@ -87,7 +87,8 @@ def _make_strong_text(p) -> str:
 
 
 def _region_list(regions) -> str:
-    names = list(regions)
+    """Names joined for a sentence (markdown: each name escaped as text)."""
+    names = [fmt.text(r) for r in regions]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -108,7 +109,7 @@ def _mrsc_region_advice(table) -> str | None:
         pick = f"keep {_region_list(keep)} and add {_region_list(add)}"
     else:
         pick = f"use {_region_list(sorted(regions)[:MRSC_REGION_COUNT])}"
-    return (f"`{table.name}` has replicas in {_region_list(members)}, {len(set(members))} regions"
+    return (f"{fmt.text(table.name, code=True)} has replicas in {_region_list(members)}, {len(set(members))} regions"
             + (" from different region sets" if not any(set(members) <= s for s in MRSC_REGION_SETS.values()) else "")
             + f". MRSC needs exactly three regions from one region set ({sets}); two replicas and a witness region "
             f"count as three. To try MRSC here, {pick} (the {name} set).")
@@ -123,14 +124,15 @@ def _other_mode_problems(table_name: str, problems) -> list[str]:
         if advice:
             out.append(advice)
         if table.ttl_attribute is not None:
-            out.append(f"It expires items with TTL (`{table.ttl_attribute}`), which MRSC does not support.")
+            out.append(f"It expires items with TTL ({fmt.text(table.ttl_attribute, code=True)}), which MRSC does not "
+                       "support.")
         if table.lsis:
             out.append(f"It has local secondary indexes ({_region_list([i.name for i in table.lsis])}), which MRSC "
                        "does not support.")
     rest = [_without_path(p) for p in problems
             if "MRSC needs exactly" not in p and "ttl_attribute" not in p and ".lsis" not in p]
-    out += [r[0].upper() + r[1:] + ("" if r.endswith(".") else ".") for r in rest if r]
-    return out or [_without_path(p) for p in problems]
+    out += [fmt.text(r[0].upper() + r[1:] + ("" if r.endswith(".") else ".")) for r in rest if r]
+    return out or [fmt.text(_without_path(p)) for p in problems]
 
 
 def _without_path(problem: str) -> str:
@@ -159,7 +161,7 @@ if report is not None:
         c = st.columns(3)
         c[0].metric("Read patterns", fmt.count(len(reads), "pattern"))
         c[1].metric("Highest stale-read risk", fmt.percent(worst.expected_stale_at_read_after_write, 2),
-                    help=f"{worst.name}, read {fmt.ms(worst.read_after_write_ms)} after the write")
+                    help=f"{fmt.text(worst.name)}, read {fmt.ms(worst.read_after_write_ms)} after the write")
         extra = sum(p.strong_read_extra_monthly_usd or 0 for p in reads
                     if p.consistency == "eventual" and p.strong_read_helps)
         c[2].metric("Strong reads where they help", fmt.usd(extra),
@@ -167,11 +169,11 @@ if report is not None:
                          "risk (GSI reads cannot be strong; a strong read does not see writes still replicating "
                          "from another region).")
         if worst.expected_stale_at_read_after_write > 0:
-            st.markdown(f"**Verdict:** *{worst.name}* is the read most likely to miss a write: about "
+            st.markdown(f"**Verdict:** *{fmt.text(worst.name)}* is the read most likely to miss a write: about "
                         f"{fmt.percent(worst.expected_stale_at_read_after_write, 2)} of its reads, coming "
                         + (f"{fmt.ms(worst.read_after_write_ms)} after the write" if worst.read_after_write_ms
                            else "right after the write") + ", return the old value "
-                        f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). " + worst.recommendation)
+                        f"({PATH_LABELS.get(worst.read_path, worst.read_path)}). " + fmt.text(worst.recommendation))
         else:
             st.markdown("**Verdict:** every read here is strongly consistent or reads long after the write, "
                         "so none is expected to return a stale value.")
@@ -188,10 +190,10 @@ if report is not None:
         } for p in reads]
         st.dataframe(rows, hide_index=True, width="stretch", key="table.reads", column_config=READ_COLUMNS)
         for p in reads:
-            with st.expander(f"{p.name}: {_stale_text(p.expected_stale_at_read_after_write)} stale"):
-                st.markdown(f"**Guarantee:** {p.guarantee}")
+            with st.expander(f"{fmt.text(p.name)}: {_stale_text(p.expected_stale_at_read_after_write)} stale"):
+                st.markdown(f"**Guarantee:** {fmt.text(p.guarantee)}")
                 if p.recommendation:
-                    st.markdown(f"**What helps:** {p.recommendation}")
+                    st.markdown(f"**What helps:** {fmt.text(p.recommendation)}")
                 if p.stale_from_other_regions > 0:
                     st.caption(f"{fmt.percent(p.stale_from_other_regions, 0)} of this risk comes from writes made in "
                                "other regions, which reach this region only by replication.")
@@ -204,11 +206,11 @@ if report is not None:
                               on_click=_set_consistency, args=(p.name, "eventual"),
                               help="Changes the design (Undo in the sidebar goes back).")
                 if p.gsi_throttle_reason:
-                    st.warning(p.gsi_throttle_reason)
+                    st.warning(fmt.text(p.gsi_throttle_reason))
                 for remedy in p.remedies:
-                    st.markdown(f"- {remedy}")
+                    st.markdown(f"- {fmt.text(remedy)}")
         if "TEMPORARY" in report.cost_source:
-            st.caption(f"Cost of strong reads: {report.cost_source}")
+            st.caption(f"Cost of strong reads: {fmt.text(report.cost_source)}")
 
     st.subheader("Global tables")
     if not report.global_tables:
@@ -218,8 +220,8 @@ if report is not None:
         other = widgets.call_engine("The other mode", lambda gt=gt: cache.other_mode_report(design_json, gt.table,
                                                                                               assumptions))
         mrec, mrsc = (gt, other[0]) if gt.mode == "MREC" else (other[0], gt)
-        st.markdown(f"**`{gt.table}`**: {gt.mode} today, replicas in {', '.join(gt.regions)}"
-                    + (f", witness in {gt.witness_region}" if gt.witness_region else ""))
+        st.markdown(f"**{fmt.text(gt.table, code=True)}**: {gt.mode} today, replicas in {fmt.text(', '.join(gt.regions))}"
+                    + (f", witness in {fmt.text(gt.witness_region)}" if gt.witness_region else ""))
         col_a, col_b = st.columns(2)
         for col, label, result in ((col_a, "MREC (multi-region eventual)", mrec),
                                    (col_b, "MRSC (multi-region strong)", mrsc)):
@@ -240,7 +242,7 @@ if report is not None:
                               fmt.units(result.replicated_write_conflicts_per_day or 0, "per day"), help=pairs_help)
                 st.metric("Slowest region's write latency", fmt.ms(worst_write))
                 for note in result.problems:
-                    st.error(note)
+                    st.error(fmt.text(note))
         st.plotly_chart(cache.figure(charts.latency_by_region_figure, mrec, mrsc), width="stretch",
                         key=f"chart.gt.{gt.table}")
         st.caption("MREC writes locally and replicates later: fast, but concurrent writes to one item in two "
@@ -263,7 +265,7 @@ with st.expander("Assumptions (edit to see how sensitive the numbers are)"):
                                      key=f"view.assume.{name}", format="%g", help=docs.get(name, ""))
         st.form_submit_button("Apply assumptions", on_click=_save_assumptions, args=(shown,))
     if st.session_state.get("wb_assumption_error"):
-        st.error(st.session_state["wb_assumption_error"], icon=":material/error:")
+        st.error(fmt.text(st.session_state["wb_assumption_error"]), icon=":material/error:")
     hidden = [f"{EDITABLE[n][0]} ({relevant[n]})" for n in EDITABLE if relevant.get(n)]
     if hidden:
         st.caption("Not shown because they change nothing in this design: " + "; ".join(hidden) + ".")

@@ -31,7 +31,8 @@ def panel(label: str, key: str, expanded: bool = False) -> tuple[object, bool]:
 def overview_tab() -> None:
     st.caption(f"{fmt.count(len(model.tables), 'table')} · {fmt.count(len(model.entities), 'entity')} · "
                f"{fmt.count(len(model.access_patterns), 'access pattern')}. Edit the charts in place and save.")
-    box, is_open = panel(f"Design settings: {model.name} · {model.region} · {model.price_catalog}", "design")
+    box, is_open = panel(f"Design settings: {fmt.text(model.name)} · {fmt.text(model.region)} · "
+                         f"{fmt.text(model.price_catalog)}", "design")
     if is_open:
         with box:
             design.design_form(model)
@@ -43,9 +44,10 @@ def overview_tab() -> None:
 def tables_tab() -> None:
     for t, table in enumerate(model.tables):
         items = sum(e.item_count for e in model.entities_of(table.name))
-        sk = f", sort key `{table.sort_key.name}` ({table.sort_key.type})" if table.sort_key else ", no sort key"
-        st.subheader(f"Table `{table.name}`")
-        st.markdown(f"Partition key `{table.partition_key.name}` ({table.partition_key.type}){sk} · "
+        sk = (f", sort key {fmt.text(table.sort_key.name, code=True)} ({table.sort_key.type})" if table.sort_key
+              else ", no sort key")
+        st.subheader(f"Table {fmt.text(table.name, code=True)}")
+        st.markdown(f"Partition key {fmt.text(table.partition_key.name, code=True)} ({table.partition_key.type}){sk} · "
                     f"{fmt.count(items, 'item')} · {fmt.count(len(table.gsis), 'GSI')}, "
                     f"{fmt.count(len(table.lsis), 'LSI')}")
         box, is_open = panel("Name and primary key", f"tablekeys.{table.name}")
@@ -75,7 +77,8 @@ def entities_tab() -> None:
     for e, entity in enumerate(model.entities):
         size = sizes.get(entity.name)
         size_text = f" · average item {fmt.size(size.mean_size_bytes)}" if size else ""
-        box, is_open = panel(f"{entity.name} in `{entity.table}` · {fmt.count(entity.item_count, 'item')}{size_text}",
+        box, is_open = panel(f"{fmt.text(entity.name)} in {fmt.text(entity.table, code=True)} · "
+                             f"{fmt.count(entity.item_count, 'item')}{size_text}",
                              f"entity.{entity.name}", expanded=e == 0)
         if not is_open:
             continue
@@ -96,13 +99,13 @@ def patterns_tab() -> None:
                 "partition and consistency pages are computed from them.")
     for i, p in enumerate(model.access_patterns):
         target = p.table + (f" · index {p.index}" if p.index else "")
-        box, is_open = panel(f"{p.name} · {p.operation} on {target} · {fmt.rate(p.requests_per_second)}",
+        box, is_open = panel(f"{fmt.text(p.name)} · {p.operation} on {fmt.text(target)} · {fmt.rate(p.requests_per_second)}",
                              f"pattern.{p.name}")
         if not is_open:
             continue
         with box:
             if p.description:
-                st.caption(p.description)
+                st.caption(fmt.text(p.description, lines=True))
             patterns.pattern_editor(model, i)
             patterns.remove_pattern_button(model, i)
     widgets.show_problems("patterns")

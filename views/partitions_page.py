@@ -42,22 +42,24 @@ if report is not None:
     row.metric("Partitions (all tables and GSIs)", fmt.count(sum(t.count for t in report.targets), "partition"), width="content")
     if hottest is not None:
         row.metric("Hottest key at peak", fmt.percent(hottest.peak_partition_utilization, 0),
-                    help=f"{hottest.key} on {hottest.target}, as a share of one partition's limit", width="content")
+                    help=f"{fmt.text(hottest.key)} on {fmt.text(hottest.target)}, as a share of one partition's limit",
+                    width="content")
     if busiest is not None:
-        row.metric("Busiest partition at peak", fmt.percent(1 - busiest.headroom, 0), help=busiest.target, width="content")
+        row.metric("Busiest partition at peak", fmt.percent(1 - busiest.headroom, 0), help=fmt.text(busiest.target),
+                   width="content")
     if hottest is not None and hottest.peak_partition_utilization > 1:
-        st.error(f"**Verdict:** key `{hottest.key}` on `{hottest.target}` needs "
+        st.error(f"**Verdict:** key {fmt.text(hottest.key, code=True)} on {fmt.text(hottest.target, code=True)} needs "
                  f"{fmt.percent(hottest.peak_partition_utilization, 0)} of one partition's limit at peak. One key "
                  "always lives in one partition, so adding capacity or partitions does not help: spread the key "
                  "(see the fix below).", icon=":material/local_fire_department:")
     elif busiest is not None and busiest.headroom < 0:
-        st.warning(f"**Verdict:** the busiest partition of `{busiest.target}` needs "
+        st.warning(f"**Verdict:** the busiest partition of {fmt.text(busiest.target, code=True)} needs "
                    f"{fmt.percent(1 - busiest.headroom, 0)} of its limit at peak, although no single key is over. "
                    "Many keys share that partition: DynamoDB splits it for heat only after minutes of sustained load, "
                    "so expect throttling until then (see the problems and fixes below).", icon=":material/warning:")
     elif busiest is not None:
         st.success(f"**Verdict:** every partition stays under its limit at peak; the busiest "
-                   f"(`{busiest.target}`) uses {fmt.percent(1 - busiest.headroom, 0)} of it.",
+                   f"({fmt.text(busiest.target, code=True)}) uses {fmt.percent(1 - busiest.headroom, 0)} of it.",
                    icon=":material/check_circle:")
 
     rows = [{  # the numbers first: on a narrow screen the descriptive columns are the ones scrolled off
@@ -96,7 +98,7 @@ if report is not None:
     if report.findings:
         st.subheader("Problems and their fixes")
         for f in report.findings:
-            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{f.message}.** Fix: {f.fix}.")
+            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{fmt.text(f.message)}.** Fix: {fmt.text(f.fix)}.")
 
 
 @st.fragment
@@ -139,10 +141,11 @@ def simulator() -> None:
     row.metric("Throttled", fmt.percent(throttled / total if total else 0, 2), width="content")
     worst = max(result.patterns, key=lambda p: p.throttled_fraction) if result.patterns else None
     if worst is not None and worst.throttled_requests > 0:
-        row.metric("Worst pattern throttled", fmt.percent(worst.throttled_fraction, 1), help=worst.name, width="content")
-        reasons = ", ".join(sorted(worst.throttle_reasons, key=worst.throttle_reasons.get, reverse=True))
+        row.metric("Worst pattern throttled", fmt.percent(worst.throttled_fraction, 1), help=fmt.text(worst.name),
+                   width="content")
+        reasons = fmt.text(", ".join(sorted(worst.throttle_reasons, key=worst.throttle_reasons.get, reverse=True)))
         first = worst.first_throttled_second
-        st.markdown(f"*{worst.name}* loses {fmt.percent(worst.throttled_fraction, 1)} of its requests"
+        st.markdown(f"*{fmt.text(worst.name)}* loses {fmt.percent(worst.throttled_fraction, 1)} of its requests"
                     + (f", starting at second {first:,}" if first is not None else "")
                     + (f" ({reasons})." if reasons else "."))
     elif total:
@@ -160,7 +163,7 @@ def simulator() -> None:
     with st.expander("Simulation assumptions"):
         for a in result.assumptions:
             if a not in shared_assumptions:  # listed once, under the partition model
-                st.markdown(f"- {a}")
+                st.markdown(f"- {fmt.text(a)}")
 
 
 shared_assumptions = set(report.assumptions) if report is not None else set()
@@ -171,4 +174,4 @@ elif report is not None:
     simulator()
     with st.expander("Partition model assumptions"):
         for a in report.assumptions:
-            st.markdown(f"- {a}")
+            st.markdown(f"- {fmt.text(a)}")

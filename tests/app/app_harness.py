@@ -41,12 +41,23 @@ def store_sample(sample: str, design_id: str | None = None) -> str:
     return design_id
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+WORD_JOINER = "\u2060"
+
+
+def shown(markdown: object) -> str:
+    """Markdown source as a reader sees its characters: the backslash escapes and word joiners of
+    ui.format.text removed (the markdown syntax the app writes itself, such as **, is kept)."""
+    return _ESCAPED.sub(r"\1", str(markdown)).replace(WORD_JOINER, "")
+
+
 def page_texts(at: AppTest) -> list[str]:
-    """Every visible text of the main area (markdown, captions, metrics, alerts, headers, tables)."""
+    """Every visible text of the main area (markdown, captions, metrics, alerts, headers, tables), with design text
+    as shown (see `shown`)."""
     out: list[str] = []
     for kind in ("markdown", "caption", "subheader", "header", "info", "warning", "success", "error", "text"):
-        out += [str(e.value) for e in getattr(at.main, kind)]
-    out += [f"{m.label} {m.value}" for m in at.main.metric]
+        out += [shown(e.value) for e in getattr(at.main, kind)]
+    out += [f"{shown(m.label)} {shown(m.value)}" for m in at.main.metric]
     for df in at.main.dataframe:
         out.append(df.value.to_string())
     return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from app_harness import page_texts
+from app_harness import page_texts, shown
 
 CONSISTENCY = "views/consistency_page.py"
 
@@ -21,7 +21,7 @@ def _open(open_app, sample: str):
 def test_the_mrsc_what_if_names_the_regions_the_sets_and_a_choice(open_app) -> None:
     # DG/multi-region-strong-consistency-gt.html: MRSC uses exactly 3 regions of one region set
     at = _open(open_app, "global_game_state")
-    why = next(w.value for w in at.main.warning if "MRSC" in w.value)
+    why = next(shown(w.value) for w in at.main.warning if "MRSC" in w.value)
     assert "tables[" not in why and "global_table" not in why            # no validation path for a person
     assert "us-east-1, eu-west-1 and ap-northeast-1" in why              # the regions the table has
     assert "exactly three regions from one region set" in why
@@ -73,7 +73,7 @@ def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(o
     at = open_app(design_id=design_id)
     at.switch_page(CONSISTENCY).run()
     assert not at.exception
-    why = next(w.value for w in at.main.warning if "MRSC" in w.value)
+    why = next(shown(w.value) for w in at.main.warning if "MRSC" in w.value)
     assert "us-east-1, us-west-2, eu-west-1 and ap-northeast-1, 4 regions from different region sets" in why
     assert "keep us-east-1 and us-west-2 and add us-east-2 (the US set)" in why
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app_harness import design_names, open_design
+from app_harness import design_names, open_design, shown
 from streamlit.testing.v1 import AppTest
 
 CAPACITY = "views/capacity_page.py"
@@ -119,7 +119,7 @@ def test_an_invalid_pattern_edit_is_refused_next_to_the_form(open_app) -> None:
     at.number_input(key=f"w.pattern.{name}.rate").set_value(50.0)
     at.number_input(key=f"w.pattern.{name}.peak").set_value(10.0)
     next(b for b in at.button if b.label == "Save access pattern" and name in str(b.form_id)).click().run()
-    errors = [e.value for e in at.main.error]
+    errors = [shown(e.value) for e in at.main.error]
     assert any("peak_requests_per_second" in e for e in errors), errors
     assert at.session_state["wb_design_json"] == before
 

@@ -7,7 +7,7 @@ router's sidebar must still be there after switch_page (ARCHITECTURE.md, Tests; 
 from __future__ import annotations
 
 import pytest
-from app_harness import PAGES, has_number_with_unit, page_texts
+from app_harness import PAGES, has_number_with_unit, page_texts, shown
 
 from engine.io import sample_names
 
@@ -62,7 +62,7 @@ def test_new_session_opens_the_default_sample_and_puts_its_id_in_the_url(open_ap
     if state.DEFAULT_SAMPLE in SAMPLES:
         from engine.io import load_sample
 
-        assert load_sample(state.DEFAULT_SAMPLE).name in at.main.subheader[0].value
+        assert load_sample(state.DEFAULT_SAMPLE).name in shown(at.main.subheader[0].value)
 
 
 def test_every_page_handles_a_new_empty_design(open_app) -> None:

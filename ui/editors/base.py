@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui import format as fmt
 from ui import state
 
 W = state.WIDGET_PREFIX
@@ -64,9 +65,10 @@ def set_problems(editor: str, problems: list[str]) -> None:
 
 
 def show_problems(editor: str) -> None:
-    """The messages of the last rejected change made in one editor, right where it was made."""
+    """The messages of the last rejected change made in one editor, right where it was made (as text: they
+    quote the values typed)."""
     for message in problems_of(editor):
-        st.error(message, icon=":material/error:")
+        st.error(fmt.text(message, lines=True), icon=":material/error:")
 
 
 def apply(editor: str, mutate: Callable[[dict[str, Any]], None], note: str, keep: str | None = None) -> bool:

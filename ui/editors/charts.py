@@ -11,6 +11,7 @@ import streamlit as st
 from engine.io import to_data
 from engine.model import DataModel, edits
 from ui import cache, state
+from ui import format as fmt
 from ui.editors.base import W, apply, show_problems
 from ui.editors.patterns import NO_SORT_CONDITION, SORT_OPERATORS, targets
 
@@ -26,7 +27,7 @@ def entity_chart(model: DataModel) -> None:
                 for e in entities]
         key = f"{W}entitychart.{table.name}"
         with st.form(key=f"form.entitychart.{table.name}", border=False):
-            st.markdown(f"**Entity chart of `{table.name}`**: key templates per entity (empty: the item has no "
+            st.markdown(f"**Entity chart of {fmt.text(table.name, code=True)}**: key templates per entity (empty: the item has no "
                         "such attribute and stays out of that index)")
             st.data_editor(rows, key=key, width="stretch", hide_index=True, num_rows="fixed",
                            column_config={"entity": st.column_config.TextColumn("Entity", disabled=True),

@@ -83,7 +83,7 @@ def delete_entity_button(model: DataModel, e: int) -> None:
         st.button("Delete this entity", key=f"delete.entity.{entity.name}", icon=":material/delete:",
                   on_click=_entity_deleted, args=(entity.name,))
     else:
-        st.caption(f"Used by {len(users)} access pattern(s): {', '.join(users)}.")
+        st.caption(f"Used by {len(users)} access pattern(s): {fmt.text(', '.join(users))}.")
         st.button("Delete this entity and the patterns that use it", key=f"delete.entity.{entity.name}",
                   icon=":material/delete:", on_click=_entity_deleted, args=(entity.name,))
     show_problems(f"deleteentity.{entity.name}")
@@ -108,7 +108,7 @@ def key_template_editor(model: DataModel, e: int) -> None:
         template = entity.key_template(attribute)
         key = mirrored(f"{W}keytpl.{entity.name}.{attribute}", template.template if template else "")
         role = "table key" if attribute in table_keys else "index key: empty leaves the item out of the index"
-        st.text_input(f"`{attribute}` template ({role})", key=key, on_change=_template_changed,
+        st.text_input(f"{fmt.text(attribute, code=True)} template ({role})", key=key, on_change=_template_changed,
                       args=(entity.name, attribute, key),
                       help="Literal text with {variable} placeholders, e.g. USER#{user_id}. Press Enter to apply.")
         if template is not None:
@@ -120,10 +120,10 @@ def _examples(entity: Entity, template: str) -> str:
     from engine.keyspace import key_count, key_labels
 
     try:
-        examples = ", ".join(f"`{k}`" for k in key_labels(entity, template, 3))
+        examples = ", ".join(fmt.text(k, code=True) for k in key_labels(entity, template, 3))
         return f"Examples: {examples} · {fmt.count(key_count(entity, template), 'distinct value')}"
     except (WorkbenchError, KeyError, ValueError) as exc:
-        return f"No examples: {exc}"
+        return f"No examples: {fmt.text(exc)}"
 
 
 def _template_changed(entity_name: str, attribute: str, key: str) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from engine.io import design_data
 from engine.model import DataModel, Table, edits
+from ui import format as fmt
 from ui.editors.base import W, apply, mirrored, seeded, set_problems, show_problems
 from ui.editors.tables import KEY_TYPE_LABELS, KEY_TYPES
 
@@ -49,11 +50,11 @@ def index_editors(model: DataModel, t: int, panel: Callable[[str, str], tuple[An
         for index in indexes:
             label = "GSI" if kind == "gsis" else "LSI"
             pk = index.partition_key.name if kind == "gsis" else table.partition_key.name
-            sk = index.sort_key.name if index.sort_key else "none"
-            projection = index.projection.type + (f" ({', '.join(index.projection.attributes)})"
+            projection = index.projection.type + (f" ({fmt.text(', '.join(index.projection.attributes))})"
                                                   if index.projection.attributes else "")
-            box, is_open = panel(f"{label} `{index.name}`: partition key `{pk}`, sort key `{sk}`, projects "
-                                 f"{projection}", f"index.{table.name}.{index.name}")
+            sk = fmt.text(index.sort_key.name, code=True) if index.sort_key else "none"
+            box, is_open = panel(f"{label} {fmt.text(index.name, code=True)}: partition key {fmt.text(pk, code=True)}, "
+                                 f"sort key {sk}, projects {projection}", f"index.{table.name}.{index.name}")
             if is_open:
                 with box:
                     _index_form(model, table, kind, index.name)
@@ -167,7 +168,7 @@ def _delete_index(model: DataModel, table: Table, name: str) -> None:
                   on_click=_index_deleted, args=(table.name, name, "refuse", None))
     else:
         others = [i.name for i in (*table.gsis, *table.lsis) if i.name != name]
-        st.caption(f"Read by {len(users)} access pattern(s): {', '.join(users)}. To delete the index, move them "
+        st.caption(f"Read by {len(users)} access pattern(s): {fmt.text(', '.join(users))}. To delete the index, move them "
                    "or delete them with it.")
         c1, c2, c3 = st.columns([2, 2, 2])
         target = c1.selectbox("Move them to", [table.name, *others], key=f"{W}repoint.{table.name}.{name}",

@@ -10,6 +10,7 @@ import streamlit as st
 
 from engine.io import design_data, to_data
 from engine.model import DataModel, edits
+from ui import format as fmt
 from ui import state
 from ui.editors.base import (
     W,
@@ -383,7 +384,7 @@ def screens_editor(model: DataModel) -> None:
             for s in model.screens]
     with st.form(key="form.screens", border=True):
         st.markdown("**Screens**: one row per page of your application, with the access patterns it calls once "
-                    f"and those it repeats (`name xN`). Patterns: {', '.join(names) or 'none yet'}.")
+                    f"and those it repeats (`name xN`). Patterns: {fmt.text(', '.join(names)) or 'none yet'}.")
         st.data_editor(rows, num_rows="dynamic", key=f"{W}screens", width="stretch", column_config={
             "screen": st.column_config.TextColumn("Screen", required=True),
             "access patterns": st.column_config.TextColumn("Access patterns (comma separated)"),

@@ -278,8 +278,9 @@ def delete_table_button(model: DataModel, t: int) -> None:
                   on_click=_delete_table, args=(table.name, False))
     else:
         entities, patterns = edits.table_dependents(design_data(model), table.name)
-        st.warning(f"Table `{table.name}` holds {fmt.count(len(entities), 'entity')} ({', '.join(entities) or '-'}) "
-                   f"and {fmt.count(len(patterns), 'access pattern')} use it ({', '.join(patterns) or '-'}). "
+        st.warning(f"Table {fmt.text(table.name, code=True)} holds {fmt.count(len(entities), 'entity')} "
+                   f"({fmt.text(', '.join(entities)) or '-'}) and {fmt.count(len(patterns), 'access pattern')} use it "
+                   f"({fmt.text(', '.join(patterns)) or '-'}). "
                    "Deleting it deletes them too (Undo in the sidebar brings them back).",
                    icon=":material/warning:")
         c1, c2 = st.columns(2)
