@@ -168,7 +168,10 @@ class _Figures:
     def render(self, block: Figure) -> str:
         fig = block.build()
         height = min(int(fig.layout.height or 380), MAX_CHART_HEIGHT_PX)
-        fig.update_layout(width=CHART_WIDTH_PX, height=height)
+        # The template by name: importing streamlit changes plotly's default template, and a report must come out
+        # the same from the CLI and from the app.
+        fig.layout.template = None
+        fig.update_layout(width=CHART_WIDTH_PX, height=height, template="plotly")
         x_range = fig.layout.xaxis.range
         for annotation in fig.layout.annotations:  # a label at a vertical line in the right half: keep it inside
             if (annotation.xanchor == "left" and str(annotation.text).startswith("limit:") and x_range

@@ -46,6 +46,16 @@ def test_html_matches_golden(reports, sample):
     _check_golden(GOLDEN / f"{sample}.html", strip_plotly(render_html(reports[sample], date=DATE)))
 
 
+def test_the_html_does_not_depend_on_plotlys_default_template(monkeypatch):
+    """Importing streamlit makes its own plotly template the default: a report made in the app must still be the
+    same bytes as one made by the CLI (the figures name their template)."""
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.templates, "default", "none")  # figures are built, and rendered, under another default
+    report = build_report(load_sample("page_views"))
+    _check_golden(GOLDEN / "page_views.html", strip_plotly(render_html(report, date=DATE)))
+
+
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_markdown_matches_golden(reports, sample):
     _check_golden(GOLDEN / f"{sample}.md", render_markdown(reports[sample], date=DATE))
