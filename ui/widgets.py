@@ -59,7 +59,7 @@ def _saved_caption() -> str:
         return (f"A read-only copy of {what}. Your first edit saves it as your own design at a new address; "
                 "the original never changes.")
     if store.problem and not store.writable:
-        return f"Not saved: {store.problem}. Download the design to keep it."
+        return f"Not saved: {fmt.text(store.problem)}. Download the design to keep it."
     days = keep_days()
     kept = f"Designs unused for {days:g} days are removed." if days > 0 else "Designs are kept until removed by hand."
     revision = state.stored_revision()

@@ -131,8 +131,19 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(payload)
     else:
-        _print_table(report, payload.get("monte_carlo"))
+        _print_table(report, payload.get("monte_carlo"), _catalog(model))
     return 0
+
+
+def _catalog(model: Any) -> Any:
+    """The price catalog the strong-read costs come from (the design's), or None when it does not load."""
+    from engine.errors import PricingError
+    from engine.pricing import load_catalog
+
+    try:
+        return load_catalog(model.price_catalog if model.price_catalog != "custom" else None)
+    except PricingError:
+        return None
 
 
 def _pct(value: float | None) -> str:
@@ -143,7 +154,7 @@ def _pct(value: float | None) -> str:
     return f"{value:.2%}" if value >= 0.0001 or value == 0 else f"{value:.1e}"
 
 
-def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
+def _print_table(report, monte_carlo: dict[str, Any] | None, catalog: Any = None) -> None:
     out = sys.stdout
     head = ("pattern", "path", "read", "after ms", "stale@0", "@10ms", "@100ms", "@1s", "at delay", "if strong",
             "strong $/mo", "+ms")
@@ -192,3 +203,11 @@ def _print_table(report, monte_carlo: dict[str, Any] | None) -> None:
                       f"{c['analytic_per_day']:,.1f} "
                       f"analytic (SE {c['standard_error_per_day']:,.1f})\n")
     out.write(f"\ncost of strong reads: {report.cost_source}\n")
+    if catalog is not None:
+        out.write(f"prices ($/mo): {catalog.name} (catalog {catalog.id}, region {catalog.region}, since {catalog.date})\n")
+    payload = report.to_json()
+    out.write("\nassumptions (change one with --set NAME=VALUE):\n")
+    for name, value in payload["assumptions"].items():
+        out.write(f"  {name} = {json.dumps(value)}\n")
+    for note in payload["notes"]:
+        out.write(f"note: {note}\n")

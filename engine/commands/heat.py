@@ -71,6 +71,10 @@ def _print_text(result) -> None:
         print("\nFindings")
         for f in data["findings"]:
             print(f"  [{f['severity']}] {f['message']}\n      fix: {f['fix']}")
+    if data["assumptions"]:
+        print("\nAssumptions (what the simulation takes for granted; JSON: assumptions)")
+        for line in data["assumptions"]:
+            print(f"  - {line}")
 
 
 def units_per_second_text(value: float) -> str:

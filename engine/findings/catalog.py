@@ -190,6 +190,19 @@ _RULES = (
         "reserved_write_capacity_units: 500, ...}\n",
         "global_table: {regions: [us-east-1, eu-west-1]}\nbilling: {mode: provisioned, ...}\n",
         "DOMAIN.md §3"),
+    Rule(
+        "DDB-C109", "Prices are for another region", "warning",
+        "DynamoDB prices differ by region; a cost is only as right as the price list it was computed with "
+        "(DOMAIN.md §3: every price comes from a dated catalog with its sources).",
+        "the design's home region is {design_region} but the price catalog '{catalog}' holds {catalog_region} "
+        "prices: every dollar figure is what the design would cost in {catalog_region}",
+        "price it with a catalog for {design_region}: copy engine/pricing_data/aws-2024-11.json, set its region, "
+        "prices, date and sources from AWS's pricing page for {design_region}, and pass it with --catalog FILE "
+        "(ddb-workbench cost/check/report); the file is validated when it loads",
+        "region: eu-west-1   # priced with aws-2024-11: us-east-1 prices\n",
+        "# ddb-workbench cost design.yaml --catalog prices/eu-west-1.json\n"
+        "# prices/eu-west-1.json: {id: eu-west-1-2024-11, region: eu-west-1, sources: [...], ...}\n",
+        "DOMAIN.md §3"),
     # ------------------------------------------------------------------------- single-table
     Rule(
         "DDB-S101", "GetItem loop that one Query replaces (N+1)", "warning",

@@ -46,7 +46,16 @@ def evaluation_findings(model: Any, evaluation: Any) -> tuple[Finding, ...]:
     return (*_size_findings(model, evaluation), *_pattern_findings(model, evaluation),
             *_table_findings(model, evaluation), *_gsi_upkeep_findings(model, evaluation),
             *_screen_findings(model, evaluation), *_ttl_findings(model, evaluation),
-            *_lsi_findings(model, evaluation), *_transaction_findings(model, evaluation))
+            *_lsi_findings(model, evaluation), *_transaction_findings(model, evaluation),
+            *_region_findings(model, evaluation))
+
+
+def _region_findings(model: Any, ev: Any) -> list[Finding]:
+    """Prices of one region applied to a design homed in another (the catalog says which region it prices)."""
+    if not ev.catalog.region or ev.catalog.region == model.region:
+        return []
+    return [rule("DDB-C109").finding("region", design_region=model.region, catalog=ev.catalog.id,
+                                     catalog_region=ev.catalog.region)]
 
 
 def _min_read(consistency: str | None) -> float:

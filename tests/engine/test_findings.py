@@ -301,6 +301,34 @@ def test_c108_reserved_writes_on_a_global_table():
     quiet(variant(lambda d: reserved(d, "STANDARD")), "DDB-C108")
 
 
+@covers("DDB-C109")
+def test_c109_prices_of_another_region():
+    """A design homed in eu-west-1 priced with the us-east-1 catalog says so; a file catalog for its region does
+    not (DOMAIN.md §3: a price is one region's, from a dated catalog)."""
+    import json
+
+    from engine.pricing import PRICING_DIR
+
+    f = fired(variant(lambda d: d.update(region="eu-west-1")), "DDB-C109")
+    assert "home region is eu-west-1" in f.message and "us-east-1 prices" in f.message and "--catalog" in f.fix
+    quiet(base(), "DDB-C109")
+    import tempfile
+
+    from engine.evaluate import EvaluateOptions, evaluate
+    from engine.model import parse_model
+
+    data = json.loads((PRICING_DIR / "aws-2024-11.json").read_text())
+    data.update(id="eu-west-1-test", region="eu-west-1")
+    with tempfile.TemporaryDirectory() as folder:
+        path = f"{folder}/eu-west-1.json"
+        with open(path, "w") as handle:
+            json.dump(data, handle)
+        model = parse_model(variant(lambda d: d.update(region="eu-west-1")))
+        ev = evaluate(model, EvaluateOptions(catalog_id=path))
+        assert ev.catalog.region == "eu-west-1"
+        assert not [x for x in ev.findings if x.rule_id == "DDB-C109"]
+
+
 # -------------------------------------------------------------------------------- single-table
 @covers("DDB-S101")
 def test_s101_n_plus_one_getitems():
