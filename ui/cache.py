@@ -192,6 +192,25 @@ def consistency_report(design_json: str, assumptions: dict[str, Any] | None = No
     return _consistency(design_json, ENGINE_VERSION, tuple(sorted((assumptions or {}).items())), seed)
 
 
+@st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
+def _findings(design_json: str, engine_version: str, free_tier: bool,
+              assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
+    findings_mod = _engine("findings")
+    partitions = partition_report(design_json) if engine_available("partitions") else None
+    consistency = (consistency_report(design_json, dict(assumptions_items))
+                   if engine_available("consistency") else None)
+    return findings_mod.collect(model_from_json(design_json), evaluation(design_json, None, free_tier),
+                                partitions, consistency)
+
+
+def findings(design_json: str, free_tier: bool = False, assumptions: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """engine.findings.collect of a design: the catalog's findings (stable ids, titles) of its evaluation (with
+    the design's own price catalog; `free_tier` as the Capacity page's toggle), static partition report and
+    consistency report (default assumptions, or the Consistency page's edited ones), sorted by severity then id.
+    The same three results the pages show, so a finding's numbers match its page."""
+    return _findings(design_json, ENGINE_VERSION, free_tier, tuple(sorted((assumptions or {}).items())))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _sample_items(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
     samples = _engine("samples")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine import charts
 from ui import cache, state, widgets
+from ui import findings as findings_ui
 from ui import format as fmt
 from ui.editors.base import mirrored
 
@@ -29,7 +30,6 @@ PATTERN_COLUMNS = {
     "$ per +1 req/s": st.column_config.NumberColumn(help="Monthly cost of one more request per second",
                                                     format="$%.4f"),
 }
-SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
 design_json = state.design_json()
@@ -148,11 +148,9 @@ if ev is not None:
             st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
                         f"{fmt.usd(cls.standard_ia_monthly_usd)}; {fmt.text(cls.reason)}.")
 
-    if ev.findings:
-        st.subheader("Findings")
-        for f in ev.findings:
-            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{fmt.text(f.message)}** Fix: {fmt.text(f.fix)} "
-                        f"({fmt.text(f.path, code=True)})")
+    catalog_findings = widgets.call_engine("Findings", lambda: cache.findings(design_json, free_tier))
+    if catalog_findings is not None:
+        findings_ui.show(model, catalog_findings, "capacity")
     with st.expander("Assumptions and what is not modelled"):
         for a in ev.assumptions:
             st.markdown(f"- {fmt.text(a)}")

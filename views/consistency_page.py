@@ -7,6 +7,7 @@ import streamlit as st
 from engine import charts
 from engine.model.limits import MRSC_REGION_COUNT, MRSC_REGION_SETS
 from ui import cache, state, widgets
+from ui import findings as findings_ui
 from ui import format as fmt
 
 state.ensure_session()
@@ -248,6 +249,10 @@ if report is not None:
         st.caption("MREC writes locally and replicates later: fast, but concurrent writes to one item in two "
                    "regions silently keep only the last. MRSC makes every write wait for another region: no lost "
                    "updates (conflicts fail and are retried) and strong reads anywhere, at a latency cost.")
+
+    catalog_findings = widgets.call_engine("Findings", lambda: cache.findings(design_json, False, assumptions))
+    if catalog_findings is not None:
+        findings_ui.show(model, catalog_findings, "consistency")
 
 with st.expander("Assumptions (edit to see how sensitive the numbers are)"):
     defaults = cache.consistency_defaults()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine import charts
 from ui import cache, scenario, state, widgets
+from ui import findings as findings_ui
 from ui import format as fmt
 
 state.ensure_session()
@@ -29,7 +30,6 @@ PARTITION_COLUMNS = {
     "headroom (%)": st.column_config.NumberColumn(help="What the busiest partition has left of its 3,000 RCU / "
                                                   "1,000 WCU per second at peak (negative: over the limit)"),
 }
-SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 model = state.current_model()
 design_json = state.design_json()
@@ -95,10 +95,9 @@ if report is not None:
         st.plotly_chart(cache.figure(charts.partition_load_figure, report.target(chosen)), width="stretch",
                         key="chart.partitions")
 
-    if report.findings:
-        st.subheader("Problems and their fixes")
-        for f in report.findings:
-            st.markdown(f"{SEVERITY_ICONS.get(f.severity, '')} **{fmt.text(f.message)}.** Fix: {fmt.text(f.fix)}.")
+    catalog_findings = widgets.call_engine("Findings", lambda: cache.findings(design_json))
+    if catalog_findings is not None:
+        findings_ui.show(model, catalog_findings, "partitions", title="Problems and their fixes")
 
 
 @st.fragment

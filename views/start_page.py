@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine.errors import WorkbenchError
 from ui import cache, state, widgets
+from ui import findings as findings_ui
 from ui import format as fmt
 
 MAX_ATTENTION = 4  # the first few findings; each page lists all of its own
@@ -36,22 +37,21 @@ with st.container(border=True):
         if ev is not None:
             st.markdown(f"Estimated cost: **{fmt.usd(ev.total_monthly_usd)}** ({ev.catalog.name}). See "
                         "*Capacity & cost* for where it goes.")
-    attention = []
-    if cache.engine_available("evaluate"):
-        ev = widgets.call_engine("Cost", lambda: cache.evaluation(state.design_json()))
-        if ev is not None:
-            attention += [(f, "views/capacity_page.py", "Capacity & cost") for f in ev.findings]
-    if cache.engine_available("partitions"):
-        report = widgets.call_engine("Partitions", lambda: cache.partition_report(state.design_json()))
-        if report is not None:
-            attention += [(f, "views/partitions_page.py", "Partitions & hot keys") for f in report.findings]
-    serious = [a for a in attention if a[0].severity in ("error", "warning")]
+    found = ()
+    if cache.engine_available("evaluate") and cache.engine_available("findings"):
+        found = widgets.call_engine("Findings", lambda: cache.findings(state.design_json())) or ()
+    open_findings, _ = findings_ui.split_accepted(model, found)
+    serious = findings_ui.spread_over_pages(f for f in open_findings if f.severity in ("error", "warning"))
     if serious:
         st.markdown(f"**Needs attention ({fmt.count(len(serious), 'finding')}):**")
-        for finding, page, label in sorted(serious, key=lambda a: a[0].severity != "error")[:MAX_ATTENTION]:
+        for finding in serious[:MAX_ATTENTION]:
             icon = ":material/error:" if finding.severity == "error" else ":material/warning:"
-            st.markdown(f"{icon} {fmt.text(finding.message.rstrip('.'))}.")
+            st.markdown(f"{icon} **{findings_ui.heading(finding)}**: {fmt.text(finding.message.rstrip('.'))}.")
+            page, label = findings_ui.page_of(finding)
             st.page_link(page, label=f"See {label}", icon=":material/arrow_forward:")
+        more = len(serious) - MAX_ATTENTION
+        st.caption((f"{fmt.count(more, 'more finding')} on their pages. " if more > 0 else "")
+                   + findings_ui.RULES_CAPTION)
     if model.lesson:
         lesson = model.lesson  # a shared design's lesson is its author's text: shown as typed, never as markdown
         st.info(f"**Look at:** {fmt.text(lesson.look_at, lines=True)}\n\n"
