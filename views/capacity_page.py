@@ -63,6 +63,12 @@ if ev is not None:
         m.metric("Idle capacity", fmt.usd(kinds["idle capacity"], per=""), width="content",
                  help="Provisioned capacity of tables no access pattern uses.")
     m.metric("Storage per month", fmt.usd(kinds["storage"], per=""), width="content")
+    cat = ev.catalog
+    where = (f"the design's home region is {fmt.text(model.region)}" if model.region == cat.region else
+             f"**the design's home region is {fmt.text(model.region)}: these are {fmt.text(cat.region)} prices** "
+             "(finding DDB-C109 says how to price it for its region)")
+    st.caption(f"All $ figures: {fmt.text(cat.name)} (catalog {fmt.text(cat.id)}, region {fmt.text(cat.region)}, "
+               f"dated {fmt.text(cat.date)}, {cat.hours_per_month:g} hours per month); {where}.")
     if ev.patterns:
         top = max(ev.patterns, key=lambda p: p.monthly_usd + p.replication_monthly_usd)
         share = (top.monthly_usd + top.replication_monthly_usd) / ev.total_monthly_usd if ev.total_monthly_usd else 0

@@ -33,6 +33,8 @@ class Scores:
     stale_risk: float | None
     stale_pattern: str
     traffic: cmp.Traffic
+    prices: str = ""
+    """The catalog its $ figures come from: name, id, region, date."""
 
 
 model = state.current_model()
@@ -93,7 +95,8 @@ def _scores(design_json: str) -> Scores:
     rps = sum(p.requests_per_second for p in cache.model_from_json(design_json).access_patterns)
     return Scores(ev.total_monthly_usd, throttled, hottest, _screens(design_json),
                   worst.expected_stale_at_read_after_write if worst else 0.0, worst.name if worst else "",
-                  cmp.Traffic(rps, ev.total_monthly_usd, ev.catalog.hours_per_month))
+                  cmp.Traffic(rps, ev.total_monthly_usd, ev.catalog.hours_per_month),
+                  f"{ev.catalog.name} (catalog {ev.catalog.id}, region {ev.catalog.region}, dated {ev.catalog.date})")
 
 
 def _save_snapshot() -> None:
@@ -169,6 +172,8 @@ if scores.get("A") is not None and scores.get("B") is not None:
     verdict("Monthly cost", a.monthly_usd, b.monthly_usd, fmt.usd,
             lambda better: cmp.cost_reason(better, a.traffic, b.traffic), 1e-6, counts=same,
             unmarked=cmp.idle_reason(a.traffic, b.traffic))
+    st.caption(f"$ figures of A and B: {fmt.text(a.prices)}" if a.prices == b.prices else
+               f"$ figures: A {fmt.text(a.prices)}; B {fmt.text(b.prices)} (different price lists: compare with care)")
     if not same:
         verdict("Cost per million requests", a.traffic.usd_per_million_requests, b.traffic.usd_per_million_requests,
                 lambda v: fmt.usd(v, per="million requests"),
