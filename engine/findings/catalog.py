@@ -197,8 +197,8 @@ _RULES = (
         "the design's home region is {design_region} but the price catalog '{catalog}' holds {catalog_region} "
         "prices: every dollar figure is what the design would cost in {catalog_region}",
         "price it with a catalog for {design_region}: copy engine/pricing_data/aws-2024-11.json, set its region, "
-        "prices, date and sources from AWS's pricing page for {design_region}, and pass it with --catalog FILE "
-        "(ddb-workbench cost/check/report); the file is validated when it loads",
+        "prices, date and sources from AWS's pricing page for {design_region}, and price with "
+        "`ddb-workbench cost design.yaml --catalog FILE` (the file is validated when it loads)",
         "region: eu-west-1   # priced with aws-2024-11: us-east-1 prices\n",
         "# ddb-workbench cost design.yaml --catalog prices/eu-west-1.json\n"
         "# prices/eu-west-1.json: {id: eu-west-1-2024-11, region: eu-west-1, sources: [...], ...}\n",

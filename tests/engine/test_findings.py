@@ -310,7 +310,7 @@ def test_c109_prices_of_another_region():
     from engine.pricing import PRICING_DIR
 
     f = fired(variant(lambda d: d.update(region="eu-west-1")), "DDB-C109")
-    assert "home region is eu-west-1" in f.message and "us-east-1 prices" in f.message and "--catalog" in f.fix
+    assert "home region is eu-west-1" in f.message and "us-east-1 prices" in f.message and "--catalog FILE" in f.fix
     quiet(base(), "DDB-C109")
     import tempfile
 
