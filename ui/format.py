@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 from engine.cost import usd_text
 
-BYTES_PER_KB = 1024  # DOMAIN.md "Units": 1 KB = 1,024 bytes (AWS Service quotas)
+# Units of every figure but money: one home, engine.units (reports use the same rules).
+from engine.units import BYTES_PER_KB, compact_count, count, ms, percent, rate, size, units  # noqa: F401, E402
 
 # ----------------------------------------------------------------------------- design text in markdown
 
@@ -94,67 +94,3 @@ def usd(value: float, per: str = "month") -> str:
     return usd_text(value, per=per or None)
 
 
-_COUNTABLE = {"units": "unit", "items": "item", "requests": "request", "patterns": "pattern"}
-
-
-def units(value: float, unit: str) -> str:
-    """3 RCU, 0.5 RCU, 1,221 RCU, 1 unit: integers plain, fractions with up to 2 decimals."""
-    if value == 1 and unit in _COUNTABLE:
-        unit = _COUNTABLE[unit]
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,} {unit}"
-    if abs(value) >= 100:
-        return f"{value:,.0f} {unit}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + f" {unit}"
-
-
-def rate(value: float) -> str:
-    """Requests per second."""
-    return units(value, "req/s")
-
-
-def size(size_bytes: float) -> str:
-    """912 B, 3.4 KB, 12.0 MB, 1.2 GB (1 KB = 1,024 bytes)."""
-    value = float(size_bytes)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(value) < BYTES_PER_KB or unit == "TB":
-            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= BYTES_PER_KB
-    return f"{value:,.1f} TB"
-
-
-def count(value: float, noun: str) -> str:
-    """1,000,000 items; 1 item."""
-    n = int(round(value))
-    return f"{n:,} {_plural(noun, n)}"
-
-
-def compact_count(value: float, noun: str) -> str:
-    """5.0 M items, 12.5 K items, 950 items: short enough for a metric box."""
-    n = float(value)
-    for limit, suffix in ((1e9, " B"), (1e6, " M"), (1e3, " K")):
-        if abs(n) >= limit:
-            return f"{n / limit:,.1f}{suffix} {_plural(noun, 2)}"
-    return count(n, noun)
-
-
-def _plural(noun: str, n: int) -> str:
-    if n == 1 or noun.endswith("s"):
-        return noun
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
-
-
-def percent(share: float, digits: int = 1) -> str:
-    """0.0312 -> 3.1 %; tiny non-zero shares stay visible (< 0.01 %)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
-        return "n/a"
-    pct = share * 100
-    if 0 < pct < 10 ** -digits:
-        return f"< {10 ** -digits:g} %"
-    return f"{pct:,.{digits}f} %"
-
-
-def ms(value: float) -> str:
-    return f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
