@@ -39,6 +39,7 @@ SAVE_PROBLEM = "wb_save_problem"  # {"kind": "conflict"|"failed", "message": ...
 NOTICE = "wb_notice"  # a sentence about the design shown on the page until the next change
 RECENT = "wb_recent"  # designs this browser tab had open: [(id, name)]
 FLASH = "wb_flash"
+HISTORY = "wb_history"  # (design id, revision) -> the stored revisions read for it
 QUERY_PARAM = "design"
 COPY_PARAM = "copy"
 SAMPLE_PARAM = "sample"
@@ -460,11 +461,15 @@ def history() -> list[store.Revision]:
     """Earlier stored revisions of this design with a design different from the one on screen, newest first."""
     if source() is not None or stored_revision() == 0:
         return []
-    try:
-        revisions = store.get_store().history(design_id())
-    except store.StoreError:
-        return []
-    return [r for r in revisions if r.design_json != design_json()]
+    key = (design_id(), stored_revision())  # the history changes only with a new revision: read it once per revision
+    cached = st.session_state.get(HISTORY)
+    if cached is None or cached[0] != key:
+        try:
+            cached = (key, store.get_store().history(design_id()))
+        except store.StoreError:
+            return []
+        st.session_state[HISTORY] = cached
+    return [r for r in cached[1] if r.design_json != design_json()]
 
 
 def restore(revision_number: int) -> None:

@@ -67,10 +67,11 @@ def load_model_arg(spec: str):
 STDIN_MODEL = "-"
 
 
-def load_model_from_stdin():
-    """A design piped to stdin: JSON when it starts with '{', else YAML; the byte cap read first."""
+def read_stdin_design() -> tuple[str, str]:
+    """(text, format) of a design piped to stdin: JSON when it starts with '{', else YAML; the byte cap read
+    first."""
     from engine.errors import DesignFileError
-    from engine.io import MAX_FILE_BYTES, loads_model
+    from engine.io import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -81,7 +82,14 @@ def load_model_from_stdin():
         raise DesignFileError(f"<stdin>: byte {exc.start + 1} is not UTF-8; send the design as UTF-8") from None
     if not text.strip():
         raise DesignFileError("<stdin>: nothing was piped in; send a design (YAML or JSON) or name a file")
-    fmt = "json" if text.lstrip().startswith("{") else "yaml"
+    return text, "json" if text.lstrip().startswith("{") else "yaml"
+
+
+def load_model_from_stdin():
+    """A design piped to stdin (see read_stdin_design)."""
+    from engine.io import loads_model
+
+    text, fmt = read_stdin_design()
     return loads_model(text, fmt, source="<stdin>")
 
 

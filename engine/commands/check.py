@@ -74,20 +74,13 @@ def _read(spec: str) -> tuple[str, str, str]:
     """(text, format, uri) of MODEL: stdin, a file, or a sample's file."""
     from pathlib import Path
 
-    from engine.errors import DesignFileError
-    from engine.io import MAX_FILE_BYTES, format_of, read_text, sample_path
+    from engine.io import format_of, read_text, sample_path
 
     if spec == "-":
-        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise DesignFileError(f"<stdin>: over the {MAX_FILE_BYTES:,}-byte limit for a design; split it")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise DesignFileError(f"<stdin>: byte {exc.start + 1} is not UTF-8; send the design as UTF-8") from None
-        if not text.strip():
-            raise DesignFileError("<stdin>: nothing was piped in; send a design (YAML or JSON) or name a file")
-        return text, "json" if text.lstrip().startswith("{") else "yaml", "<stdin>"
+        from engine.commands import read_stdin_design
+
+        text, fmt = read_stdin_design()
+        return text, fmt, "<stdin>"
     p = Path(spec)
     if not (p.exists() or p.suffix.lower() in (".yaml", ".yml", ".json")):
         p = sample_path(spec)
