@@ -54,6 +54,10 @@ def _person(browser, width: int = 1400):
 
 
 def _set_rate(pg, value: float) -> None:
+    # The page must have rendered past its inputs (its chart heading shows): on a server still filling its caches
+    # the status widget can be absent for a moment while inputs are drawn again, and a value typed then is lost.
+    pg.get_by_text("Where the money goes (per month)").first.wait_for()
+    _wait_idle(pg)
     rate = _rate_input(pg)
     rate.fill(f"{value:g}")
     rate.press("Enter")
