@@ -417,3 +417,35 @@ def relevant_assumptions(design_json: str, assumptions: dict[str, Any] | None = 
     """engine.consistency.relevant_assumptions for the design's report (None: the assumption changes a number)."""
     return _engine("consistency").relevant_assumptions(model_from_json(design_json),
                                                        consistency_report(design_json, assumptions))
+
+
+# ----------------------------------------------------------------------------- interop (issue 13)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _imported(text: str, fmt: str, source: str, engine_version: str) -> Any:
+    return _engine("interop").import_design(text, fmt, source)
+
+
+def imported(text: str, fmt: str = "auto", source: str = "<upload>") -> Any:
+    """engine.interop.import_design of an uploaded file's text: an ImportResult (model, notes, items, format);
+    raises WorkbenchError with the file name, the place and the fix when it cannot be read."""
+    return _imported(text, fmt, source, ENGINE_VERSION)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _exported(design_json: str, to: str, seed: int, engine_version: str) -> tuple[str, tuple[str, ...]]:
+    interop = _engine("interop")
+    model = model_from_json(design_json)
+    return interop.export_design(model, to, seed=seed), tuple(interop.export_notes(model, to))
+
+
+def exported(design_json: str, to: str, seed: int = 0) -> tuple[str, tuple[str, ...]]:
+    """The design as the text of an export format (engine.interop.EXPORT_FORMATS) and what that format cannot
+    carry (one sentence each)."""
+    return _exported(design_json, to, seed, ENGINE_VERSION)
+
+
+def export_formats() -> tuple[str, ...]:
+    """The formats `ddb-workbench export --to` writes, in the engine's order."""
+    return tuple(_engine("interop").EXPORT_FORMATS)

@@ -4,7 +4,7 @@ has a form; nothing needs YAML."""
 
 import streamlit as st
 
-from ui import cache, state, widgets
+from ui import cache, interop, state, widgets
 from ui import format as fmt
 from ui.editors import charts, design, entities, indexes, patterns, tables
 from ui.editors.yaml_text import yaml_editor
@@ -16,7 +16,7 @@ widgets.page_header("Design", "Tables, keys and indexes; entities and their key 
 model = state.current_model()
 
 
-TABS = ["Overview", "Tables & indexes", "Entities", "Access patterns", "YAML"]
+TABS = ["Overview", "Tables & indexes", "Entities", "Access patterns", "YAML", "Export"]
 DEFAULT_TAB = "Tables & indexes"
 
 
@@ -120,10 +120,17 @@ def yaml_tab() -> None:
     yaml_editor()
 
 
+def export_tab() -> None:
+    st.caption("Take the design out as infrastructure (CloudFormation, SAM, serverless, CDK, Terraform), as code "
+               "(a boto3 module with one function per access pattern), as sample items, or as a NoSQL Workbench "
+               "model. What a format cannot carry is listed above its preview.")
+    interop.export_panel(model.name)
+
+
 # Only the open tab is built (the others are hidden anyway, and every widget costs server time); switching tabs
 # reruns the page.
 containers = st.tabs(TABS, key="design.tab", default=DEFAULT_TAB, on_change="rerun")
 active = st.session_state.get("design.tab") or DEFAULT_TAB
 with containers[TABS.index(active)]:
     {"Overview": overview_tab, "Tables & indexes": tables_tab, "Entities": entities_tab,
-     "Access patterns": patterns_tab, "YAML": yaml_tab}[active]()
+     "Access patterns": patterns_tab, "YAML": yaml_tab, "Export": export_tab}[active]()

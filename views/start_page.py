@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from ui import cache, state, widgets
+from ui import cache, interop, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
 
@@ -18,7 +18,7 @@ LESSON_PAGES = {"Capacity & cost": ("views/capacity_page.py", "Capacity & cost")
 
 state.ensure_session()
 widgets.page_header("Start", "Pick a sample design to learn from, start an empty one or open your own file. "
-                    "Every change is autosaved under this page's address.")
+                    "Every change is saved on the server at once, under the link in the address bar.")
 
 model = state.current_model()
 items = sum(e.item_count for e in model.entities)
@@ -89,6 +89,10 @@ c1.button("New empty design", key="new.design", on_click=_new_design,
 c1.page_link("views/design_page.py", label="Build it on the Design page", icon=":material/arrow_forward:")
 with c2:
     widgets.upload_design()
+with st.expander("Import from NoSQL Workbench, describe-table or CloudFormation / SAM / serverless",
+                 icon=":material/input:", key="view.start.import", on_change="rerun"):
+    if st.session_state.get("view.start.import"):
+        interop.import_panel()
 
 st.subheader("Sample designs")
 st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "
