@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "check": "check",
     "import": "import_design",
     "export": "export_design",
+    "infer": "infer",
 }
 
 

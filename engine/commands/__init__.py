@@ -42,6 +42,17 @@ def positive_float(text: str) -> float:
     return value
 
 
+def write_output(path: str, text: str, flag: str) -> None:
+    """Write a command's output file; a path that cannot be written is a usage error naming the flag."""
+    from engine.errors import WorkbenchError
+
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise WorkbenchError(f"{flag} {path}: cannot write ({exc.strerror}); choose a writable path") from None
+
+
 # A seed is whatever numpy.random.default_rng accepts: a non-negative integer.
 seed_int = int_between(0)
 

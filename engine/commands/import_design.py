@@ -29,20 +29,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from engine.commands import print_json
+    from engine.commands import print_json, write_output
     from engine.interop import import_file
     from engine.io import design_data, dump_model, format_of
 
     result = import_file(args.file, args.source_format)
     text = dump_model(result.model, format_of(args.output) if args.output else "yaml")
     if args.output:
-        _write(args.output, text, "-o")
+        write_output(args.output, text, "-o")
     written: dict[str, str] = {}
     if args.items:
         tables = {t: i for t, i in result.items.items() if i}
         for table, items in tables.items():
             path = args.items if len(tables) == 1 else _per_table(args.items, table)
-            _write(path, "".join(json.dumps({"Item": item}, ensure_ascii=False) + "\n" for item in items), "--items")
+            write_output(path, "".join(json.dumps({"Item": item}, ensure_ascii=False) + "\n" for item in items), "--items")
             written[table] = path
     if args.json:
         print_json({"format": result.format, "design": design_data(result.model),
@@ -66,13 +66,3 @@ def _per_table(path: str, table: str) -> str:
 
     p = Path(path)
     return str(p.with_name(f"{p.stem}.{table}{p.suffix}"))
-
-
-def _write(path: str, text: str, flag: str) -> None:
-    from engine.errors import WorkbenchError
-
-    try:
-        with open(path, "w", encoding="utf-8") as out:
-            out.write(text)
-    except OSError as exc:
-        raise WorkbenchError(f"{flag} {path}: cannot write ({exc.strerror}); choose a writable path") from None
