@@ -117,7 +117,7 @@ def _json_lines(text: str, p: Path) -> list[Observation]:
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        where = f"{p}:{n}"
+        where = f"{p}: line {n}"
         if len(line) > MAX_LINE_BYTES:
             raise CaptureError(f"{where}: a line of {len(line):,} characters (at most {MAX_LINE_BYTES:,}); this is "
                                "not a request record: check the file")

@@ -499,7 +499,13 @@ def _pattern(shape: tuple[str, ...], obs: list[Observation], t: _Table, entities
     if op == "UpdateItem":
         changed = _changed_attributes(ok)
         if changed:
+            _ensure_attributes(entity, changed, t, notes, f"{text}: UpdateExpression")
             p["changed_attributes"] = changed
+    if op == "PutItem":  # CloudTrail lists a put item's attribute names (not values)
+        listed = [n for o in ok if isinstance(o.request.get("Item"), list) for n in o.request["Item"]
+                  if isinstance(n, str)]
+        if listed:
+            _ensure_attributes(entity, list(dict.fromkeys(listed)), t, notes, f"{text}: item attribute names")
     if op in WRITE_OPERATIONS and any(o.error == CONDITION_FAILED for o in ok):
         p["condition_failure_share"] = round(sum(o.error == CONDITION_FAILED for o in ok) / len(ok), 4)
     counts = Counter(v for o in ok for v in [_partition_value(o, target_pk)] if v is not None)
@@ -603,6 +609,21 @@ def _items_per_request(op: str, ok: list[Observation]) -> float | None:
         known = [o.entries for o in ok if o.entries is not None]
         return sum(known) / len(known) if known else None
     return None
+
+
+def _ensure_attributes(entity: dict, names: list[str], t: _Table, notes: Notes, where: str) -> None:
+    """Attributes the requests name that no item showed: added with a size by type, and said so."""
+    from engine.interop.keys import default_size
+
+    keys = {k["attribute"] for k in entity["keys"]} | {a[0] for a in (t.pk, t.sk) if a}
+    have = {a["name"] for a in entity["attributes"]} | keys
+    added = [n for n in names if n not in have]
+    for n in added:
+        entity["attributes"].append({"name": n, "type": "S", "size_bytes": default_size("S")})
+    if added:
+        notes.add("guessed", f"{where}, entity {entity['name']}", f"attribute(s) {', '.join(added)} as strings of "
+                  f"{default_size('S'):g} bytes", "the capture names them but shows no value; set their type and "
+                  "size on the Design page")
 
 
 def _changed_attributes(ok: list[Observation]) -> list[str]:
