@@ -26,6 +26,7 @@ from engine.sandbox.requests import (
     shaped,
 )
 from engine.sandbox.storage import WritePlan
+from engine.sandbox.streams import commit
 from engine.sandbox.units import Consumption, consumed_list, read_units
 from engine.sandbox.values import canonical_item
 
@@ -119,7 +120,7 @@ def batch_write_item(sandbox: Any, request: Request, call: Call) -> dict[str, An
     plans: list[WritePlan] = [table.plan_write(orders, item) for table, orders, item in writes]
     consumptions: dict[str, Consumption] = {}
     for plan in plans:
-        plan.table.apply(plan)
+        commit(sandbox, plan)
         consumptions.setdefault(plan.table.name, Consumption(plan.table.name, "write")).merge(plan.consumption)
     for consumption in consumptions.values():
         call.record(consumption)

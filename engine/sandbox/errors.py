@@ -16,6 +16,10 @@ ITEM_COLLECTION_SIZE_LIMIT = "ItemCollectionSizeLimitExceededException"
 UNKNOWN_OPERATION = "UnknownOperationException"
 SERIALIZATION = "SerializationException"
 INTERNAL = "InternalServerError"
+# DynamoDB Streams API reference (API_streams_GetRecords.html, API_streams_GetShardIterator.html, errors).
+EXPIRED_ITERATOR = "ExpiredIteratorException"
+TRIMMED_DATA_ACCESS = "TrimmedDataAccessException"
+LIMIT_EXCEEDED = "LimitExceededException"
 
 # Codes answered with HTTP 500 over the wire; every other code is a client error (400).
 SERVER_ERROR_CODES = frozenset({INTERNAL})

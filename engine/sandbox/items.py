@@ -30,6 +30,7 @@ from engine.sandbox.requests import (
     shaped,
 )
 from engine.sandbox.storage import Record, TableStore, WritePlan
+from engine.sandbox.streams import commit
 from engine.sandbox.units import Consumption, read_units, write_units
 from engine.sandbox.values import canonical_item, copy_item, copy_value
 
@@ -74,7 +75,7 @@ def put_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     table = find_table(sandbox, request, call)
     orders = table.item_orders(item)
     call.key = table.key_of(item)
-    return _replace_or_delete(table, orders, item, request, call)
+    return _replace_or_delete(sandbox, table, orders, item, request, call)
 
 
 def get_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
@@ -138,7 +139,7 @@ def update_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     new_item = updated_item(table, plan_expr, old_item, key)
     plan = table.plan_write(orders, new_item)
     call.record(plan.consumption)
-    table.apply(plan)
+    commit(sandbox, plan)
     attributes = {
         "NONE": None,
         "ALL_OLD": copy_item(old_item) if old_item else None,
@@ -155,10 +156,10 @@ def delete_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     table = find_table(sandbox, request, call)
     orders = table.key_orders(key)
     call.key = key
-    return _replace_or_delete(table, orders, None, request, call)
+    return _replace_or_delete(sandbox, table, orders, None, request, call)
 
 
-def _replace_or_delete(table: Any, orders: Any, new_item: dict[str, Any] | None, request: Request,
+def _replace_or_delete(sandbox: Any, table: Any, orders: Any, new_item: dict[str, Any] | None, request: Request,
                        call: Call) -> dict[str, Any]:
     """PutItem (new_item) or DeleteItem (None): condition, charge (also when it fails), apply, respond."""
     ph = placeholders(request)
@@ -172,6 +173,6 @@ def _replace_or_delete(table: Any, orders: Any, new_item: dict[str, Any] | None,
         failed = call.record(failed_write_consumption(table, plan.old))
         raise condition_failed(failed, old_item, request)
     call.record(plan.consumption)
-    table.apply(plan)
+    commit(sandbox, plan)
     attributes = copy_item(old_item) if return_values == "ALL_OLD" and old_item else None
     return _write_response(table, plan, request, attributes)

@@ -31,13 +31,16 @@ _MEMBER_TYPES: dict[str, type | tuple[type, ...]] = {
     **dict.fromkeys(("TableName", "IndexName", "KeyConditionExpression", "FilterExpression", "ProjectionExpression",
                      "ConditionExpression", "UpdateExpression", "Select", "ReturnValues", "ReturnConsumedCapacity",
                      "ReturnItemCollectionMetrics", "ReturnValuesOnConditionCheckFailure", "BillingMode",
-                     "ClientRequestToken", "ExclusiveStartTableName"), str),
+                     "ClientRequestToken", "ExclusiveStartTableName", "StreamArn", "ShardId", "ShardIteratorType",
+                     "SequenceNumber", "ShardIterator", "ExclusiveStartShardId", "ExclusiveStartStreamArn"), str),
     **dict.fromkeys(("Item", "Key", "ExclusiveStartKey", "ExpressionAttributeNames", "ExpressionAttributeValues",
-                     "RequestItems", "ProvisionedThroughput"), dict),
+                     "RequestItems", "ProvisionedThroughput", "StreamSpecification", "TimeToLiveSpecification",
+                     "ShardFilter"), dict),
     **dict.fromkeys(("Keys", "TransactItems", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes",
                      "LocalSecondaryIndexes"), list),
     **dict.fromkeys(("ConsistentRead", "ScanIndexForward"), bool),
     **dict.fromkeys(("Limit", "Segment", "TotalSegments"), int),
+    "Timestamp": (int, float),  # GetShardIterator AT_TIMESTAMP: epoch seconds
 }
 
 

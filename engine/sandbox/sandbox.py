@@ -5,6 +5,11 @@ its seeded sample items. `sandbox.call(operation, request)` takes and returns ex
 the boto3 low-level client and the AWS CLI put on the wire (N as strings, B as base64; bytes are
 accepted for B too) and raises SandboxError with DynamoDB's error code. Calls are serialised by a
 lock, so one sandbox may serve several HTTP threads.
+
+Two APIs: DynamoDB's (`OPERATIONS`) and DynamoDB Streams' (`STREAMS_OPERATIONS`: ListStreams, DescribeStream,
+GetShardIterator, GetRecords; `call(operation, request, service=STREAMS)`), over the same tables; tables with a
+stream record their changes (engine.sandbox.streams). `expire_ttl(now)` deletes the items whose TTL time has
+passed, as DynamoDB's background TTL process does (engine.sandbox.ttl).
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.errors import ItemError
-from engine.sandbox import batches, items, reads, tables, transactions
+from engine.sandbox import batches, items, reads, streams, tables, transactions, ttl
 from engine.sandbox.errors import INTERNAL, SERIALIZATION, UNKNOWN_OPERATION, VALIDATION, SandboxError
 from engine.sandbox.requests import Call, check_request_shape
 from engine.sandbox.storage import ITEM_COLLECTION_LIMIT_BYTES, TableStore
@@ -43,6 +48,11 @@ ASSUMPTIONS = (
     "Limit returns LastEvaluatedKey whenever it stopped the read, even if no items remain.",
     "Scan returns partitions in key order (DynamoDB's order follows its private hash).",
     "Nothing is throttled: BatchWriteItem never returns UnprocessedItems, BatchGetItem only past 16 MB.",
+    "A stream has one shard, open until the stream is disabled (AWS shards follow partitions and roll over; AWS "
+    "does not document how). SizeBytes of a stream record is the item size of its Keys plus of each image it "
+    "carries. Sample items loaded with a design write no stream records.",
+    "Expired TTL items are deleted only when expire_ttl runs (serve: every --ttl-sweep seconds); DynamoDB deletes "
+    "them in the background, typically within two days.",
     "A TransactWriteItems repeated with its ClientRequestToken within 10 minutes consumes one strongly "
     "consistent read per action's item (AWS says only \"read capacity units consumed in reading the item\").",
 )
@@ -50,8 +60,11 @@ ASSUMPTIONS = (
 OPERATIONS: dict[str, Handler] = {
     "CreateTable": tables.create_table,
     "DescribeTable": tables.describe_table,
+    "UpdateTable": tables.update_table,
     "DeleteTable": tables.delete_table,
     "ListTables": tables.list_tables,
+    "UpdateTimeToLive": ttl.update_time_to_live,
+    "DescribeTimeToLive": ttl.describe_time_to_live,
     "PutItem": items.put_item,
     "GetItem": items.get_item,
     "UpdateItem": items.update_item,
@@ -63,6 +76,11 @@ OPERATIONS: dict[str, Handler] = {
     "TransactWriteItems": transactions.transact_write_items,
     "TransactGetItems": transactions.transact_get_items,
 }
+STREAMS_OPERATIONS: dict[str, Handler] = streams.STREAMS_OPERATIONS
+
+DYNAMODB = "DynamoDB"
+STREAMS = "DynamoDB Streams"
+SERVICES: dict[str, dict[str, Handler]] = {DYNAMODB: OPERATIONS, STREAMS: STREAMS_OPERATIONS}
 
 
 class Sandbox:
@@ -74,24 +92,26 @@ class Sandbox:
         self.item_collection_limit_bytes = item_collection_limit_bytes
         self.clock = clock
         self.client_tokens: dict[str, tuple[str, float]] = {}  # TransactWriteItems idempotency window
+        self.retired_streams: dict[str, streams.Stream] = {}  # disabled streams no table names as its latest
         self._lock = threading.Lock()
 
     # -- the API
-    def call(self, operation: str, request: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one DynamoDB operation; returns the response or raises SandboxError."""
-        result = self.execute(operation, request)
+    def call(self, operation: str, request: dict[str, Any] | None = None, service: str = DYNAMODB) -> dict[str, Any]:
+        """Run one operation of `service` (DYNAMODB or STREAMS); returns the response or raises SandboxError."""
+        result = self.execute(operation, request, service)
         if result.error is not None:
             raise result.error
         return result.response
 
-    def execute(self, operation: str, request: dict[str, Any] | None = None) -> CallResult:
+    def execute(self, operation: str, request: dict[str, Any] | None = None, service: str = DYNAMODB) -> CallResult:
         """Run one operation and return what it did (response or error, consumption, target)."""
         call = Call(operation)
-        handler = OPERATIONS.get(operation)
+        handlers = SERVICES[service]
+        handler = handlers.get(operation)
         try:
             if handler is None:
-                raise SandboxError(UNKNOWN_OPERATION, f"Unknown operation {operation!r}; the sandbox "
-                                   f"implements {', '.join(OPERATIONS)}")
+                raise SandboxError(UNKNOWN_OPERATION, f"Unknown operation {operation!r}; the sandbox's {service} "
+                                   f"implements {', '.join(handlers)}")
             if not isinstance(request, dict):
                 raise SandboxError(SERIALIZATION, "The request must be a JSON object")
             check_request_shape(request)
@@ -107,14 +127,23 @@ class Sandbox:
             error.__cause__ = exc
             return CallResult(call, None, error)
 
+    def expire_ttl(self, now: float | None = None) -> int:
+        """Delete the items of TTL-enabled tables whose TTL time is before `now` (default: the sandbox's clock),
+        as DynamoDB's background TTL process does; each is a REMOVE stream record by the service. Returns how
+        many items were deleted."""
+        with self._lock:
+            return ttl.expire(self, self.clock() if now is None else now)
+
     # -- loading designs
     @classmethod
     def from_model(cls, model: Any, seed: int = 0, **options: Any) -> Sandbox:
-        """A sandbox holding the design's tables (keys, billing, GSIs, LSIs, projections) and
-        its seeded sample items from engine.samples.generate_items(model, seed)."""
+        """A sandbox holding the design's tables (keys, billing, GSIs, LSIs, projections, stream, TTL attribute)
+        and its seeded sample items from engine.samples.generate_items(model, seed)."""
         sandbox = cls(**options)
         for table in model.tables:
             sandbox.call("CreateTable", create_table_request(table))
+            # configured long ago, as far as the one-change-per-hour rule of UpdateTimeToLive goes
+            sandbox.tables[table.name].ttl_attribute = table.ttl_attribute
         from engine.samples import generate_items
 
         for table_name, table_items in generate_items(model, seed).items():
@@ -186,6 +215,8 @@ def create_table_request(table: Any) -> dict[str, Any]:
         request["LocalSecondaryIndexes"] = [
             {"IndexName": lsi.name, "KeySchema": _key_schema(table.partition_key, lsi.sort_key),
              "Projection": _projection(lsi.projection)} for lsi in table.lsis]
+    if table.stream_view_type is not None:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream_view_type}
     return request
 
 

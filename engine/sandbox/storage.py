@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sortedcontainers import SortedDict
 
@@ -27,6 +27,9 @@ from engine.model.limits import MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SOR
 from engine.sandbox.errors import ITEM_COLLECTION_SIZE_LIMIT, SandboxError, validation
 from engine.sandbox.units import Consumption, index_write_units, write_units
 from engine.sandbox.values import canonical_item, items_equal, order_key
+
+if TYPE_CHECKING:
+    from engine.sandbox.streams import Stream
 
 Item = dict[str, dict[str, Any]]
 ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024**3  # DG/LSI.html: an item collection holds at most 10 GB
@@ -207,6 +210,9 @@ class TableStore:
     item_count: int = 0
     size_bytes: int = 0
     collection_bytes: dict[Any, int] = field(default_factory=dict)
+    stream: Stream | None = None  # the table's latest stream (engine.sandbox.streams), enabled or disabled
+    ttl_attribute: str | None = None  # TTL enabled on this attribute (UpdateTimeToLive), else None
+    ttl_changed_at: float | None = None  # when UpdateTimeToLive last changed it (one change per hour)
 
     @property
     def indexes(self) -> Iterator[IndexStore]:

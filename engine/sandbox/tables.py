@@ -1,8 +1,14 @@
-"""Table operations: CreateTable, DescribeTable, DeleteTable, ListTables (tables are ACTIVE at once).
+"""Table operations: CreateTable, DescribeTable, UpdateTable, DeleteTable, ListTables (tables are ACTIVE at once).
 
 Limits (DG/ServiceQuotas.html, engine/model/limits.py): table names 3-255 characters of
 [a-zA-Z0-9_.-]; at most 20 GSIs and 5 LSIs; LSIs need a table sort key and share its partition
 key. Sizes in DescribeTable are storage sizes: capacity size + 100 bytes per item (DOMAIN.md §1).
+
+Streams (API_CreateTable.html, API_UpdateTable.html, API_StreamSpecification.html): StreamSpecification on
+CreateTable or UpdateTable enables a stream (StreamViewType required) or disables it; enabling a table that has
+an enabled stream, or disabling one that has none, is a ValidationException. DescribeTable then shows
+StreamSpecification, LatestStreamArn and LatestStreamLabel (engine.sandbox.streams). The sandbox's UpdateTable
+changes StreamSpecification only.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from engine.model.limits import (
     MAX_TABLE_NAME_LENGTH,
     MIN_TABLE_NAME_LENGTH,
 )
+from engine.sandbox import streams
 from engine.sandbox.errors import RESOURCE_IN_USE, SandboxError, validation
 from engine.sandbox.requests import Call, Request, choice, find_table, require
 from engine.sandbox.storage import IndexStore, KeySchema, TableStore
@@ -115,7 +122,51 @@ def create_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
         table.lsis[index.name] = index
         used |= set(index.schema.names)
     _check_index_counts(table, used, types)
+    spec = _stream_specification(request)
     sandbox.tables[name] = table
+    if spec is not None and spec[0]:
+        streams.enable(sandbox, table, spec[1])
+    return {"TableDescription": describe(table)}
+
+
+def _stream_specification(request: Request) -> tuple[bool, str] | None:
+    """(enabled, view type) of the request's StreamSpecification, or None without one (API_StreamSpecification)."""
+    spec = request.get("StreamSpecification")
+    if spec is None:
+        return None
+    enabled = spec.get("StreamEnabled")
+    if not isinstance(enabled, bool):
+        raise validation("1 validation error detected: Value null at 'streamSpecification.streamEnabled' failed "
+                         "to satisfy constraint: Member must not be null")
+    view_type = spec.get("StreamViewType")
+    if enabled and view_type is None:
+        raise validation("One or more parameter values were invalid: StreamViewType is required when "
+                         "StreamEnabled is true")
+    if view_type is not None:  # checked against the enum, also when disabling (where it is ignored)
+        view_type = choice(spec, "StreamViewType", streams.VIEW_TYPES, "")
+    return enabled, view_type or ""
+
+
+def update_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
+    """UpdateTable with a StreamSpecification: enable a new stream or disable the current one."""
+    table = find_table(sandbox, request, call, control_plane=True)
+    others = sorted(k for k in request if k not in ("TableName", "StreamSpecification"))
+    if others:
+        raise validation(f"The sandbox's UpdateTable changes StreamSpecification only, not {', '.join(others)}")
+    spec = _stream_specification(request)
+    if spec is None:
+        raise validation("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+    enabled, view_type = spec
+    current = table.stream if table.stream is not None and table.stream.enabled else None
+    if enabled and current is not None:  # API_UpdateTable.html, StreamSpecification
+        raise validation(f"Table already has an enabled stream: {current.arn}")
+    if not enabled and current is None:
+        raise validation(f"Table {table.name} has no enabled stream to disable")
+    if enabled:
+        streams.enable(sandbox, table, view_type)
+    else:
+        streams.disable(sandbox, table)
     return {"TableDescription": describe(table)}
 
 
@@ -148,8 +199,9 @@ def _check_index_counts(table: TableStore, used: set[str], types: dict[str, str]
                          f"(unused: {', '.join(sorted(unused))})")
 
 
-def _arn(table: TableStore) -> str:
-    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{table.name}"
+def table_arn(name: str) -> str:
+    """A table's ARN in the sandbox's fake account and region."""
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"
 
 
 def _index_description(table: TableStore, index: IndexStore) -> dict[str, Any]:
@@ -162,7 +214,7 @@ def _index_description(table: TableStore, index: IndexStore) -> dict[str, Any]:
         "Projection": projection,
         "IndexSizeBytes": index.size_bytes + STORAGE_OVERHEAD_BYTES * index.item_count,
         "ItemCount": index.item_count,
-        "IndexArn": f"{_arn(table)}/index/{index.name}",
+        "IndexArn": f"{table_arn(table.name)}/index/{index.name}",
     }
     if not index.local:
         out["IndexStatus"] = "ACTIVE"
@@ -198,7 +250,7 @@ def describe(table: TableStore, status: str = "ACTIVE") -> dict[str, Any]:
         "CreationDateTime": table.created_epoch_seconds,
         "ItemCount": table.item_count,
         "TableSizeBytes": table.size_bytes + STORAGE_OVERHEAD_BYTES * table.item_count,
-        "TableArn": _arn(table),
+        "TableArn": table_arn(table.name),
         "TableId": str(uuid.uuid5(TABLE_ID_NAMESPACE, f"{table.name}:{table.created_epoch_seconds}")),
         "BillingModeSummary": {"BillingMode": table.billing_mode},
         "ProvisionedThroughput": {**(table.provisioned or {"ReadCapacityUnits": 0, "WriteCapacityUnits": 0}),
@@ -210,6 +262,11 @@ def describe(table: TableStore, status: str = "ACTIVE") -> dict[str, Any]:
         out["GlobalSecondaryIndexes"] = [_index_description(table, i) for i in table.gsis.values()]
     if table.lsis:
         out["LocalSecondaryIndexes"] = [_index_description(table, i) for i in table.lsis.values()]
+    if table.stream is not None:  # the latest stream stays named after it is disabled
+        if table.stream.enabled:
+            out["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream.view_type}
+        out["LatestStreamLabel"] = table.stream.label
+        out["LatestStreamArn"] = table.stream.arn
     return out
 
 
@@ -220,6 +277,7 @@ def describe_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]
 def delete_table(sandbox: Any, request: Request, call: Call) -> dict[str, Any]:
     table = find_table(sandbox, request, call, control_plane=True)
     del sandbox.tables[table.name]
+    streams.forget_table(sandbox, table)
     return {"TableDescription": describe(table, status="DELETING")}
 
 

@@ -41,6 +41,7 @@ from engine.sandbox.requests import (
     shaped,
 )
 from engine.sandbox.storage import TableStore, WritePlan
+from engine.sandbox.streams import commit
 from engine.sandbox.units import Consumption, consumed_list, read_units, write_units
 from engine.sandbox.values import canonical_item, copy_item
 
@@ -170,7 +171,7 @@ def transact_write_items(sandbox: Any, request: Request, call: Call) -> dict[str
     consumptions: dict[str, Consumption] = {}
     for action in planned:
         if action.plan is not None:
-            action.table.apply(action.plan)
+            commit(sandbox, action.plan)
         consumptions.setdefault(action.table.name, Consumption(action.table.name, "write", transactional=True)).merge(action.consumption)
     if request.get("ClientRequestToken") is not None:
         sandbox.client_tokens[request["ClientRequestToken"]] = (_fingerprint(request), sandbox.clock())
