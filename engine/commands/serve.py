@@ -1,4 +1,8 @@
-"""`ddb-workbench serve [MODEL]`: serve the sandbox over DynamoDB's HTTP JSON protocol."""
+"""`ddb-workbench serve [MODEL]`: serve the sandbox over DynamoDB's HTTP JSON protocol.
+
+The same endpoint answers the DynamoDB API and the DynamoDB Streams API (a boto3 `dynamodbstreams` client given
+the same endpoint_url reads the tables' streams); expired TTL items are deleted every `--ttl-sweep` seconds.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ import socket
 import sys
 
 MAX_PORT = 65535  # TCP port numbers are 16-bit; 0 asks the OS for a free one
-HELP = "serve an in-memory DynamoDB (optionally holding a design's tables and sample items) for boto3/AWS CLI"
+HELP = ("serve an in-memory DynamoDB and DynamoDB Streams (optionally holding a design's tables and sample items) "
+        "for boto3/AWS CLI")
+TTL_SWEEP_SECONDS = 1.0  # how often expired TTL items are deleted (DynamoDB: typically within two days)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.commands import add_seed_argument, int_between
+    from engine.commands import add_seed_argument, int_between, positive_float
 
     parser.add_argument("model", metavar="MODEL", nargs="?", default=None,
                         help="design file or sample design name whose tables and seeded sample items to "
@@ -23,6 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", metavar="FILE", default=None,
                         help="append one JSON line per request (operation, table, index, key, items, "
                              "consumed capacity per arm, latency)")
+    parser.add_argument("--ttl-sweep", metavar="SECONDS", type=positive_float, default=TTL_SWEEP_SECONDS,
+                        help="delete items whose TTL time has passed every SECONDS (default "
+                             f"{TTL_SWEEP_SECONDS:g}; DynamoDB does it in the background, typically within two "
+                             "days); each deletion is a REMOVE stream record by the service")
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -68,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     print(url, flush=True)
 
     from engine.sandbox import Sandbox
-    from engine.sandbox.server import RequestLog, SandboxServer
+    from engine.sandbox.server import RequestLog, SandboxServer, start_ttl_sweeper
 
     if args.model:
         from engine.commands import load_model_arg
@@ -83,9 +93,11 @@ def run(args: argparse.Namespace) -> int:
     server.server_address = sock.getsockname()
     counts = ", ".join(f"{name} ({t.item_count} items)" for name, t in sandbox.tables.items()) or "no tables"
     print(f"sandbox ready at {url}: {counts}; Ctrl-C stops it", file=sys.stderr, flush=True)
+    stop_sweeps = start_ttl_sweeper(sandbox, args.ttl_sweep)
     try:
         server.serve_forever()
     finally:
+        stop_sweeps.set()
         server.server_close()
         if log_stream:
             log_stream.close()

@@ -1,7 +1,9 @@
 """DynamoDB's HTTP JSON protocol in front of a Sandbox, so boto3 and the AWS CLI work unchanged.
 
 POST / with `X-Amz-Target: DynamoDB_20120810.<Operation>` and an `application/x-amz-json-1.0`
-body; HTTP/1.1 keep-alive with Content-Length. Errors are DynamoDB's error JSON
+body; HTTP/1.1 keep-alive with Content-Length. The DynamoDB Streams API answers on the same endpoint:
+`X-Amz-Target: DynamoDBStreams_20120810.<Operation>` (the target prefix of botocore's dynamodbstreams model), so
+a `dynamodbstreams` client given the same endpoint_url reads the tables' streams. Errors are DynamoDB's error JSON
 (`__type` = `com.amazonaws.dynamodb.v20120810#<Code>`, `message`), HTTP 400 for client errors
 and 500 for internal ones. Every response carries `x-amz-crc32`, the CRC32 of its body, which
 boto3 verifies. Signatures are not checked: any credentials work. A request log (`log_path`)
@@ -22,9 +24,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 
 from engine.sandbox.errors import SERIALIZATION, UNKNOWN_OPERATION, VALIDATION, SandboxError
-from engine.sandbox.sandbox import CallResult, Sandbox
+from engine.sandbox.sandbox import DYNAMODB, STREAMS, CallResult, Sandbox
 
 TARGET_PREFIX = "DynamoDB_20120810."
+STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810."
+TARGET_PREFIXES = {TARGET_PREFIX: DYNAMODB, STREAMS_TARGET_PREFIX: STREAMS}
 CONTENT_TYPE = "application/x-amz-json-1.0"
 _REQUEST_IDS = itertools.count(1)
 MAX_BODY_BYTES = 16 * 1024 * 1024  # DynamoDB's largest request (BatchWriteItem) is 16 MB
@@ -111,11 +115,12 @@ class _Handler(BaseHTTPRequestHandler):
                 SERIALIZATION, f"Request body of {length:,} bytes is larger than DynamoDB's 16 MB request limit"))
         body = self.rfile.read(length) if length else b""
         target = self.headers.get("X-Amz-Target", "")
-        if not target.startswith(TARGET_PREFIX):
+        prefix, _, operation = target.partition(".")
+        service = TARGET_PREFIXES.get(prefix + ".")
+        if service is None or not operation:
             error = SandboxError(UNKNOWN_OPERATION, f"Missing or unknown X-Amz-Target {target!r}; expected "
-                                 f"{TARGET_PREFIX}<Operation>")
+                                 f"{TARGET_PREFIX}<Operation> or {STREAMS_TARGET_PREFIX}<Operation>")
             return CallResult(Call(target or "?"), None, error)
-        operation = target[len(TARGET_PREFIX):]
         containers = body.count(b"{") + body.count(b"[")  # an upper bound (brackets inside strings count too)
         if containers > MAX_JSON_CONTAINERS:
             return CallResult(Call(operation), None, SandboxError(
@@ -129,7 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
         except RecursionError:
             return CallResult(Call(operation), None,
                               SandboxError(SERIALIZATION, "Request body is nested too deeply to read"))
-        return self.server.sandbox.execute(operation, request)
+        return self.server.sandbox.execute(operation, request, service)
 
     def _send(self, status: int, payload: Any) -> None:
         self._send_body(status, json.dumps(payload, separators=(",", ":")).encode("utf-8"))
@@ -195,6 +200,22 @@ class SandboxServer(ThreadingHTTPServer):
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+
+def start_ttl_sweeper(sandbox: Sandbox, every_seconds: float) -> threading.Event:
+    """Run `sandbox.expire_ttl()` every `every_seconds` from a daemon thread, as DynamoDB's background TTL process
+    deletes expired items (engine.sandbox.ttl); set the returned event to stop it."""
+    stop = threading.Event()
+
+    def sweep() -> None:
+        while not stop.wait(every_seconds):
+            try:
+                sandbox.expire_ttl()
+            except Exception as exc:  # a sandbox bug must not end the sweeps: one line, then go on
+                print(f"sandbox server: TTL sweep failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    threading.Thread(target=sweep, name="sandbox-ttl", daemon=True).start()
+    return stop
 
 
 def start_in_thread(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0,
