@@ -449,3 +449,31 @@ def exported(design_json: str, to: str, seed: int = 0) -> tuple[str, tuple[str, 
 def export_formats() -> tuple[str, ...]:
     """The formats `ddb-workbench export --to` writes, in the engine's order."""
     return tuple(_engine("interop").EXPORT_FORMATS)
+
+
+# ----------------------------------------------------------------------------- evidence (issue 15)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _inferred(files: tuple[tuple[str, bytes], ...], window_seconds: float | None, scale: float,
+              engine_version: str) -> Any:
+    capture = _engine("evidence.capture")
+    traffic = _engine("evidence.traffic")
+    observations = sorted((o for name, raw in files for o in capture.parse_capture(raw, name)), key=lambda o: o.time)
+    return traffic.infer_design(observations, window_seconds=window_seconds, scale=scale,
+                                sources=[name for name, _ in files])
+
+
+def inferred(files: tuple[tuple[str, bytes], ...], window_seconds: float | None = None, scale: float = 1.0) -> Any:
+    """engine.evidence.traffic.infer_design of uploaded capture files ((name, bytes) each): an InferResult;
+    raises WorkbenchError naming the file, line and fix."""
+    return _inferred(files, window_seconds, scale, ENGINE_VERSION)
+
+
+def calibration(design_json: str, files: tuple[tuple[str, bytes], ...], window_seconds: float | None = None,
+                scale: float = 1.0) -> Any:
+    """engine.evidence.calibrate of the current design with the uploaded captures' observed figures."""
+    from engine.io import to_data
+
+    calibrate = _engine("evidence.calibrate")
+    return calibrate.calibrate(to_data(model_from_json(design_json)), inferred(files, window_seconds, scale))

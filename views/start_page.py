@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from ui import cache, interop, state, widgets
+from ui import cache, evidence, interop, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
 
@@ -93,6 +93,10 @@ with st.expander("Import from NoSQL Workbench, describe-table or CloudFormation 
                  icon=":material/input:", key="view.start.import", on_change="rerun"):
     if st.session_state.get("view.start.import"):
         interop.import_panel()
+with st.expander("Evidence: a design from captured traffic, or its figures applied to this one",
+                 icon=":material/query_stats:", key="view.start.evidence", on_change="rerun"):
+    if st.session_state.get("view.start.evidence"):
+        evidence.capture_panel()
 
 st.subheader("Sample designs")
 st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "

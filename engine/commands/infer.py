@@ -22,6 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", default=None, help="the design's name (default 'Inferred from captured traffic')")
     parser.add_argument("-o", "--output", metavar="FILE", default=None,
                         help="write the design to FILE (.json for JSON, else YAML; default: YAML on stdout)")
+    parser.add_argument("--design", metavar="FILE", default=None,
+                        help="apply the observed figures to this design instead (rates, peaks, items per request, "
+                             "key distributions of the patterns each request shape matches); the changes are "
+                             "printed first, the calibrated design is the output")
     parser.add_argument("--json", action="store_true",
                         help="print {design, patterns (observed figures, key fit, capacity check), notes} as JSON")
 
@@ -30,15 +34,26 @@ def run(args: argparse.Namespace) -> int:
     from engine.commands import print_json, write_output
     from engine.evidence.capture import read_captures
     from engine.evidence.traffic import infer_design
-    from engine.io import design_data, dump_model, format_of
+    from engine.io import design_data, dump_model, format_of, to_data
 
     result = infer_design(read_captures(args.logs), window_seconds=args.window, scale=args.scale, name=args.name,
                           sources=args.logs)
-    text = dump_model(result.model, format_of(args.output) if args.output else "yaml")
+    model = result.model
+    calibration = None
+    if args.design:
+        from engine.commands import load_model_arg
+        from engine.evidence.calibrate import calibrate
+        from engine.model import parse_model
+
+        calibration = calibrate(to_data(load_model_arg(args.design)), result)
+        model = parse_model(calibration.data, source=args.design)
+    text = dump_model(model, format_of(args.output) if args.output else "yaml")
     if args.output:
         write_output(args.output, text, "-o")
     if args.json:
-        print_json({"design": design_data(result.model), "window_seconds": result.window_seconds,
+        print_json({"design": design_data(model), "window_seconds": result.window_seconds,
+                    **({"changes": [vars(c) for c in calibration.changes], "unmatched": list(calibration.unmatched)}
+                       if calibration else {}),
                     "scale": result.scale, "requests": result.requests,
                     "patterns": [_pattern_json(p) for p in result.patterns],
                     "recorded_units_per_second": result.recorded_units_per_second,
@@ -48,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     if not args.json:
         _report(result, args.output)
+        if calibration is not None:
+            print(f"applied to {args.design}: {len(calibration.changes)} change(s)", file=sys.stderr)
+            for c in calibration.changes:
+                print(f"  ~ {c.pattern}: {c.field} {c.before!r} -> {c.after!r}", file=sys.stderr)
+            for u in calibration.unmatched:
+                print(f"  ? not applied: {u}", file=sys.stderr)
     return 0
 
 

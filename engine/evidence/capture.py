@@ -75,7 +75,15 @@ def read_capture(path: str | Path) -> list[Observation]:
     if size > MAX_CAPTURE_BYTES:
         raise CaptureError(f"{p}: {size:,} bytes is more than the {MAX_CAPTURE_BYTES // 2**20} MiB a capture file "
                            "may hold; split it (one file per hour) and pass all of them")
-    raw = p.read_bytes()
+    return parse_capture(p.read_bytes(), p)
+
+
+def parse_capture(raw: bytes, name: str | Path) -> list[Observation]:
+    """The observations of a capture file's bytes (gzip or not); `name` names it in messages."""
+    p = Path(name)
+    if len(raw) > MAX_CAPTURE_BYTES:
+        raise CaptureError(f"{p}: {len(raw):,} bytes is more than the {MAX_CAPTURE_BYTES // 2**20} MiB a capture "
+                           "file may hold; split it (one file per hour) and pass all of them")
     if p.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
         raw = _gunzip(raw, p)
     try:
