@@ -8,7 +8,8 @@ a `dynamodbstreams` client given the same endpoint_url reads the tables' streams
 and 500 for internal ones. Every response carries `x-amz-crc32`, the CRC32 of its body, which
 boto3 verifies. Signatures are not checked: any credentials work. A request log (`log_path`)
 gets one JSON line per request: time, operation, table, index, key, items returned, consumed
-capacity per arm ("<table>" / "<table>#<index>"), error code and latency.
+capacity per arm ("<table>" / "<table>#<index>"), error code and latency, plus the request's shape, item sizes and
+the target's key schema that `ddb-workbench infer` reads (engine.sandbox.request_log).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import sys
 import threading
 import time
 import zlib
-from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 
@@ -46,24 +46,13 @@ class RequestLog:
         self.stream = stream
         self._lock = threading.Lock()
 
-    def write(self, result: CallResult, latency_seconds: float) -> None:
-        call = result.call
-        arms: dict[str, float] = {}
-        for consumption in call.consumptions:
-            for target, units in consumption.arms().items():
-                arms[target] = arms.get(target, 0.0) + units
-        record = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "operation": call.operation,
-            "table": call.table,
-            "index": call.index,
-            "key": call.key,
-            "items_returned": call.items_returned,
-            "consumed_capacity": arms,
-            "error": result.error.code if result.error else None,
-            "latency_ms": round(latency_seconds * 1000, 3),
-        }
-        line = json.dumps(record, separators=(",", ":"), default=str)
+    def write(self, result: CallResult, latency_seconds: float, request: dict[str, Any] | None = None,
+              tables: dict[str, Any] | None = None) -> None:
+        """One line for one call; with the request and the sandbox's tables, the fields `infer` reads
+        (engine.sandbox.request_log)."""
+        from engine.sandbox.request_log import log_record
+
+        line = json.dumps(log_record(result, latency_seconds, request, tables), separators=(",", ":"), default=str)
         with self._lock:
             self.stream.write(line + "\n")
             self.stream.flush()
@@ -87,6 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         started = time.perf_counter()
+        self._request: dict[str, Any] | None = None  # the parsed body, for the request log
         result = self._execute()
         if result.error is None:
             status, payload = 200, result.response
@@ -95,7 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.dumps(payload, separators=(",", ":")).encode("utf-8")
         log = self.server.request_log
         if log is not None:  # logged before the reply, so a client that got it finds the line
-            log.write(result, time.perf_counter() - started)
+            log.write(result, time.perf_counter() - started, self._request, self.server.sandbox.tables)
         self._send_body(status, body)
 
     def _execute(self) -> CallResult:
@@ -134,6 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
         except RecursionError:
             return CallResult(Call(operation), None,
                               SandboxError(SERIALIZATION, "Request body is nested too deeply to read"))
+        self._request = request if isinstance(request, dict) else None
         return self.server.sandbox.execute(operation, request, service)
 
     def _send(self, status: int, payload: Any) -> None:
