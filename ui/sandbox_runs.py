@@ -26,7 +26,7 @@ LAST_RUN = "wb_sandbox_last_run"
 MAX_ITEMS_SHOWN = 100
 # Operations that never change a sandbox: they run on the shared one until the session has written.
 READ_OPERATIONS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "DescribeTable",
-                             "ListTables"})
+                             "DescribeTimeToLive", "ListTables"})
 
 
 @dataclass

@@ -90,12 +90,13 @@ def test_read_operations_leave_a_sandbox_unchanged() -> None:
         "BatchGetItem": {"RequestItems": {"GitHub": {"Keys": [key]}}},
         "TransactGetItems": {"TransactItems": [{"Get": {"TableName": "GitHub", "Key": key}}]},
         "DescribeTable": {"TableName": "GitHub"},
+        "DescribeTimeToLive": {"TableName": "GitHub"},
         "ListTables": {},
     }
     assert set(requests) == READ_OPERATIONS
     for operation, request in requests.items():
         response = shared.call(operation, {**request, "ReturnConsumedCapacity": "INDEXES"}
-                               if operation not in ("DescribeTable", "ListTables") else request)
+                               if operation not in ("DescribeTable", "DescribeTimeToLive", "ListTables") else request)
         for item in response.get("Items", []) + [response.get("Item") or {}]:
             item.clear()  # a caller changing what it got back must not reach the stored items
     assert _fingerprint(shared) == before
