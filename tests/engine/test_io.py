@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_SAMPLES = {
     "orders_simple_key", "orders_by_customer", "page_views", "page_views_vertical_sharding", "team_users_gsi",
     "team_users_overread", "crm_complex_filtering", "github_single_table", "hot_enum_key",
-    "hot_enum_key_sharded", "global_game_state",
+    "hot_enum_key_sharded", "global_game_state", "orders_stream_totals",
 }
 
 
@@ -268,3 +268,21 @@ def test_a_device_or_fifo_is_refused_instead_of_read_forever(tmp_path) -> None:
             read_input_text(path, "design", MAX_FILE_BYTES)
         with pytest.raises(WorkbenchError, match="not a regular file"):
             load_model(path)
+
+
+def test_a_large_yaml_without_aliases_is_refused_as_too_large_not_as_an_alias_bomb() -> None:
+    """Issue 14: a 4 MB design of 60,000 tables and no aliases was composed for 23 s and then called an alias bomb.
+    It is refused for what it is (too many values), before the slow composer runs; a real alias bomb keeps its
+    own message."""
+    from engine.errors import DesignFileError
+    from engine.io import loads_model
+
+    text = "name: x\ntables:\n" + "".join(f"  - {{name: t{i:05d}, partition_key: {{name: PK, type: S}}}}\n"
+                                          for i in range(60_000))
+    with pytest.raises(DesignFileError, match="more than the 200,000 a design file may hold") as info:
+        loads_model(text)
+    assert "alias" not in str(info.value)
+    levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(5)]
+    with pytest.raises(DesignFileError, match="alias bomb"):
+        loads_model("\n".join(levels) + "\n")
