@@ -492,11 +492,13 @@ def _set_elements(kind: str, size_bytes: int, rng: np.random.Generator) -> list[
     if kind == "NS" and any(s < 2 for s in sizes):
         sizes = [max(2, s) for s in sizes] if len(sizes) > 1 else [max(1, sizes[0])]
     out: list[str] = []
+    seen: set[str] = set()  # a set: `text not in out` made a 40 KB number set quadratic (50 s in `patterns`)
     for s in sizes:
         for _attempt in range(100):
             text = _set_element(kind, s, rng)
-            if text not in out:
+            if text not in seen:
                 break
+        seen.add(text)
         out.append(text)
     return out
 

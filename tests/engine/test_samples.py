@@ -403,3 +403,19 @@ def test_timestamp_variables_of_any_size_render_ordered_distinct_values(cardinal
 
     first, second, last = (timestamp_value(r, cardinality) for r in (0, 1, cardinality - 1))
     assert first < second < last and first.startswith("2026-01-01T00:00:00")
+
+
+@pytest.mark.parametrize("kind", ["SS", "NS", "BS"])
+def test_a_40_kb_set_attribute_has_distinct_elements_of_exactly_its_size(kind) -> None:
+    """Issue 14: sets are generated element by element with a membership check (a list made a 40 KB number set
+    quadratic); DynamoDB rejects duplicate set elements, and the value must weigh exactly its size_bytes (DOMAIN
+    §1: a set weighs the sum of its elements)."""
+    import numpy as np
+
+    from engine.itemsize import attribute_value_size_bytes
+    from engine.samples import typed_value
+
+    value = typed_value(kind, 40_000, np.random.default_rng(3), "tags")
+    elements = value[kind]
+    assert len(elements) == len(set(elements)) > 1_000
+    assert attribute_value_size_bytes(value) == 40_000
