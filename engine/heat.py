@@ -432,14 +432,23 @@ class _TargetSim:
         budget = self.options.track_max_keys
         for group in groups:
             members = [a for a, arm in enumerate(self.arms) if arm.group is group]
-            key_units = np.stack([self.arms[a].shares * self.rate[a] for a in members])  # (m, n)
-            peak_u = sum(key_units[i] * max_mult[a] / LIMITS[self.channel[a]] for i, a in enumerate(members))
-            ctu = sum(key_units[i] * (CTU_WRITE_WEIGHT if self.channel[a] == WRITE else 1.0)
-                      for i, a in enumerate(members))
+            # Per-key load summed over the arms without an (arms x keys) matrix: arms of one key space share one
+            # shares array (engine.partitions), so each distinct array is scaled once by its arms' summed weights
+            # (103 patterns on a 2-million-key table held 3.3 GiB as a matrix).
+            weights: dict[int, list] = {}
+            for a in members:
+                shares = self.arms[a].shares
+                w = weights.setdefault(id(shares), [shares, 0.0, 0.0])
+                w[1] += self.rate[a] * max_mult[a] / LIMITS[self.channel[a]]
+                w[2] += self.rate[a] * (CTU_WRITE_WEIGHT if self.channel[a] == WRITE else 1.0)
+            peak_u = sum(shares * wp for shares, wp, _ in weights.values())
+            ctu = sum(shares * wc for shares, _, wc in weights.values())
             chosen = _select_keys(peak_u, ctu, self.options.top_keys, budget)
+            del peak_u, ctu
             budget -= chosen.size
             full = np.zeros((len(self.arms), chosen.size))
-            full[members] = key_units[:, chosen]
+            for a in members:
+                full[a] = self.arms[a].shares[chosen] * self.rate[a]
             parts.append(group.key_partition[chosen])
             frags.append(np.full(chosen.size, group.splittable_units))
             rates.append(full)
