@@ -66,7 +66,8 @@ def add_table(data: Data, name: str, partition_key: str, sort_key: str | None = 
 
 
 def rename_table(data: Data, old: str, new: str) -> None:
-    """Rename a table; its entities and every access pattern naming it (transactions included) follow."""
+    """Rename a table; its entities, every access pattern naming it (transactions included) and every stream
+    consumer write targeting it follow."""
     table = table_data(data, old)
     new = _check_new_name(data["tables"], new, "table")
     table["name"] = new
@@ -76,6 +77,14 @@ def rename_table(data: Data, old: str, new: str) -> None:
     for pattern in data.get("access_patterns", []):
         if pattern.get("table") == old:
             pattern["table"] = new
+    for write in _consumer_writes(data):
+        if write.get("table") == old:
+            write["table"] = new
+
+
+def _consumer_writes(data: Data) -> list[Data]:
+    """The writes of every stream consumer of every table (engine.model.stream.ConsumerWrite data)."""
+    return [w for t in data.get("tables", []) for c in t.get("stream_consumers", []) for w in c.get("writes", [])]
 
 
 def table_dependents(data: Data, name: str) -> tuple[list[str], list[str]]:
@@ -270,7 +279,8 @@ def add_entity(data: Data, name: str, table_name: str, item_count: int = 1000) -
 
 
 def rename_entity(data: Data, old: str, new: str) -> None:
-    """Rename an entity; access patterns, transaction actions and screens naming it follow."""
+    """Rename an entity; access patterns, transaction actions, screens and stream consumer writes naming it
+    follow."""
     entity = _named(data.setdefault("entities", []), old, "entity")
     new = _check_new_name(data["entities"], new, "entity")
     entity["name"] = new
@@ -279,6 +289,9 @@ def rename_entity(data: Data, old: str, new: str) -> None:
         for action in pattern.get("actions", []):
             if action.get("entity") == old:
                 action["entity"] = new
+    for write in _consumer_writes(data):
+        if write.get("entity") == old:
+            write["entity"] = new
 
 
 def entity_users(data: Data, name: str) -> list[str]:

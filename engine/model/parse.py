@@ -15,7 +15,7 @@ Locate = Callable[[tuple[str | int, ...]], int | None]
 _UNION_TAGS = {
     "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems", "PutItem", "UpdateItem", "DeleteItem",
     "BatchWriteItem", "TransactWriteItems", "on_demand", "provisioned", "uniform", "zipf", "hot_keys",
-    "sample_items",
+    "sample_items", "lambda", "kinesis", "pipes", "other",
 }
 
 

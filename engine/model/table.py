@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from engine.model.base import Bool, Frozen, Name, NonNegUnits, ReservedUnits, Str, Units
+from engine.model.base import Bool, Frozen, Name, NonNegUnits, RequestRate, ReservedUnits, Str, Units
+from engine.model.stream import StreamConsumer
 
 KeyType = Literal["S", "N", "B"]
 TableClass = Literal["STANDARD", "STANDARD_INFREQUENT_ACCESS"]
@@ -154,6 +155,11 @@ class Table(Frozen):
     """Attribute holding an expiry epoch; TTL deletes consume no write capacity."""
     stream_view_type: StreamViewType | None = None
     """DynamoDB Streams view type, or none for no stream."""
+    stream_consumers: tuple[StreamConsumer, ...] = ()
+    """Who reads the table's changes (needs `stream_view_type`): Lambda triggers, Kinesis Data Streams, EventBridge
+    Pipes or custom readers, each with the writes it makes per record (engine.streams)."""
+    ttl_deletions_per_second: RequestRate = 0.0
+    """Items TTL deletes per second on average (each one a stream record; needs `ttl_attribute`); 0 = not modelled."""
     global_table: GlobalTableSettings | None = None
     """Replicas in other regions, or none for a single-region table."""
     deletion_protection: Bool = False

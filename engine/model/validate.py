@@ -106,6 +106,44 @@ def _table_problems(path: str, table: Table, model: DataModel) -> list[str]:
                 out.append(f"{path}.{kind}[{j}].projection: {proj.type} takes no attributes (got "
                            f"{list(proj.attributes)}); use type INCLUDE or drop the list")
     out += _global_table_problems(path, table, model)
+    out += _stream_problems(path, table, model)
+    return out
+
+
+def _stream_problems(path: str, table: Table, model: DataModel) -> list[str]:
+    """Stream consumers need a stream; each write names a table of the design and an entity of that table."""
+    out: list[str] = []
+    if table.ttl_deletions_per_second and table.ttl_attribute is None:
+        out.append(f"{path}.ttl_deletions_per_second {table.ttl_deletions_per_second:g}: table '{table.name}' has no "
+                   "ttl_attribute, so TTL deletes nothing; set ttl_attribute or set the rate to 0")
+    if not table.stream_consumers:
+        return out
+    if table.stream_view_type is None:
+        names = ", ".join(c.name for c in table.stream_consumers)
+        out.append(f"{path}.stream_consumers: table '{table.name}' has consumers ({names}) but no stream "
+                   "(stream_view_type is not set); set stream_view_type (e.g. NEW_AND_OLD_IMAGES) or remove the "
+                   "consumers")
+    out += _duplicates(f"{path}.stream_consumers", [c.name for c in table.stream_consumers])
+    tables = [t.name for t in model.tables]
+    for j, consumer in enumerate(table.stream_consumers):
+        for k, write in enumerate(consumer.writes):
+            where = f"{path}.stream_consumers[{j}].writes[{k}]"
+            if write.table not in tables:
+                out.append(f"{where}.table '{write.table}' is not a table of the design (known: {_one_of(tables)}); "
+                           "fix the name or add the table")
+                continue
+            if write.entity is None:
+                continue
+            entity = next((e for e in model.entities if e.name == write.entity), None)
+            if entity is None or entity.table != write.table:
+                known = [e.name for e in model.entities if e.table == write.table]
+                out.append(f"{where}.entity '{write.entity}' is not an entity of table '{write.table}' (known: "
+                           f"{_one_of(known)}); fix the name, add the entity, or give item_size_bytes instead")
+                continue
+            for m, attr in enumerate(write.changed_attributes):
+                if not entity.has_attribute(attr):
+                    out.append(f"{where}.changed_attributes[{m}] '{attr}' is not an attribute of entity "
+                               f"'{entity.name}'; fix the name or add the attribute")
     return out
 
 
