@@ -85,6 +85,28 @@ class PriceCatalog(BaseModel):
     """Free tier provisioned RCU."""
     free_tier_stream_reads: float = NonNeg
     """Free tier stream read request units per month."""
+    change_data_capture_usd_per_million: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams for DynamoDB: USD per million change data capture units (1 per write of up to 1 KB)."""
+    kinesis_shard_hour_usd: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams, provisioned: USD per shard-hour."""
+    kinesis_put_payload_units_usd_per_million: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams, provisioned: USD per million PUT payload units (25 KB each)."""
+    kinesis_on_demand_stream_hour_usd: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams, on-demand: USD per stream-hour."""
+    kinesis_on_demand_data_in_usd_per_gb: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams, on-demand: USD per GB written (each record rounded up to 1 KB)."""
+    kinesis_on_demand_data_out_usd_per_gb: float | None = Field(default=None, ge=0)
+    """Kinesis Data Streams, on-demand: USD per GB read (shared-throughput consumers)."""
+    lambda_requests_usd_per_million: float | None = Field(default=None, ge=0)
+    """AWS Lambda: USD per million requests (invocations)."""
+    lambda_gb_second_usd: float | None = Field(default=None, ge=0)
+    """AWS Lambda, x86: USD per GB-second of duration (first pricing tier)."""
+    pipes_requests_usd_per_million: float | None = Field(default=None, ge=0)
+    """EventBridge Pipes: USD per million requests (counted after filtering, per 64 KB chunk of an event)."""
+    free_tier_lambda_requests: float = Field(default=0, ge=0)
+    """Lambda free tier: requests per month."""
+    free_tier_lambda_gb_seconds: float = Field(default=0, ge=0)
+    """Lambda free tier: GB-seconds per month."""
     hours_per_month: float = Field(default=730, gt=0)
     """Hours per month for hourly prices (730 by default; a design may override it)."""
     not_modelled: tuple[str, ...] = ()
