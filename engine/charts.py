@@ -132,21 +132,34 @@ def pattern_cost_parts(pattern: Any) -> dict[str, float]:
     return parts
 
 
+COLOR_STREAM = "#0f7c8c"
+"""Stream consumers (stream reads, change data capture, Kinesis, Lambda, Pipes): shades of one teal."""
 COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR_INDEX_WRITE,
-               "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION, "idle capacity": COLOR_MUTED}
+               "storage": COLOR_STORAGE, "replication": COLOR_REPLICATION, "idle capacity": COLOR_MUTED,
+               "stream reads": "#5fb3bf", "change data capture": "#2a9aa8", "kinesis": "#1d6f7a",
+               "lambda": COLOR_STREAM, "pipes": "#0a4f59"}
 
 
 def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
-    """One (label, cost by kind) row per access pattern, per table's idle capacity and per table's storage, in
-    table order; the figures are the evaluation's (billed shares), so the rows add up to its total."""
+    """One (label, cost by kind) row per access pattern (stream consumers' derived writes included), per table's idle
+    capacity, per table's storage and per stream consumer, in table order; the figures are the evaluation's (billed
+    shares, engine.cost.streams), so the rows add up to its total."""
     pattern_rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
     for p in evaluation.patterns:
         pattern_rows.setdefault(p.table, []).append((p.name, pattern_cost_parts(p)))
+    consumer_rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    for stream in getattr(evaluation, "streams", ()):
+        for c in stream.consumers:
+            if c.monthly_usd > 0:
+                consumer_rows.setdefault(stream.table, []).append(
+                    (f"stream {c.kind}: {stream.table}.{c.name}",
+                     {k: v for k, v in c.cost.monthly_usd_by_kind.items() if v > 0}))
     rows: list[tuple[str, dict[str, float]]] = []
     for t in evaluation.tables:
         if t.idle_capacity_monthly_usd > 0:
             rows.append((f"idle capacity: {t.name}", {"idle capacity": t.idle_capacity_monthly_usd}))
         rows += pattern_rows.pop(t.name, [])
+        rows += consumer_rows.pop(t.name, [])
         rows.append((f"storage: {t.name}", {"storage": t.storage_monthly_usd}))
     for leftover in pattern_rows.values():  # a pattern filed under a table the evaluation does not list
         rows += leftover

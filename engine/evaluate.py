@@ -18,15 +18,20 @@ from engine.cost import (
     DEFAULT_TARGET_UTILIZATION,
     STANDARD,
     STANDARD_IA,
+    STREAM_COST_KINDS,
     BillingComparison,
+    ConsumerCost,
+    IdempotentAlternative,
     Load,
     TableClassComparison,
     allocate,
     class_cost,
     compare_billing,
     compare_table_classes,
+    consumer_costs,
     cost_basis,
     free_tier_usd,
+    idempotent_alternative,
     pattern_costs,
     replica_count,
     target_utilization,
@@ -36,6 +41,17 @@ from engine.findings.base import Finding
 from engine.findings.design_rules import evaluation_findings
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
+from engine.streams import ASSUMPTIONS as STREAM_ASSUMPTIONS
+from engine.streams import (
+    ConsumerFlow,
+    StreamTraffic,
+    TableStream,
+    consumer_flow,
+    max_readers_per_shard,
+    readers_per_shard,
+    shard_count,
+    stream_traffic,
+)
 
 COST_ASSUMPTIONS = (
     "A pattern's cost is its share of what its tables bill: on-demand tables bill request units x price at the "
@@ -52,6 +68,15 @@ COST_ASSUMPTIONS = (
     "taken by the tables in design order; it lowers table and total figures only.",
     "Stream reads by Lambda triggers are free and other stream readers are not modelled; TTL deletes "
     "are free.",
+)
+STREAM_COST_ASSUMPTIONS = (
+    "Stream consumers (engine.cost.streams): reads by Lambda triggers are free; other readers (custom GetRecords "
+    "pollers, and EventBridge Pipes' poller, an assumption) pay a stream read request unit per call; Kinesis Data "
+    "Streams for DynamoDB pays change data capture units and the Kinesis stream; Lambda pays requests and "
+    "GB-seconds (x86); Pipes pays requests; the Pipes target, the Kinesis readers and the idempotency markers' "
+    "storage are not priced. With the free tier on, 2.5 million stream reads and Lambda's 1 million requests and "
+    "400,000 GB-seconds a month are taken by the consumers in design order. A consumer's writes are derived "
+    "access patterns, priced on their target tables like any pattern. TTL deletes are free.",
 )
 # Finding rules and their thresholds live in engine.findings (one catalog).
 
@@ -149,6 +174,9 @@ class PatternEvaluation:
     """Replicated writes of the pattern's traffic in the other replica regions, priced like demand_monthly_usd."""
     cost_by_table: dict[str, dict[str, float]] = field(default_factory=dict)
     """Billed USD per month by table the arms land on and kind (reads, writes, index writes, replication)."""
+    derived_from: str | None = None
+    """For a stream consumer's write (a derived pattern, not in the design's access_patterns): where the write is
+    in the design, `tables[i].stream_consumers[j].writes[k]`; None for the design's own patterns."""
 
 
 @dataclass(frozen=True)
@@ -193,10 +221,83 @@ class TableEvaluation:
     """Load per target (the table and each index that any pattern touches)."""
     idle_capacity_monthly_usd: float = 0.0
     """What the table pays for requests while no access pattern uses it (provisioned capacity with no traffic)."""
+    stream_monthly_usd: float = 0.0
+    """What the table's stream consumers cost (stream reads, change data capture, Kinesis, Lambda, Pipes; after
+    the free tier when it is on); part of monthly_usd. Their writes are patterns on their target tables."""
 
     @property
     def storage_gb(self) -> float:
         return (self.storage_bytes + sum(self.index_storage_bytes.values())) / BYTES_PER_GB
+
+
+@dataclass(frozen=True)
+class DerivedWriteEvaluation:
+    """A stream consumer's write: a derived access pattern (its figures are `Evaluation.pattern(pattern)`)."""
+
+    pattern: str
+    """Name of the derived PatternEvaluation, e.g. `Orders.customer totals: UpdateItem CustomerTotals`."""
+    path: str
+    """`tables[i].stream_consumers[j].writes[k]`."""
+    target_table: str
+    operation: str
+    idempotent: bool
+    requests_per_second: float
+    """Records per second of the stream x the consumer's filter share x writes per record."""
+    peak_requests_per_second: float
+    idempotent_alternative: IdempotentAlternative | None = None
+    """For a non-idempotent UpdateItem (a counter): the idempotency-marker transaction and its extra cost."""
+
+
+@dataclass(frozen=True)
+class ConsumerEvaluation:
+    """One consumer of a table's stream: how it keeps up (flow), what it costs (cost) and the writes it makes."""
+
+    name: str
+    kind: str
+    """lambda, kinesis, pipes or other."""
+    path: str
+    """`tables[i].stream_consumers[j]`."""
+    flow: ConsumerFlow
+    """Shards, records per second (per shard), throughput per shard, concurrency, batches, iterator age at the
+    average and peak rates and through a 5-minute spike, records lost past the 24-hour retention."""
+    cost: ConsumerCost
+    """Monthly usage and USD by kind (stream reads, change data capture, kinesis, lambda, pipes)."""
+    writes: tuple[DerivedWriteEvaluation, ...] = ()
+
+    @property
+    def monthly_usd(self) -> float:
+        return self.cost.monthly_usd
+
+
+@dataclass(frozen=True)
+class StreamEvaluation:
+    """A table's DynamoDB stream: its records, shards, readers per shard and consumers (engine.streams)."""
+
+    table: str
+    view_type: str | None
+    records: TableStream
+    """Records per second (average, peak; from patterns, TTL and consumer writes) and their sizes."""
+    shards: int
+    """Open shards (assumption: one per partition of the table; engine.streams.shard_count)."""
+    shard_driver: str
+    """What sets the shard count: storage, throughput (provisioned or the table's own peak load), warm_throughput,
+    on_demand_peak."""
+    shards_by_driver: dict[str, int]
+    readers_per_shard: int
+    """Consumers reading each shard (Kinesis Data Streams for DynamoDB is not one)."""
+    max_readers_per_shard: int
+    """2, or 1 for a global table (DG/ServiceQuotas.html)."""
+    consumers: tuple[ConsumerEvaluation, ...] = ()
+
+    @property
+    def monthly_usd(self) -> float:
+        return sum(c.monthly_usd for c in self.consumers)
+
+    def consumer(self, name: str) -> ConsumerEvaluation:
+        for c in self.consumers:
+            if c.name == name:
+                return c
+        raise KeyError(name)
 
 
 @dataclass(frozen=True)
@@ -226,6 +327,9 @@ class Evaluation:
     """Findings of the catalog rules computed from the evaluation (engine.findings), by severity then id."""
     assumptions: tuple[str, ...] = field(default=())
     screens: tuple[ScreenEvaluation, ...] = field(default=())
+    streams: tuple[StreamEvaluation, ...] = field(default=())
+    """Tables with a stream (stream_view_type set), their consumers and what they cost (engine.streams,
+    engine.cost.streams)."""
 
     def pattern(self, name: str) -> PatternEvaluation:
         for p in self.patterns:
@@ -251,6 +355,17 @@ class Evaluation:
                 return s
         raise KeyError(name)
 
+    def stream(self, table: str) -> StreamEvaluation:
+        for s in self.streams:
+            if s.table == table:
+                return s
+        raise KeyError(table)
+
+    @property
+    def design_patterns(self) -> tuple[PatternEvaluation, ...]:
+        """The design's own access patterns, in design order (without stream consumers' derived writes)."""
+        return tuple(p for p in self.patterns if p.derived_from is None)
+
     def cost_sensitivity(self) -> tuple[tuple[str, float], ...]:
         """(pattern, share of the total) of each pattern's rate-driven cost, largest first."""
         total = self.total_monthly_usd
@@ -259,9 +374,11 @@ class Evaluation:
         return tuple(sorted(rows, key=lambda r: -r[1]))
 
     def cost_by_kind(self) -> dict[str, float]:
-        """The design's monthly cost by kind (reads, writes, index writes, replication, storage, idle capacity;
-        USD): the billed pattern shares, the tables' storage and idle capacity, adding up to the total."""
-        totals = dict.fromkeys((*COST_KINDS, "storage", "idle capacity"), 0.0)
+        """The design's monthly cost by kind (reads, writes, index writes, replication, storage, idle capacity, and
+        the stream consumers' stream reads, change data capture, kinesis, lambda, pipes; USD): the billed pattern
+        shares (derived consumer writes included), the tables' storage and idle capacity and the consumers' costs,
+        adding up to the total."""
+        totals = dict.fromkeys((*COST_KINDS, "storage", "idle capacity", *STREAM_COST_KINDS), 0.0)
         for p in self.patterns:
             for parts in p.cost_by_table.values():
                 for kind, usd in parts.items():
@@ -269,6 +386,10 @@ class Evaluation:
         for t in self.tables:
             totals["storage"] += t.storage_monthly_usd
             totals["idle capacity"] += t.idle_capacity_monthly_usd
+        for stream in self.streams:
+            for consumer in stream.consumers:
+                for kind, usd in consumer.cost.monthly_usd_by_kind.items():
+                    totals[kind] += usd
         return totals
 
     def to_dict(self) -> dict[str, Any]:
@@ -454,16 +575,73 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
     sizes = DesignSizes(model)
     entity_sizes = _entity_sizes(model, sizes)
     entries = _index_entry_sizes(model, sizes)
+    traffic = stream_traffic(model, sizes)
     patterns = tuple(_evaluate_pattern(model, p, pattern_capacity(model, sizes, p), catalog, hours)
                      for p in model.access_patterns)
+    patterns += tuple(replace(_evaluate_pattern(model, d.pattern, d.capacity, catalog, hours), derived_from=d.path)
+                      for d in traffic.derived)
     tables = _evaluate_tables(model, patterns, entity_sizes, entries, catalog, hours, options.free_tier)
     patterns, tables = _billed(patterns, tables)
     counts = {t.name: sum(e.item_count for e in entity_sizes if e.table == t.name) for t in tables}
     tables = tuple(_with_count(t, counts[t.name]) for t in tables)
+    streams = _evaluate_streams(model, traffic, patterns, tables, catalog, hours, options.free_tier)
+    tables = _with_stream_costs(tables, streams)
+    has_consumers = any(t.stream_consumers for t in model.tables)
+    assumptions = (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS) if not has_consumers else \
+        (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS[:-1], *STREAM_COST_ASSUMPTIONS, *STREAM_ASSUMPTIONS)
     evaluation = Evaluation(_catalog_info(catalog, hours), options.free_tier, entity_sizes, entries, patterns, tables,
-                            sum(t.monthly_usd for t in tables), (),
-                            (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS), _evaluate_screens(model, patterns, hours))
+                            sum(t.monthly_usd for t in tables), (), assumptions,
+                            _evaluate_screens(model, patterns, hours), streams)
     return replace(evaluation, findings=_sorted(evaluation_findings(model, evaluation)))
+
+
+# --------------------------------------------------------------------------------------- streams
+def _evaluate_streams(model: Any, traffic: StreamTraffic, patterns: tuple[PatternEvaluation, ...],
+                      tables: tuple[TableEvaluation, ...], catalog: PriceCatalog, hours: float,
+                      free_tier: bool) -> tuple[StreamEvaluation, ...]:
+    """Shards, readers, consumer flows and consumer costs of every table with a stream (engine.streams,
+    engine.cost.streams); the free tier's stream reads and Lambda allowance go to the consumers in design order."""
+    by_name = {t.name: t for t in tables}
+    derived = {p.derived_from: p for p in patterns if p.derived_from is not None}
+    drafts = []
+    for i, table in enumerate(model.tables):
+        if table.stream_view_type is None:
+            continue
+        te = by_name[table.name]
+        shards, driver, candidates = shard_count(table, te.storage_bytes, te.peak_read_units_per_second,
+                                                 te.peak_write_units_per_second)
+        records = traffic.table(table.name)
+        flows = [(consumer, consumer_flow(table, f"tables[{i}].stream_consumers[{j}]", consumer, records, shards),
+                  records) for j, consumer in enumerate(table.stream_consumers)]
+        drafts.append((table, records, shards, driver, candidates, flows))
+    items = [item for draft in drafts for item in draft[5]]
+    costs = iter(consumer_costs(items, catalog, hours, free_tier))
+    out = []
+    for table, records, shards, driver, candidates, flows in drafts:
+        consumers = []
+        for consumer, flow, _ in flows:
+            writes = tuple(_derived_write(model, derived[f"{flow.path}.writes[{k}]"], write, catalog, hours)
+                           for k, write in enumerate(consumer.writes))
+            consumers.append(ConsumerEvaluation(consumer.name, consumer.kind, flow.path, flow, next(costs), writes))
+        out.append(StreamEvaluation(table.name, table.stream_view_type, records, shards, driver, candidates,
+                                    readers_per_shard(table), max_readers_per_shard(table), tuple(consumers)))
+    return tuple(out)
+
+
+def _derived_write(model: Any, pe: PatternEvaluation, write: Any, catalog: PriceCatalog,
+                   hours: float) -> DerivedWriteEvaluation:
+    alternative = None
+    if write.operation == "UpdateItem" and not write.idempotent:
+        alternative = idempotent_alternative(model.table(write.table), pe.arms, pe.requests_per_second, catalog, hours)
+    return DerivedWriteEvaluation(pe.name, pe.derived_from or "", write.table, write.operation, write.idempotent,
+                                  pe.requests_per_second, pe.peak_requests_per_second, alternative)
+
+
+def _with_stream_costs(tables: tuple[TableEvaluation, ...],
+                       streams: tuple[StreamEvaluation, ...]) -> tuple[TableEvaluation, ...]:
+    costs = {s.table: s.monthly_usd for s in streams}
+    return tuple(replace(t, stream_monthly_usd=costs[t.name], monthly_usd=t.monthly_usd + costs[t.name])
+                 if costs.get(t.name) else t for t in tables)
 
 
 def _sorted(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -477,6 +655,7 @@ def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
 
 
 __all__ = [
-    "CatalogInfo", "EntitySize", "EvaluateOptions", "Evaluation", "Finding", "IndexEntrySize", "PatternEvaluation",
-    "ScreenEvaluation", "TableEvaluation", "TargetLoad", "evaluate",
+    "CatalogInfo", "ConsumerEvaluation", "DerivedWriteEvaluation", "EntitySize", "EvaluateOptions", "Evaluation",
+    "Finding", "IndexEntrySize", "PatternEvaluation", "ScreenEvaluation", "StreamEvaluation", "TableEvaluation",
+    "TargetLoad", "evaluate",
 ]

@@ -50,12 +50,14 @@ def cost_payload(evaluation) -> dict:
             "demand_replication_monthly_usd": p.demand_replication_monthly_usd,
             "monthly_usd_per_request_per_second": p.monthly_usd_per_request_per_second,
             "cost_basis": p.cost_basis,
+            "derived_from": p.derived_from,
         } for p in evaluation.patterns],
         "tables": [{
             "name": t.name, "billing_mode": t.billing_mode, "table_class": t.table_class,
             "throughput_monthly_usd": t.throughput_monthly_usd, "storage_monthly_usd": t.storage_monthly_usd,
             "replication_monthly_usd": t.replication_monthly_usd, "monthly_usd": t.monthly_usd,
             "idle_capacity_monthly_usd": t.idle_capacity_monthly_usd, "free_tier_usd": t.free_tier_usd,
+            "stream_monthly_usd": t.stream_monthly_usd,
             "storage_bytes": t.storage_bytes, "index_storage_bytes": t.index_storage_bytes,
             "billing_recommended": t.billing.recommended,
             "billing_options_monthly_usd": {"on_demand": t.billing.on_demand_monthly_usd,
@@ -67,11 +69,45 @@ def cost_payload(evaluation) -> dict:
                 "STANDARD": t.table_class_comparison.standard_monthly_usd,
                 "STANDARD_INFREQUENT_ACCESS": t.table_class_comparison.standard_ia_monthly_usd},
         } for t in evaluation.tables],
+        "streams": [_stream_payload(s) for s in evaluation.streams],
         "screens": [{"name": s.name, "requests_per_view": s.requests_per_view,
                      "read_units_per_view": s.read_units_per_view, "write_units_per_view": s.write_units_per_view,
                      "usd_per_million_views": s.usd_per_million_views} for s in evaluation.screens],
         "findings": [{"rule_id": f.rule_id, "severity": f.severity, "path": f.path, "message": f.message,
                       "fix": f.fix} for f in evaluation.findings],
+    }
+
+
+def _stream_payload(stream) -> dict:
+    """A table's stream in `cost --json`: records, shards, readers and each consumer's flow, cost and writes."""
+    from dataclasses import asdict
+
+    records = stream.records
+    return {
+        "table": stream.table, "view_type": stream.view_type, "records_per_second": records.records_per_second,
+        "peak_records_per_second": records.peak_records_per_second, "shards": stream.shards,
+        "shard_driver": stream.shard_driver, "readers_per_shard": stream.readers_per_shard,
+        "max_readers_per_shard": stream.max_readers_per_shard, "monthly_usd": stream.monthly_usd,
+        "consumers": [{
+            "name": c.name, "kind": c.kind, "path": c.path, "monthly_usd": c.monthly_usd,
+            "cost_by_kind_monthly_usd": dict(c.cost.monthly_usd_by_kind), "free_tier_usd": c.cost.free_tier_usd,
+            "unpriced": list(c.cost.unpriced),
+            "usage_per_month": {k: v for k, v in asdict(c.cost).items()
+                                if k.endswith("_per_month")},
+            "throughput_records_per_second_per_shard": c.flow.throughput_records_per_second_per_shard,
+            "records_per_second_per_shard": c.flow.records_per_second_per_shard,
+            "peak_records_per_second_per_shard": c.flow.peak_records_per_second_per_shard,
+            "concurrency": c.flow.concurrency,
+            "keeps_up_at_average": c.flow.average.keeps_up, "keeps_up_at_peak": c.flow.peak.keeps_up,
+            "spike_max_iterator_age_seconds": c.flow.spike_max_iterator_age_seconds,
+            "hours_until_loss": c.flow.average.hours_until_loss,
+            "writes": [{"pattern": w.pattern, "path": w.path, "target_table": w.target_table,
+                        "operation": w.operation, "idempotent": w.idempotent,
+                        "requests_per_second": w.requests_per_second,
+                        "idempotent_alternative_extra_monthly_usd":
+                            None if w.idempotent_alternative is None else w.idempotent_alternative.extra_monthly_usd}
+                       for w in c.writes],
+        } for c in stream.consumers],
     }
 
 
@@ -90,6 +126,10 @@ def _print_table(evaluation) -> None:
     for t in evaluation.tables:
         print(f"  {t.name:<{width}}  {t.throughput_monthly_usd:>12,.2f}  {t.storage_monthly_usd:>12,.2f}  "
               f"{t.replication_monthly_usd:>12,.2f}  {t.monthly_usd:>12,.2f}")
+    for stream in evaluation.streams:
+        for c in stream.consumers:
+            print(f"  stream {stream.table} ({stream.shards} shards): {c.kind} consumer {c.name} "
+                  f"{c.monthly_usd:,.2f} USD/month (in {stream.table}'s total)")
     for s in evaluation.screens:
         print(f"  screen {s.name}: {s.requests_per_view:g} requests, {s.read_units_per_view:.4g} RU + "
               f"{s.write_units_per_view:.4g} WU per view, {s.usd_per_million_views:,.2f} USD per million views")

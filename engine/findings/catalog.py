@@ -203,6 +203,20 @@ _RULES = (
         "# ddb-workbench cost design.yaml --catalog prices/eu-west-1.json\n"
         "# prices/eu-west-1.json: {id: eu-west-1-2024-11, region: eu-west-1, sources: [...], ...}\n",
         "DOMAIN.md §3"),
+    Rule(
+        "DDB-C110", "Stream consumer writes feed their own stream", "error",
+        "A consumer whose writes land on the table it reads (or on a table whose consumers write back) makes new "
+        "stream records that it reads again; unless its filter drops its own writes, the loop never ends, and "
+        "neither do the writes and the bill (issue 16; DG/Streams.html: every item change is a record).",
+        "consumer writes on {tables} feed back into the stream they come from without dying out (each record leads "
+        "to at least one new one); the figures count one round only",
+        "filter out the consumer's own writes (an event filter on an attribute only the consumer sets, such as a "
+        "`source` marker), lower the consumer's filter share below one record per record, or write to another table",
+        "tables:\n  - name: Orders\n    stream_consumers:\n      - {kind: lambda, name: stamp, filter_share: 1,\n"
+        "         writes: [{table: Orders, entity: Order, operation: UpdateItem}]}\n",
+        "tables:\n  - name: Orders\n    stream_consumers:\n      - {kind: lambda, name: stamp, filter_share: 0.5,   "
+        "# INSERT events only\n         writes: [{table: Orders, entity: Order, operation: UpdateItem}]}\n",
+        "DG/Streams.html; docs/streams.md"),
     # ------------------------------------------------------------------------- single-table
     Rule(
         "DDB-S101", "GetItem loop that one Query replaces (N+1)", "warning",
@@ -285,6 +299,34 @@ _RULES = (
         "global_table: {regions: [us-east-1, eu-west-1]}   # both regions update the same players\n",
         "# each player's writes go to its home region (pattern.region)\n",
         "DOMAIN.md §5"),
+    Rule(
+        "DDB-R104", "Non-idempotent write in an at-least-once stream consumer", "warning",
+        "Lambda retries a failed batch until it succeeds or its records expire, and runs the whole batch again: "
+        "stream consumers see records at least once (Lambda guide with-ddb.html; DG/kds.html for Kinesis). An "
+        "unconditional ADD to a counter counts a retried record twice; a guarded or absolute write does not.",
+        "'{consumer}' ({kind}) on the stream of '{table}' updates '{target}' without a guard ({rate:amount} writes/s): a "
+        "retried batch applies its records again, so the totals drift upward",
+        "make the write idempotent: in one transaction, put a marker item keyed by the record's eventID (condition "
+        "attribute_not_exists, expiring by TTL) and update the counter; modelled: {alt_units:amount} write units per "
+        "record instead of {units:amount}, {extra_usd:usd} more on '{target}'; or write absolute values (a Put of "
+        "the whole total) instead of increments, and mark the write `idempotent: true`",
+        "writes:\n  - {table: CustomerTotals, entity: CustomerTotal, operation: UpdateItem,   # ADD OrderCount :one\n"
+        "     idempotent: false}\n",
+        "writes:\n  - {table: CustomerTotals, entity: CustomerTotal, operation: UpdateItem,   # in a transaction with\n"
+        "     idempotent: true}                                  # a marker Put per eventID\n",
+        "Lambda guide with-ddb.html; DG/kds.html; DOMAIN.md §2 (transactions)"),
+    Rule(
+        "DDB-R105", "Kinesis Data Streams for DynamoDB reorders and repeats changes", "warning",
+        "Kinesis Data Streams for DynamoDB may deliver an item's changes out of order and more than once; a DynamoDB "
+        "stream keeps each item's changes in order, each once (DG/kds.html, DG/Streams.html).",
+        "'{consumer}' on '{table}' needs each item's changes in order, once, but reads them from Kinesis Data Streams "
+        "for DynamoDB, which may reorder and repeat them",
+        "order each item's records by ApproximateCreationDateTime and skip the ones already applied (keep the last "
+        "applied timestamp per item and write with a condition on it), or read the DynamoDB stream (a Lambda "
+        "trigger), which keeps each item's changes in order",
+        "stream_consumers:\n  - {kind: kinesis, name: search index, needs_order: true}\n",
+        "stream_consumers:\n  - {kind: lambda, name: search index, needs_order: true}\n",
+        "DG/kds.html; DG/Streams.html"),
     # ------------------------------------------------------------------------------- limits
     Rule(
         "DDB-L101", "Item over 400 KB", "error",
@@ -326,6 +368,46 @@ _RULES = (
         "- name: close month\n  operation: TransactWriteItems\n  actions: [... 95 actions ...]\n",
         "- name: close month\n  operation: TransactWriteItems\n  actions: [... 10 actions ...]   # per batch\n",
         "DOMAIN.md §2 (limits)"),
+    Rule(
+        "DDB-L105", "Too many readers of a stream shard", "warning",
+        "No more than two processes should read one shard of a DynamoDB stream at a time, and one for a global "
+        "table; more readers are throttled (DG/ServiceQuotas.html, Lambda guide with-ddb.html). Kinesis Data "
+        "Streams for DynamoDB does not read the stream.",
+        "the stream of '{table}' has {readers} readers on each shard ({names}); DynamoDB allows {limit}{global_note}: reads "
+        "are throttled and the consumers fall behind",
+        "keep at most {limit} reader(s) per shard: fan out from one reader (a Lambda forwarding to SNS or an "
+        "EventBridge bus, or EventBridge Pipes to a bus), or send the changes to Kinesis Data Streams for DynamoDB, "
+        "whose consumers do not read the DynamoDB stream",
+        "stream_consumers:\n  - {kind: lambda, name: totals}\n  - {kind: lambda, name: search}\n"
+        "  - {kind: other, name: audit}\n",
+        "stream_consumers:\n  - {kind: lambda, name: fan-out}   # forwards to an EventBridge bus\n"
+        "  - {kind: kinesis, name: audit}\n",
+        "DG/ServiceQuotas.html (Simultaneous readers of a shard in DynamoDB Streams)"),
+    Rule(
+        "DDB-L106", "Stream consumer lags at the peak", "warning",
+        "A consumer gets through a limited number of records per shard per second (a Lambda trigger: parallelization "
+        "factor x batch size / duration); records arriving faster wait, and the iterator age, the age of the oldest "
+        "unread record, grows until the peak passes and the backlog drains (Lambda guide with-ddb.html).",
+        "through a 5-minute peak ({peak:amount} records/s per shard over {shards} shard(s)) the iterator age of "
+        "'{consumer}' on the stream of '{table}' reaches {age} (warning above {threshold}): {why}",
+        "{fixes}",
+        "stream_consumers:\n  - {kind: lambda, name: totals, batch_size: 25, avg_duration_ms: 1000,\n"
+        "     parallelization_factor: 1}\n",
+        "stream_consumers:\n  - {kind: lambda, name: totals, batch_size: 25, avg_duration_ms: 1000,\n"
+        "     parallelization_factor: 2}\n",
+        "Lambda guide with-ddb.html, services-ddb-params.html; docs/streams.md"),
+    Rule(
+        "DDB-L107", "Stream records lost past the 24-hour retention", "error",
+        "A DynamoDB stream keeps records for 24 hours (DG/Streams.html). A consumer slower than the average record "
+        "rate never catches up: its iterator age grows until it passes 24 hours, and from then on records are "
+        "trimmed before it reads them.",
+        "'{consumer}' gets through about {throughput:amount} records/s per shard but the stream of '{table}' brings "
+        "{rate:amount} on average: its iterator age grows by {growth:share} of every second, passes 24 hours after "
+        "{hours:amount} hours, and from then on about {lost_per_day:amount} records a day are lost unread",
+        "{fixes}",
+        "stream_consumers:\n  - {kind: other, name: audit, polls_per_second_per_shard: 0.1}\n",
+        "stream_consumers:\n  - {kind: other, name: audit, polls_per_second_per_shard: 1}\n",
+        "DG/Streams.html; Lambda guide with-ddb.html; docs/streams.md"),
 )
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

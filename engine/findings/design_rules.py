@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from engine.cost import STANDARD, STANDARD_IA, usd_text
-from engine.findings.base import Finding
+from engine.findings.base import Finding, amount_text
 from engine.findings.catalog import rule
 from engine.itemsize import MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.keyspace import key_count
@@ -32,6 +32,8 @@ LARGE_READ_MIN_RPS = 1.0
 LSI_COLLECTION_WARNING_SHARE = 0.5
 TRANSACTION_WARNING_SHARE = 0.8
 EXPIRY_NAME = re.compile(r"ttl|expir", re.IGNORECASE)
+STREAM_LAG_WARNING_SECONDS = 60.0
+"""A stream consumer whose iterator age passes a minute through a 5-minute peak gets a finding (product choice)."""
 
 # DynamoDB limits (DOMAIN.md §2): LSI item collection 10 GB; transactions 100 actions and 4 MB.
 LSI_COLLECTION_LIMIT_BYTES = 10 * BYTES_PER_GB
@@ -47,7 +49,7 @@ def evaluation_findings(model: Any, evaluation: Any) -> tuple[Finding, ...]:
             *_table_findings(model, evaluation), *_gsi_upkeep_findings(model, evaluation),
             *_screen_findings(model, evaluation), *_ttl_findings(model, evaluation),
             *_lsi_findings(model, evaluation), *_transaction_findings(model, evaluation),
-            *_region_findings(model, evaluation))
+            *_region_findings(model, evaluation), *_stream_findings(model, evaluation))
 
 
 def _region_findings(model: Any, ev: Any) -> list[Finding]:
@@ -65,7 +67,7 @@ def _min_read(consistency: str | None) -> float:
 # ----------------------------------------------------------------------------------- patterns
 def _pattern_findings(model: Any, ev: Any) -> list[Finding]:
     out: list[Finding] = []
-    for i, (pattern, pe) in enumerate(zip(model.access_patterns, ev.patterns, strict=True)):
+    for i, (pattern, pe) in enumerate(zip(model.access_patterns, ev.design_patterns, strict=True)):
         path = f"access_patterns[{i}]"
         keep = getattr(pattern, "filter_keep_share", 1.0)
         units = pe.read_units_per_request
@@ -203,7 +205,7 @@ def _gsi_upkeep_findings(model: Any, ev: Any) -> list[Finding]:
 # ------------------------------------------------------------------------------------ screens
 def _screen_findings(model: Any, ev: Any) -> list[Finding]:
     out = []
-    by_name = {p.name: (p, pe) for p, pe in zip(model.access_patterns, ev.patterns, strict=True)}
+    by_name = {p.name: (p, pe) for p, pe in zip(model.access_patterns, ev.design_patterns, strict=True)}
     for i, screen in enumerate(model.screens):
         for j, (name, times) in enumerate(screen.repeat):
             if name not in by_name or times < N_PLUS_ONE_MIN_TIMES:
@@ -290,6 +292,101 @@ def _transaction_findings(model: Any, ev: Any) -> list[Finding]:
                 f"access_patterns[{i}]", pattern=pattern.name, actions=actions, max_bytes=size,
                 size_share=size / TRANSACTION_MAX_BYTES))
     return out
+
+
+# ------------------------------------------------------------------------------------ streams
+def duration_text(seconds: float) -> str:
+    """An iterator age for a message: 45 s, 2 minutes, 3.5 hours."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} minutes".replace(".0 ", " ")
+    return f"{seconds / 3600:.1f} hours".replace(".0 ", " ")
+
+
+def _stream_findings(model: Any, ev: Any) -> list[Finding]:
+    """Readers per shard (L105), lag at the peak (L106), records lost (L107), non-idempotent consumer writes (R104),
+    Kinesis order (R105) and consumer write loops (C110), from Evaluation.streams (engine.streams)."""
+    out: list[Finding] = []
+    tables = {t.name: (i, t) for i, t in enumerate(model.tables)}
+    for stream in ev.streams:
+        i, table = tables[stream.table]
+        readers = [c for c in table.stream_consumers if c.kind != "kinesis"]
+        if stream.readers_per_shard > stream.max_readers_per_shard:
+            note = " (one is recommended for a global table)" if table.global_table is not None else ""
+            out.append(rule("DDB-L105").finding(
+                f"tables[{i}].stream_consumers", table=table.name, readers=stream.readers_per_shard,
+                names=", ".join(c.name for c in readers), limit=stream.max_readers_per_shard, global_note=note))
+        for consumer, ce in zip(table.stream_consumers, stream.consumers, strict=True):
+            out += _lag_findings(table, consumer, ce.flow)
+            if consumer.kind == "kinesis" and consumer.needs_order:
+                out.append(rule("DDB-R105").finding(ce.path, consumer=consumer.name, table=table.name))
+            for write in ce.writes:
+                alt = write.idempotent_alternative
+                if alt is None:
+                    continue
+                out.append(rule("DDB-R104").finding(
+                    write.path, consumer=consumer.name, kind=consumer.kind, table=table.name,
+                    target=write.target_table, rate=write.requests_per_second, units=alt.write_units_per_record,
+                    alt_units=alt.alternative_write_units_per_record, extra_usd=alt.extra_monthly_usd))
+    looping = [s.table for s in ev.streams if s.records.in_feedback_loop]
+    if looping:
+        first = tables[looping[0]][0]
+        out.append(rule("DDB-C110").finding(f"tables[{first}].stream_consumers", tables=", ".join(looping)))
+    return out
+
+
+def _lag_fixes(consumer: Any, flow: Any, rate: float) -> str:
+    """How to get `rate` records/s per shard through: the knobs of the consumer's kind, with the numbers."""
+    throughput = flow.throughput_records_per_second_per_shard
+    ratio = rate / throughput if throughput else math.inf
+    if consumer.kind in ("lambda", "pipes"):
+        factor = math.ceil(consumer.parallelization_factor * ratio - 1e-9)
+        steps = []
+        if factor <= 10:
+            steps.append(f"raise parallelization_factor from {consumer.parallelization_factor} to {factor}")
+        batch = math.ceil(consumer.batch_size * ratio - 1e-9)
+        if batch <= 10_000:
+            steps.append(f"raise batch_size from {consumer.batch_size} to {batch} (if a batch's duration does not "
+                         "grow with it)")
+        steps.append(f"shorten the {avg_text(consumer.avg_duration_ms)} per batch")
+        return ("; ".join(steps) + f", so that each shard gets through at least {amount_text(rate)} records/s "
+                "(it gets through " + f"{amount_text(throughput)} now)")
+    if consumer.kind == "other":
+        polls = consumer.polls_per_second_per_shard * ratio
+        return (f"poll each shard more often (polls_per_second_per_shard {amount_text(polls)} instead of "
+                f"{amount_text(consumer.polls_per_second_per_shard)}) or read with a Lambda trigger")
+    return "read the stream with a faster consumer"
+
+
+def avg_text(ms: float) -> str:
+    return f"{ms:,.0f} ms" if ms >= 1 else f"{ms:.2g} ms"
+
+
+def _lag_findings(table: Any, consumer: Any, flow: Any) -> list[Finding]:
+    if flow.throughput_records_per_second_per_shard is None:
+        return []
+    if not flow.average.keeps_up:
+        lost = flow.average.lost_records_per_second * flow.shards * 86400
+        return [rule("DDB-L107").finding(
+            flow.path, consumer=consumer.name, table=table.name,
+            throughput=flow.throughput_records_per_second_per_shard, rate=flow.records_per_second_per_shard,
+            growth=flow.average.lag_growth_seconds_per_second, hours=flow.average.hours_until_loss,
+            lost_per_day=lost, fixes=_lag_fixes(consumer, flow, flow.records_per_second_per_shard))]
+    age = flow.spike_max_iterator_age_seconds or 0.0
+    if age <= STREAM_LAG_WARNING_SECONDS:
+        return []
+    if flow.peak.keeps_up:
+        why = f"it waits up to {duration_text(flow.wait_seconds)} to fill a batch"
+        fixes = "shorten the batching window (batching_window_seconds) so records are read sooner"
+    else:
+        why = (f"it gets through about {amount_text(flow.throughput_records_per_second_per_shard)} records/s per "
+               "shard, so records wait until the peak has passed and the backlog drains")
+        fixes = _lag_fixes(consumer, flow, flow.peak_records_per_second_per_shard)
+    return [rule("DDB-L106").finding(
+        flow.path, consumer=consumer.name, table=table.name, peak=flow.peak_records_per_second_per_shard,
+        shards=flow.shards, age=duration_text(age), age_seconds=age,
+        threshold=duration_text(STREAM_LAG_WARNING_SECONDS), why=why, fixes=fixes)]
 
 
 __all__ = ["evaluation_findings"]

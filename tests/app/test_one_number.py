@@ -116,13 +116,15 @@ def test_page_money_is_the_cli_money(sample: str, variant: str, tmp_path, capsys
     assert reserved == [fmt.usd(t["billing_options_monthly_usd"]["reserved"]) for t in options
                         if t["billing_options_monthly_usd"]["reserved"] is not None]
 
-    # the cost chart's bar totals are the pattern, idle and storage figures (nothing computed a second time)
+    # the cost chart's bar totals are the pattern, idle, storage and stream consumer figures (nothing computed a
+    # second time)
     chart = next(c for c in at.main.get("plotly_chart"))
     spec = json.loads(chart.proto.spec)
     totals = sorted(float(re.sub(r"[^0-9.]", "", s)) for s in spec["data"][-1]["text"])
     rows = [p["monthly_usd"] + p["replication_monthly_usd"] for p in payload["access_patterns"]]
     rows += [t["storage_monthly_usd"] for t in payload["tables"]]
     rows += [t["idle_capacity_monthly_usd"] for t in payload["tables"] if t["idle_capacity_monthly_usd"] > 0]
+    rows += [c["monthly_usd"] for s in payload["streams"] for c in s["consumers"] if c["monthly_usd"] > 0]
     assert totals == pytest.approx(sorted(round(r, 2) for r in rows), abs=0.006)
 
 

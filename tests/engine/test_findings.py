@@ -480,6 +480,93 @@ def test_l104_transaction_near_its_limits():
     quiet(variant(tx(10)), "DDB-L104")
 
 
+# -------------------------------------------------------------------------------------- streams
+def streamed(*consumers: dict, put_rps: float = 1, put_peak: float | None = None, **table_extra) -> dict:
+    """base() with a stream on Tbl (its consumers given) and a Totals table with a small Total entity."""
+    d = base()
+    table(d).update({"stream_view_type": "NEW_AND_OLD_IMAGES", "stream_consumers": list(consumers), **table_extra})
+    d["tables"].append({"name": "Totals", "partition_key": {"name": "pk"}})
+    d["entities"].append({"name": "Total", "table": "Totals", "item_count": 1000,
+                          "keys": [{"attribute": "pk", "template": "T#{t}"}],
+                          "variables": [{"name": "t", "cardinality": 1000}],
+                          "attributes": [{"name": "count", "type": "N", "size_bytes": 4}]})
+    put = pattern(d, "put")
+    put["requests_per_second"] = put_rps
+    if put_peak is not None:
+        put["peak_requests_per_second"] = put_peak
+    return d
+
+
+def lam(name: str = "f", **extra) -> dict:
+    return {"kind": "lambda", "name": name, **extra}
+
+
+def counter(**extra) -> dict:
+    return {"table": "Totals", "entity": "Total", "operation": "UpdateItem", "changed_attributes": ["count"], **extra}
+
+
+@covers("DDB-L105")
+def test_l105_more_than_two_readers_per_shard_one_on_a_global_table():
+    # DG/ServiceQuotas.html: at most 2 readers per shard, 1 recommended for global tables
+    f = fired(streamed(lam("a"), lam("b"), {"kind": "other", "name": "c"}), "DDB-L105")
+    assert "has 3 readers on each shard (a, b, c); DynamoDB allows 2" in f.message and f.path == "tables[0].stream_consumers"
+    quiet(streamed(lam("a"), lam("b"), {"kind": "kinesis", "name": "k"}), "DDB-L105")   # Kinesis reads no shard
+    global_table = {"global_table": {"regions": ["us-east-1", "eu-west-1"]}}
+    f = fired(streamed(lam("a"), lam("b"), **global_table), "DDB-L105")
+    assert "allows 1 (one is recommended for a global table)" in f.message
+    quiet(streamed(lam("a"), **global_table), "DDB-L105")
+
+
+@covers("DDB-L106")
+def test_l106_lag_through_a_peak():
+    # 4 shards (a new on-demand table's warm throughput, engine.partition_count); a 400 puts/s peak brings 100
+    # records/s per shard; batches of 10 records taking 1 s get through 10/s per shard, so a 5-minute peak leaves
+    # the last peak record waiting 300 x (100 / 10 - 1) = 2,700 s (engine.streams.spike_lag)
+    slow = lam(batch_size=10, avg_duration_ms=1000)
+    f = fired(streamed(slow, put_peak=400), "DDB-L106")
+    assert f.values["age_seconds"] == pytest.approx(2700, rel=0.01)
+    assert "reaches 45 minutes" in f.message and "parallelization_factor from 1 to 10" in f.fix
+    quiet(streamed(lam(batch_size=100, avg_duration_ms=1000, parallelization_factor=2), put_peak=400), "DDB-L106")
+
+
+@covers("DDB-L107")
+def test_l107_records_lost_past_the_24_hour_retention():
+    # 100 records/s over 4 shards = 25 per shard against 1 record/s per shard (batches of 1 taking 1 s): the age
+    # grows by 1 - 1/25 = 96% of every second, passes 24 h after 25 hours, then 24 records/s per shard are lost
+    f = fired(streamed(lam(batch_size=1, avg_duration_ms=1000), put_rps=100), "DDB-L107")
+    assert f.values["hours"] == pytest.approx(24 / 0.96) and f.values["growth"] == pytest.approx(0.96)
+    assert f.values["lost_per_day"] == pytest.approx(24 * 4 * 86400)
+    quiet(streamed(lam(batch_size=100, avg_duration_ms=1000), put_rps=100), "DDB-L107")
+
+
+@covers("DDB-R104")
+def test_r104_unconditional_counter_update_in_a_lambda_consumer():
+    f = fired(streamed(lam(writes=[counter()])), "DDB-R104")
+    assert f.path == "tables[0].stream_consumers[0].writes[0]"
+    # a 1 KB counter: 1 WCU; idempotent: a transaction doubling it plus a 1-unit marker doubled = 4 WCU per record,
+    # 3 more WCU at 1 write/s on the on-demand Totals table
+    assert f.values["units"] == 1 and f.values["alt_units"] == 4
+    assert f.values["extra_usd"] == pytest.approx(3 * SECONDS * 0.625e-6)
+    quiet(streamed(lam(writes=[counter(idempotent=True)])), "DDB-R104")
+    quiet(streamed(lam(writes=[counter(operation="PutItem", changed_attributes=[])])), "DDB-R104")
+
+
+@covers("DDB-R105")
+def test_r105_kinesis_consumer_that_needs_order():
+    f = fired(streamed({"kind": "kinesis", "name": "search", "needs_order": True}), "DDB-R105")
+    assert "ApproximateCreationDateTime" in f.fix
+    quiet(streamed({"kind": "kinesis", "name": "search"}), "DDB-R105")
+    quiet(streamed(lam("search", needs_order=True)), "DDB-R105")
+
+
+@covers("DDB-C110")
+def test_c110_consumer_writes_feeding_their_own_stream():
+    self_write = {"table": "Tbl", "entity": "Item", "operation": "UpdateItem", "changed_attributes": ["g"]}
+    f = fired(streamed(lam(writes=[self_write])), "DDB-C110")
+    assert "Tbl" in f.message
+    quiet(streamed(lam(writes=[self_write], filter_share=0.5)), "DDB-C110")   # each record makes half a record
+
+
 # ---------------------------------------------------------------------------------- the catalog
 def test_every_rule_has_a_firing_and_a_quiet_test():
     assert set(RULES) == TESTED
