@@ -151,6 +151,20 @@ def orders_simple_key(at: AppTest) -> None:
     assert after == pytest.approx(20 * before, rel=0.01)
 
 
+def orders_stream_totals(at: AppTest) -> None:
+    """A stream consumer's writes follow the table's writes (issue 16, engine.streams): 40 + 60 = 100 records/s
+    become 120 + 60 = 180 when "place order" triples, and the Lambda's counter update, 40% of the records, goes from
+    40 to 72 writes/s with its cost."""
+    derived = "Orders.customer totals: UpdateItem CustomerTotals"
+    before = _pattern_row(_page(at, CAPACITY), derived)
+    assert before["req/s"] == pytest.approx(40)
+    at.number_input(key="w.rate.place order").set_value(120.0).run()
+    _ok(at)
+    after = _pattern_row(at, derived)
+    assert after["req/s"] == pytest.approx(72)
+    assert after["$/month"] == pytest.approx(before["$/month"] * 72 / 40, rel=1e-6)
+
+
 def page_views(at: AppTest) -> None:
     """2023 prices were twice today's on-demand prices (DOMAIN.md §3): a million views cost twice as much."""
     at = _page(at, CAPACITY)
@@ -197,8 +211,8 @@ def team_users_overread(at: AppTest) -> None:
 
 
 LESSONS = {f.__name__: f for f in (crm_complex_filtering, github_single_table, global_game_state, hot_enum_key,
-                                   hot_enum_key_sharded, orders_by_customer, orders_simple_key, page_views,
-                                   page_views_vertical_sharding, team_users_gsi, team_users_overread)}
+                                   hot_enum_key_sharded, orders_by_customer, orders_simple_key, orders_stream_totals,
+                                   page_views, page_views_vertical_sharding, team_users_gsi, team_users_overread)}
 
 
 def test_every_sample_has_a_lesson_test() -> None:
