@@ -1,19 +1,24 @@
-"""`ddb-workbench export MODEL --to FORMAT`: the design as a NoSQL Workbench model or a CloudFormation template."""
+"""`ddb-workbench export MODEL --to FORMAT`: the design as a NoSQL Workbench model or as infrastructure code
+(CloudFormation, SAM, serverless.yml, AWS CDK in Python or TypeScript, Terraform)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-HELP = ("export a design as a NoSQL Workbench model (JSON 3.0, entities as facets with sample items) or a "
-        "CloudFormation template (YAML: tables, indexes, billing, class, TTL, streams, global tables)")
+HELP = ("export a design as a NoSQL Workbench model (JSON 3.0, entities as facets with sample items) or as "
+        "infrastructure code: CloudFormation or SAM template, serverless.yml, AWS CDK app (Python) or stack "
+        "(TypeScript), Terraform (tables, keys, indexes, billing with auto scaling, on-demand maximums, class, TTL, "
+        "streams, deletion protection, global tables); prints what the format cannot carry")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from engine.commands import add_model_argument, add_seed_argument
 
     add_model_argument(parser)
-    parser.add_argument("--to", default="cloudformation", choices=("nosql-workbench", "cloudformation"),
+    from engine.interop import EXPORT_FORMATS
+
+    parser.add_argument("--to", default="cloudformation", choices=EXPORT_FORMATS,
                         help="output format (default cloudformation)")
     parser.add_argument("-o", "--output", metavar="PATH", default=None, help="write to PATH (default: stdout)")
     add_seed_argument(parser, "sample data seed for the NoSQL Workbench facets' items (default 0)")

@@ -3,7 +3,8 @@
 In: NoSQL Workbench model JSON (1.0, 2.0, 3.0), `aws dynamodb describe-table` output, CloudFormation / SAM
 templates and serverless.yml `resources:`. Every import returns a valid design (engine.model.DataModel) with a
 list of ImportNotes naming each part that was skipped, changed or guessed, and why: nothing is dropped silently.
-Out: NoSQL Workbench model JSON 3.0 and CloudFormation YAML.
+Out: NoSQL Workbench model JSON 3.0, and infrastructure code (engine.interop.infra): CloudFormation YAML, a SAM
+template, a serverless.yml, an AWS CDK app in Python or a CDK stack in TypeScript, and Terraform.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from engine.interop.infra import IAC_FORMATS
 from engine.interop.notes import ImportError_, ImportNote, ImportResult, InteropError, Notes
 
 IMPORT_FORMATS = ("nosql-workbench", "describe-table", "cloudformation")
-EXPORT_FORMATS = ("nosql-workbench", "cloudformation")
+EXPORT_FORMATS = ("nosql-workbench", *IAC_FORMATS)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # the design file cap: a model, template or describe-table output is far smaller
 
 
@@ -98,10 +100,10 @@ def export_design(model: Any, to: str, seed: int = 0) -> str:
         from engine.interop.nosql_workbench import export_nosql_workbench
 
         return json.dumps(export_nosql_workbench(model, seed), indent=2, ensure_ascii=False) + "\n"
-    if to == "cloudformation":
-        from engine.interop.cloudformation import dump_template, export_cloudformation
+    if to in IAC_FORMATS:
+        from engine.interop.infra import export_infrastructure
 
-        return dump_template(export_cloudformation(model))
+        return export_infrastructure(model, to)
     raise InteropError(f"unknown export format '{to}'; use one of {', '.join(EXPORT_FORMATS)}")
 
 
@@ -116,6 +118,10 @@ def export_notes(model: Any, to: str) -> list[str]:
     out: list[str] = []
     if model.access_patterns:
         out.append(f"{len(model.access_patterns)} access pattern(s) and their rates: {to} files hold none")
+    if to in IAC_FORMATS:
+        from engine.interop.infra import infrastructure_notes
+
+        return out + infrastructure_notes(model, to)
     for t in model.tables:
         b = t.billing
         if to == "nosql-workbench":
@@ -126,17 +132,6 @@ def export_notes(model: Any, to: str) -> list[str]:
                 ("on-demand maximums, warm throughput and previous peaks", isinstance(b, OnDemandBilling) and b != OnDemandBilling()),
                 ("reserved capacity", isinstance(b, ProvisionedBilling) and (b.reserved_read_capacity_units or b.reserved_write_capacity_units)),
                 ("LSIs (written as LocalSecondaryIndexes, which NoSQL Workbench ignores)", bool(t.lsis))) if present]
-        else:
-            lost = [what for what, present in (
-                ("previous peaks and warm throughput", isinstance(b, OnDemandBilling) and any(
-                    v is not None for v in (b.previous_peak_read_units_per_second, b.previous_peak_write_units_per_second,
-                                            b.warm_read_units_per_second, b.warm_write_units_per_second))),
-                ("reserved capacity (bought separately)", isinstance(b, ProvisionedBilling) and (
-                    b.reserved_read_capacity_units or b.reserved_write_capacity_units)),
-                ("auto scaling (needs AWS::ApplicationAutoScaling resources)", isinstance(b, ProvisionedBilling)
-                 and b.auto_scaling is not None and t.global_table is None)) if present]
-        if lost:
-            out.append(f"table {t.name}: {', '.join(lost)} not carried")
-    if to == "cloudformation" and model.entities:
-        out.append(f"{len(model.entities)} entit(ies): templates declare tables only (no item types)")
+            if lost:
+                out.append(f"table {t.name}: {', '.join(lost)} not carried")
     return out

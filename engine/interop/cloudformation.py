@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -296,6 +297,10 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
             notes.add("skipped", f"{where}.ProvisionedThroughput", "provisioned capacity of an on-demand table",
                       f"BillingMode is {mode}")
         od = props.get("OnDemandThroughput") or (props.get("WriteOnDemandThroughputSettings") if is_global else None)
+        if is_global:  # a global table's read maximum is per replica: the first replica's
+            first = next((rep for rep in listed(props.get("Replicas"), where, notes, "Replicas")
+                          if isinstance(rep, dict)), {})
+            od = {**mapping(od), **mapping(first.get("ReadOnDemandThroughputSettings"))}
         if isinstance(od, dict):
             for field, target in (("MaxReadRequestUnits", "max_read_request_units"),
                                   ("MaxWriteRequestUnits", "max_write_request_units")):
@@ -320,7 +325,11 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
         view = r.value(stream.get("StreamViewType"), f"{where}.StreamSpecification.StreamViewType")
         if view in ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"):
             table["stream_view_type"] = view
-    if r.value(props.get("DeletionProtectionEnabled"), where) in (True, "true"):
+    protected = [props.get("DeletionProtectionEnabled")]
+    if is_global:  # a global table's deletion protection is per replica
+        protected += [rep.get("DeletionProtectionEnabled") for rep in listed(props.get("Replicas"), where, notes, "Replicas")
+                      if isinstance(rep, dict)]
+    if any(r.value(p, where) in (True, "true") for p in protected):
         table["deletion_protection"] = True
     gsis, lsis = _indexes(props, table, types, where, r, notes, is_global)
     if gsis:
@@ -344,6 +353,11 @@ def _units(value: Any, where: str, r: _Resolver, notes: Notes) -> float | None:
     return float(v) if v is not None and v > 0 else None
 
 
+def _seed(auto: dict, where: str, r: _Resolver, notes: Notes) -> float | None:
+    """The capacity a global table's auto scaling settings start from (SeedCapacity), if given."""
+    return _units(auto["SeedCapacity"], f"{where}.SeedCapacity", r, notes) if "SeedCapacity" in auto else None
+
+
 def _provisioned(props: dict, is_global: bool, where: str, r: _Resolver, notes: Notes) -> dict:
     if not is_global:
         tp = props.get("ProvisionedThroughput") if isinstance(props.get("ProvisionedThroughput"), dict) else {}
@@ -360,7 +374,7 @@ def _provisioned(props: dict, is_global: bool, where: str, r: _Resolver, notes: 
     if isinstance(auto, dict):
         low = _units(auto.get("MinCapacity"), f"{where}.WriteProvisionedThroughputSettings.MinCapacity", r, notes)
         high = _units(auto.get("MaxCapacity"), f"{where}.WriteProvisionedThroughputSettings.MaxCapacity", r, notes)
-        wcu = low
+        wcu = _seed(auto, where, r, notes) or low
         if low:
             scaling["min_write_capacity_units"] = low
         if high:
@@ -378,12 +392,13 @@ def _provisioned(props: dict, is_global: bool, where: str, r: _Resolver, notes: 
                 rcu = _units(settings["ReadCapacityUnits"], f"{where}.Replicas.ReadCapacityUnits", r, notes)
             elif isinstance(settings.get("ReadCapacityAutoScalingSettings"), dict):
                 ra = settings["ReadCapacityAutoScalingSettings"]
-                rcu = _units(ra.get("MinCapacity"), f"{where}.Replicas.ReadCapacityAutoScalingSettings", r, notes)
+                low = _units(ra.get("MinCapacity"), f"{where}.Replicas.ReadCapacityAutoScalingSettings", r, notes)
                 high = _units(ra.get("MaxCapacity"), f"{where}.Replicas.ReadCapacityAutoScalingSettings", r, notes)
-                if rcu:
-                    scaling["min_read_capacity_units"] = rcu
+                rcu = _seed(ra, where, r, notes) or low
+                if low:
+                    scaling["min_read_capacity_units"] = low
                 if high:
-                    scaling["max_read_capacity_units"] = max(high, rcu or high)
+                    scaling["max_read_capacity_units"] = max(high, low or high)
             break
     if wcu is None or rcu is None:
         notes.add("guessed", where, "5 RCU / 5 WCU where the global table's capacity is missing",
@@ -431,7 +446,8 @@ def _indexes(props: dict, table: dict, types: dict[str, str], where: str, r: _Re
                     wcu = _units(tp.get("WriteCapacityUnits"), f"{gw}.ProvisionedThroughput.WriteCapacityUnits", r, notes)
                 wp = g.get("WriteProvisionedThroughputSettings")
                 if is_global and isinstance(wp, dict) and isinstance(wp.get("WriteCapacityAutoScalingSettings"), dict):
-                    wcu = _units(wp["WriteCapacityAutoScalingSettings"].get("MinCapacity"), f"{gw}.WriteProvisioned", r, notes)
+                    wauto = wp["WriteCapacityAutoScalingSettings"]
+                    wcu = _seed(wauto, gw, r, notes) or _units(wauto.get("MinCapacity"), f"{gw}.WriteProvisioned", r, notes)
                 if is_global:
                     rcu = _replica_index_reads(props, g.get("IndexName"), gw, r, notes) or rcu
                 if rcu is None or wcu is None:
@@ -453,7 +469,8 @@ def _replica_index_reads(props: dict, index: Any, where: str, r: _Resolver, note
                     return _units(settings["ReadCapacityUnits"], f"{where}.ReadCapacityUnits", r, notes)
                 auto = settings.get("ReadCapacityAutoScalingSettings")
                 if isinstance(auto, dict):
-                    return _units(auto.get("MinCapacity"), f"{where}.ReadCapacityAutoScalingSettings", r, notes)
+                    return _seed(auto, where, r, notes) or _units(auto.get("MinCapacity"),
+                                                                 f"{where}.ReadCapacityAutoScalingSettings", r, notes)
     return None
 
 
@@ -473,7 +490,7 @@ def _global(props: dict, table: dict, where: str, r: _Resolver, notes: Notes, re
         else:
             notes.add("skipped", f"{where}.Replicas[{j}].Region", f"replica in {raw!r}", "its region is not known")
         extra = set(rep) - {"Region", "ReadProvisionedThroughputSettings", "TableClass", "GlobalSecondaryIndexes",
-                            "DeletionProtectionEnabled"}
+                            "DeletionProtectionEnabled", "ReadOnDemandThroughputSettings"}
         if extra:
             notes.add("skipped", f"{where}.Replicas[{j}]", f"replica settings {sorted(extra)}",
                       "every replica of a design has the table's settings")
@@ -494,45 +511,46 @@ def _global(props: dict, table: dict, where: str, r: _Resolver, notes: Notes, re
 
 # ----------------------------------------------------------------------------- export
 
+AUTO_SCALING_TYPES = ("AWS::ApplicationAutoScaling::ScalableTarget", "AWS::ApplicationAutoScaling::ScalingPolicy")
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 
-def logical_id(name: str, taken: set[str]) -> str:
-    """A CloudFormation logical id (alphanumeric) from a table name."""
-    base = "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", name) if w) or "Table"
-    if base[0].isdigit():
-        base = "T" + base
-    return unique(base + ("Table" if not base.endswith("Table") else ""), taken)
+
+def logical_id(name: str, taken: set[str], suffix: str = "Table") -> str:
+    """A CloudFormation logical id (alphanumeric, unique in `taken`) from a table name."""
+    from engine.interop.infra import pascal
+
+    base = pascal(name, suffix)
+    return unique(base if base.endswith(suffix) else base + suffix, taken, "")
 
 
 def export_cloudformation(model: Any) -> dict:
-    """A CloudFormation template: one AWS::DynamoDB::Table per table, AWS::DynamoDB::GlobalTable for global ones."""
+    """A CloudFormation template of a design (see `template`)."""
+    from engine.interop.infra import design_spec
+
+    return template(design_spec(model))
+
+
+def template(spec: Any) -> dict:
+    """A CloudFormation template: one AWS::DynamoDB::Table per table (AWS::DynamoDB::GlobalTable for global
+    ones), AWS::ApplicationAutoScaling targets and target-tracking policies for auto scaled tables and GSIs, and
+    the table names as outputs."""
     resources: dict[str, Any] = {}
     outputs: dict[str, Any] = {}
     taken: set[str] = set()
-    for table in model.tables:
+    for table in spec.tables:
         lid = logical_id(table.name, taken)
-        if table.global_table is not None:
-            resources[lid] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": _global_props(model, table)}
+        if table.is_global:
+            resources[lid] = {"Type": "AWS::DynamoDB::GlobalTable", "Properties": _global_props(table)}
         else:
             resources[lid] = {"Type": "AWS::DynamoDB::Table", "Properties": _table_props(table)}
+            resources.update(_scaling_resources(table, lid, taken))
         outputs[f"{lid}Name"] = {"Description": f"Name of table {table.name}", "Value": {"Ref": lid}}
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": f"DynamoDB tables of the design '{model.name}' (exported by the DynamoDB Design Workbench)",
+        "Description": f"DynamoDB tables of the design '{spec.name}' (exported by the DynamoDB Design Workbench)",
         "Resources": resources,
         "Outputs": outputs,
     }
-
-
-def _attribute_definitions(table: Any) -> list[dict]:
-    seen: dict[str, str] = {}
-    keys = [table.partition_key, table.sort_key]
-    for g in table.gsis:
-        keys += [g.partition_key, g.sort_key]
-    keys += [lsi.sort_key for lsi in table.lsis]
-    for k in keys:
-        if k is not None:
-            seen.setdefault(k.name, k.type)
-    return [{"AttributeName": n, "AttributeType": t} for n, t in seen.items()]
 
 
 def _schema(pk: Any, sk: Any) -> list[dict]:
@@ -542,23 +560,29 @@ def _schema(pk: Any, sk: Any) -> list[dict]:
     return out
 
 
-def _projection_out(p: Any) -> dict:
-    out: dict[str, Any] = {"ProjectionType": p.type}
-    if p.type == "INCLUDE":
-        out["NonKeyAttributes"] = list(p.attributes)
+def _projection_out(index: Any) -> dict:
+    out: dict[str, Any] = {"ProjectionType": index.projection}
+    if index.projection == "INCLUDE":
+        out["NonKeyAttributes"] = list(index.non_key_attributes)
     return out
 
 
-def _int(v: float) -> int:
-    return max(1, int(round(v)))
+def _base_props(table: Any) -> dict:
+    props: dict[str, Any] = {
+        "TableName": table.name,
+        "AttributeDefinitions": [{"AttributeName": k.name, "AttributeType": k.type} for k in table.attributes],
+        "KeySchema": _schema(table.partition_key, table.sort_key),
+        "BillingMode": "PROVISIONED" if table.provisioned else "PAY_PER_REQUEST",
+    }
+    return props
 
 
-def _common(table: Any, props: dict) -> dict:
-    if table.gsis:
-        props["GlobalSecondaryIndexes"] = []
+def _common(table: Any, props: dict, gsis: list[dict]) -> dict:
+    if gsis:
+        props["GlobalSecondaryIndexes"] = gsis
     if table.lsis:
         props["LocalSecondaryIndexes"] = [{"IndexName": lsi.name, "KeySchema": _schema(table.partition_key, lsi.sort_key),
-                                           "Projection": _projection_out(lsi.projection)} for lsi in table.lsis]
+                                           "Projection": _projection_out(lsi)} for lsi in table.lsis]
     if table.stream_view_type:
         props["StreamSpecification"] = {"StreamViewType": table.stream_view_type}
     if table.ttl_attribute:
@@ -566,106 +590,189 @@ def _common(table: Any, props: dict) -> dict:
     return props
 
 
-def _table_props(table: Any) -> dict:
-    from engine.model.table import OnDemandBilling
+def _index(g: Any) -> dict:
+    return {"IndexName": g.name, "KeySchema": _schema(g.partition_key, g.sort_key), "Projection": _projection_out(g)}
 
-    b = table.billing
-    props: dict[str, Any] = {
-        "TableName": table.name,
-        "AttributeDefinitions": _attribute_definitions(table),
-        "KeySchema": _schema(table.partition_key, table.sort_key),
-    }
-    if isinstance(b, OnDemandBilling):
-        props["BillingMode"] = "PAY_PER_REQUEST"
-        od = {k: _int(v) for k, v in (("MaxReadRequestUnits", b.max_read_request_units),
-                                       ("MaxWriteRequestUnits", b.max_write_request_units)) if v is not None}
+
+def _fixed(t: Any) -> dict:
+    return {"ReadCapacityUnits": t.read.units, "WriteCapacityUnits": t.write.units}
+
+
+def _table_props(table: Any) -> dict:
+    props = _base_props(table)
+    if table.throughput is not None:
+        props["ProvisionedThroughput"] = _fixed(table.throughput)
+    else:
+        od = {k: v for k, v in (("MaxReadRequestUnits", table.max_read_request_units),
+                                ("MaxWriteRequestUnits", table.max_write_request_units)) if v is not None}
         if od:
             props["OnDemandThroughput"] = od
-    else:
-        props["BillingMode"] = "PROVISIONED"
-        props["ProvisionedThroughput"] = {"ReadCapacityUnits": _int(b.read_capacity_units),
-                                          "WriteCapacityUnits": _int(b.write_capacity_units)}
     if table.table_class != "STANDARD":
         props["TableClass"] = table.table_class
     if table.deletion_protection:
         props["DeletionProtectionEnabled"] = True
-    _common(table, props)
+    gsis = []
     for g in table.gsis:
-        entry: dict[str, Any] = {"IndexName": g.name, "KeySchema": _schema(g.partition_key, g.sort_key),
-                                 "Projection": _projection_out(g.projection)}
-        if g.provisioned is not None and not isinstance(b, OnDemandBilling):
-            entry["ProvisionedThroughput"] = {"ReadCapacityUnits": _int(g.provisioned.read_capacity_units),
-                                              "WriteCapacityUnits": _int(g.provisioned.write_capacity_units)}
-        props["GlobalSecondaryIndexes"].append(entry)
+        entry = _index(g)
+        if g.throughput is not None:
+            entry["ProvisionedThroughput"] = _fixed(g.throughput)
+        gsis.append(entry)
+    _common(table, props, gsis)
+    if table.point_in_time_recovery:
+        props["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
     return props
 
 
-def _global_props(model: Any, table: Any) -> dict:
-    from engine.model.table import OnDemandBilling
+_METRIC = {"Read": "DynamoDBReadCapacityUtilization", "Write": "DynamoDBWriteCapacityUtilization"}
 
-    b = table.billing
-    gt = table.global_table
-    props: dict[str, Any] = {
-        "TableName": table.name,
-        "AttributeDefinitions": _attribute_definitions(table),
-        "KeySchema": _schema(table.partition_key, table.sort_key),
-    }
-    provisioned = not isinstance(b, OnDemandBilling)
-    if provisioned:
-        props["BillingMode"] = "PROVISIONED"
-        a = b.auto_scaling
-        low = _int(a.min_write_capacity_units if a else b.write_capacity_units)
-        high = _int(a.max_write_capacity_units if a else b.write_capacity_units)
-        target = round((a.target_utilization if a else 0.7) * 100, 1)
-        props["WriteProvisionedThroughputSettings"] = {"WriteCapacityAutoScalingSettings": {
-            "MinCapacity": low, "MaxCapacity": max(low, high),
-            "TargetTrackingScalingPolicyConfiguration": {"TargetValue": target}}}
-    else:
-        props["BillingMode"] = "PAY_PER_REQUEST"
-        od = {k: _int(v) for k, v in (("MaxWriteRequestUnits", b.max_write_request_units),) if v is not None}
-        if od:
-            props["WriteOnDemandThroughputSettings"] = od
-    _common(table, props)
-    if "StreamSpecification" not in props and gt.mode == "MREC":
-        # MREC replicas replicate through a stream; CloudFormation requires one when there are several replicas
-        props["StreamSpecification"] = {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+def _scaling_resources(table: Any, lid: str, taken: set[str]) -> dict:
+    """ScalableTarget + TargetTrackingScaling policy per auto scaled dimension of a table and of each GSI
+    (Application Auto Scaling's service-linked role, no RoleARN needed)."""
+    from engine.interop.infra import pascal
+
+    out: dict[str, Any] = {}
+    places = [(lid, "table", {"Fn::Sub": f"table/${{{lid}}}"}, table.throughput)]
+    places += [(lid + pascal(g.name, "Index"), "index",
+                {"Fn::Sub": [f"table/${{{lid}}}/index/${{IndexName}}", {"IndexName": g.name}]}, g.throughput)
+               for g in table.gsis]
+    for prefix, kind, resource_id, tp in places:
+        for dim, cap in (("Read", tp.read if tp else None), ("Write", tp.write if tp else None)):
+            if cap is None or cap.scaling is None:
+                continue
+            target = unique(f"{prefix}{dim}ScalableTarget", taken, "")
+            policy = unique(f"{prefix}{dim}ScalingPolicy", taken, "")
+            out[target] = {"Type": AUTO_SCALING_TYPES[0], "Properties": {
+                "MinCapacity": cap.scaling.minimum, "MaxCapacity": cap.scaling.maximum, "ResourceId": resource_id,
+                "ScalableDimension": f"dynamodb:{kind}:{dim}CapacityUnits", "ServiceNamespace": "dynamodb"}}
+            out[policy] = {"Type": AUTO_SCALING_TYPES[1], "Properties": {
+                "PolicyName": policy, "PolicyType": "TargetTrackingScaling", "ScalingTargetId": {"Ref": target},
+                "TargetTrackingScalingPolicyConfiguration": {
+                    "TargetValue": cap.scaling.target_percent,
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": _METRIC[dim]}}}}
+    return out
+
+
+def _auto(cap: Any, dim: str) -> dict:
+    """A GlobalTable's auto scaling form of one dimension (fixed capacity as min = max)."""
+    b = cap.bounds()
+    return {f"{dim}CapacityAutoScalingSettings": {
+        "MinCapacity": b.minimum, "MaxCapacity": b.maximum, "SeedCapacity": cap.seed(),
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": b.target_percent}}}
+
+
+def _reads(cap: Any) -> dict:
+    return {"ReadCapacityUnits": cap.units} if cap.scaling is None else _auto(cap, "Read")
+
+
+def _global_props(table: Any) -> dict:
+    props = _base_props(table)
+    tp = table.throughput
+    if tp is not None:
+        props["WriteProvisionedThroughputSettings"] = _auto(tp.write, "Write")
+    elif table.max_write_request_units is not None:
+        props["WriteOnDemandThroughputSettings"] = {"MaxWriteRequestUnits": table.max_write_request_units}
+    gsis = []
     for g in table.gsis:
-        entry: dict[str, Any] = {"IndexName": g.name, "KeySchema": _schema(g.partition_key, g.sort_key),
-                                 "Projection": _projection_out(g.projection)}
-        if provisioned and g.provisioned is not None:
-            w = _int(g.provisioned.write_capacity_units)
-            entry["WriteProvisionedThroughputSettings"] = {"WriteCapacityAutoScalingSettings": {
-                "MinCapacity": w, "MaxCapacity": max(w, _int(g.provisioned.auto_scaling.max_write_capacity_units)
-                                                     if g.provisioned.auto_scaling else w),
-                "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 70.0}}}
-        props["GlobalSecondaryIndexes"].append(entry)
+        entry = _index(g)
+        if g.throughput is not None:
+            entry["WriteProvisionedThroughputSettings"] = _auto(g.throughput.write, "Write")
+        gsis.append(entry)
+    _common(table, props, gsis)
     replicas = []
-    for region in gt.regions:
+    for region in table.regions:
         rep: dict[str, Any] = {"Region": region}
         if table.table_class != "STANDARD":
             rep["TableClass"] = table.table_class
         if table.deletion_protection:
             rep["DeletionProtectionEnabled"] = True
-        if provisioned:
-            rep["ReadProvisionedThroughputSettings"] = {"ReadCapacityUnits": _int(b.read_capacity_units)}
-            gsi_reads = [{"IndexName": g.name, "ReadProvisionedThroughputSettings": {
-                "ReadCapacityUnits": _int(g.provisioned.read_capacity_units)}}
-                for g in table.gsis if g.provisioned is not None]
+        if table.point_in_time_recovery:
+            rep["PointInTimeRecoverySpecification"] = {"PointInTimeRecoveryEnabled": True}
+        if tp is not None:
+            rep["ReadProvisionedThroughputSettings"] = _reads(tp.read)
+            gsi_reads = [{"IndexName": g.name, "ReadProvisionedThroughputSettings": _reads(g.throughput.read)}
+                         for g in table.gsis if g.throughput is not None]
             if gsi_reads:
                 rep["GlobalSecondaryIndexes"] = gsi_reads
+        elif table.max_read_request_units is not None:
+            rep["ReadOnDemandThroughputSettings"] = {"MaxReadRequestUnits": table.max_read_request_units}
         replicas.append(rep)
     props["Replicas"] = replicas
-    if gt.mode == "MRSC":
+    if table.strong:
         props["MultiRegionConsistency"] = "STRONG"
-        if gt.witness_region:
-            props["GlobalTableWitnesses"] = [{"Region": gt.witness_region}]
+        if table.witness_region:
+            props["GlobalTableWitnesses"] = [{"Region": table.witness_region}]
     return props
 
 
-def dump_template(template: dict) -> str:
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper without anchors and aliases: CloudFormation rejects YAML aliases (cfn-lint W1101)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_template(template_doc: dict) -> str:
     """YAML text of a template (plain data only: long-form intrinsic functions)."""
-    return yaml.safe_dump(template, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(template_doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-__all__ = ["export_cloudformation", "import_cloudformation", "load_template_text", "looks_like", "dump_template",
-           "snake"]
+def cloudformation_text(spec: Any) -> str:
+    """The CloudFormation template as YAML."""
+    return dump_template(template(spec))
+
+
+def sam_template(spec: Any) -> dict:
+    """The template with SAM's transform: `sam deploy` reads it as it is."""
+    doc = template(spec)
+    return {"AWSTemplateFormatVersion": doc.pop("AWSTemplateFormatVersion"), "Transform": SAM_TRANSFORM, **doc}
+
+
+def sam_text(spec: Any) -> str:
+    """A SAM template.yaml."""
+    return dump_template(sam_template(spec))
+
+
+def serverless_config(spec: Any) -> dict:
+    """A serverless.yml: the service, the AWS provider in the design's region, and the template's Resources and
+    Outputs under `resources`. Serverless resolves `${...}` in every value, so a value holding it is refused."""
+    from engine.interop.infra import slug
+
+    doc = template(spec)
+    config = {"service": slug(spec.name), "provider": {"name": "aws", "region": spec.region},
+              "resources": {"Resources": doc["Resources"], "Outputs": doc["Outputs"]}}
+    for where, value in _strings(config, "serverless.yml"):
+        if "${" in value:
+            raise ImportError_(f"{where}: {value!r} holds '${{', which serverless would resolve as a variable; "
+                               "rename it in the design or export as cloudformation or sam instead")
+    return config
+
+
+def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(path, text) of every string in plain data, keys included."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k, f"{where}.{k}")
+            if k == "Fn::Sub":  # our own `${LogicalId}` templates (capitalised: not serverless variables)
+                yield from _strings(v[1] if isinstance(v, list) else {}, f"{where}.{k}")
+            else:
+                yield from _strings(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{where}[{i}]")
+
+
+def serverless_text(spec: Any) -> str:
+    """serverless.yml text with a header comment."""
+    from engine.interop.infra import comment_text
+
+    header = (f"# serverless.yml of the design '{comment_text(spec.name)}' (exported by the DynamoDB Design "
+              "Workbench).\n# Deploy with `serverless deploy`; the tables are under resources.Resources.\n")
+    return header + dump_template(serverless_config(spec))
+
+
+__all__ = ["cloudformation_text", "export_cloudformation", "import_cloudformation", "load_template_text",
+           "looks_like", "dump_template", "sam_template", "sam_text", "serverless_config", "serverless_text",
+           "snake", "template"]

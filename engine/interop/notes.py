@@ -108,11 +108,11 @@ def unique_name(name: str, taken: set[str], where: str, notes: Notes, what: str 
     return out
 
 
-def unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name_2`, `name_3`... when taken; the result is added to `taken`."""
+def unique(name: str, taken: set[str], sep: str = "_") -> str:
+    """`name`, or `name_2`, `name_3`... (`sep` between) when taken; the result is added to `taken`."""
     out, i = name, 2
     while out in taken:
-        out = f"{name}_{i}"
+        out = f"{name}{sep}{i}"
         i += 1
     taken.add(out)
     return out

@@ -90,7 +90,7 @@ def test_missing_file_and_folder_exit_1(capsys, tmp_path):
     assert code == 1 and "folder" in err
 
 
-@pytest.mark.parametrize("argv", [["import"], ["import", "x.json", "--from", "excel"], ["export", "page_views", "--to", "terraform"]])
+@pytest.mark.parametrize("argv", [["import"], ["import", "x.json", "--from", "excel"], ["export", "page_views", "--to", "pulumi"]])
 def test_usage_errors_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as info:
         main(argv)
