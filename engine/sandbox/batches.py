@@ -49,8 +49,7 @@ def batch_get_item(sandbox: Any, request: Request, call: Call) -> dict[str, Any]
             raise validation(f"RequestItems[{name}] must be an object with a Keys list")
     total_keys = sum(len(spec["Keys"]) for spec in request_items.values())
     if total_keys > MAX_BATCH_GET_KEYS:
-        raise validation(f"Too many items requested for the BatchGetItem call: {total_keys} keys, at "
-                         f"most {MAX_BATCH_GET_KEYS}")
+        raise validation("Too many items requested for the BatchGetItem call")  # DynamoDB's exact wording
     plans = [_plan_get(sandbox, name, spec, call) for name, spec in request_items.items()]
     responses: dict[str, list[Any]] = {}
     unprocessed: dict[str, Any] = {}

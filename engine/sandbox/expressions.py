@@ -372,9 +372,9 @@ class _Parser:
         if tok.kind != "NAME" or tok.text.upper() in KEYWORDS or self.tokens[self.index + 1].kind == "(":
             self.syntax_error()
         if tok.text.upper() in RESERVED_WORDS:
-            raise self.error("Attribute name is a reserved keyword; reserved keyword: "
-                             f"{tok.text} (at character {tok.position + 1}; use an "
-                             "ExpressionAttributeNames placeholder such as #name)")
+            # DynamoDB's exact wording, e.g. "Invalid UpdateExpression: Attribute name is a reserved keyword;
+            # reserved keyword: status" (DG/ReservedWords.html); the fix is an ExpressionAttributeNames placeholder
+            raise self.error(f"Attribute name is a reserved keyword; reserved keyword: {tok.text}")
         self.advance()
         return tok.text
 

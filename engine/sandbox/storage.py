@@ -254,8 +254,8 @@ class TableStore:
         if new_item is not None:
             size = item_size_bytes(new_item)
             if size > MAX_ITEM_BYTES:  # DG/ServiceQuotas.html: an item is at most 400 KB
-                raise validation(f"Item size has exceeded the maximum allowed size ({size} bytes > "
-                                 f"{MAX_ITEM_BYTES} bytes)")
+                # DynamoDB's exact wording (no figures): clients match on it
+                raise validation("Item size has exceeded the maximum allowed size")
             for index in self.indexes:
                 index.check_item(new_item)
             new = Record(new_item, size)

@@ -35,7 +35,7 @@ MALFORMED_CONDITIONS = [
     ("a.# = :v", 'token: "#",'),
     ("a[x] = :v", 'token: "x", near: "[x]"'),
     ("a[1 = :v", 'token: "=",'),
-    ("status = :v", "reserved keyword: status (at character 1"),
+    ("status = :v", "reserved keyword: status"),
     ("#missing = :v", "attribute name: #missing"),
     ("a = :missing", "attribute value: :missing"),
     ("a = :v AND NOT", 'token: "<EOF>", near: "NOT"'),

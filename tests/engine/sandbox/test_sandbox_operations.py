@@ -498,3 +498,26 @@ def test_describe_table_has_a_uuid_table_id_and_warm_throughput() -> None:
     assert str(uuid.UUID(table["TableId"])) == table["TableId"]
     assert table["WarmThroughput"] == {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
     assert table["GlobalSecondaryIndexes"][0]["WarmThroughput"]["Status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(("operation", "request_", "message"), [
+    ("PutItem", {"TableName": "exact", "Item": {"pk": {"S": "p"}, "big": {"S": "x" * 409_600}}},
+     "Item size has exceeded the maximum allowed size"),
+    ("BatchGetItem", {"RequestItems": {"exact": {"Keys": [{"pk": {"S": str(i)}} for i in range(101)]}}},
+     "Too many items requested for the BatchGetItem call"),
+    ("UpdateItem", {"TableName": "exact", "Key": {"pk": {"S": "p"}}, "UpdateExpression": "SET status = :v",
+                    "ExpressionAttributeValues": {":v": {"S": "x"}}},
+     "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: status"),
+])
+def test_known_error_messages_are_dynamodbs_words_exactly(operation, request_, message) -> None:
+    """Issue 14: clients and tests match on DynamoDB's messages, so where its wording is known (the messages
+    DynamoDB returns for an item over 400 KB, a BatchGetItem over 100 keys and a reserved word in an expression,
+    DG/ServiceQuotas.html and DG/ReservedWords.html) the sandbox says exactly that, with no added figures."""
+    sandbox = Sandbox()
+    sandbox.call("CreateTable", {"TableName": "exact", "BillingMode": "PAY_PER_REQUEST",
+                                 "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                                 "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]})
+    with pytest.raises(SandboxError) as info:
+        sandbox.call(operation, request_)
+    assert info.value.code == "ValidationException"
+    assert info.value.message == message
