@@ -4,7 +4,9 @@ In: NoSQL Workbench model JSON (1.0, 2.0, 3.0), `aws dynamodb describe-table` ou
 templates and serverless.yml `resources:`. Every import returns a valid design (engine.model.DataModel) with a
 list of ImportNotes naming each part that was skipped, changed or guessed, and why: nothing is dropped silently.
 Out: NoSQL Workbench model JSON 3.0, and infrastructure code (engine.interop.infra): CloudFormation YAML, a SAM
-template, a serverless.yml, an AWS CDK app in Python or a CDK stack in TypeScript, and Terraform.
+template, a serverless.yml, an AWS CDK app in Python or a CDK stack in TypeScript, and Terraform; the access
+patterns as a Python module of boto3 client calls (engine.interop.boto3_module) and the sample items as DynamoDB
+JSON lines and BatchWriteItem requests (engine.interop.items_out).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from engine.interop.infra import IAC_FORMATS
 from engine.interop.notes import ImportError_, ImportNote, ImportResult, InteropError, Notes
 
 IMPORT_FORMATS = ("nosql-workbench", "describe-table", "cloudformation")
-EXPORT_FORMATS = ("nosql-workbench", *IAC_FORMATS)
+EXPORT_FORMATS = ("nosql-workbench", *IAC_FORMATS, "boto3", "items")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # the design file cap: a model, template or describe-table output is far smaller
 
 
@@ -104,6 +106,14 @@ def export_design(model: Any, to: str, seed: int = 0) -> str:
         from engine.interop.infra import export_infrastructure
 
         return export_infrastructure(model, to)
+    if to == "boto3":
+        from engine.interop.boto3_module import export_boto3
+
+        return export_boto3(model)
+    if to == "items":
+        from engine.interop.items_out import items_jsonl
+
+        return items_jsonl(model, seed)
     raise InteropError(f"unknown export format '{to}'; use one of {', '.join(EXPORT_FORMATS)}")
 
 
@@ -115,6 +125,14 @@ def export_notes(model: Any, to: str) -> list[str]:
     """What the design holds that a format cannot carry (printed by `ddb-workbench export`)."""
     from engine.model.table import OnDemandBilling, ProvisionedBilling
 
+    if to == "boto3":
+        from engine.interop.boto3_module import boto3_notes
+
+        return boto3_notes(model)
+    if to == "items":
+        from engine.interop.items_out import items_notes
+
+        return items_notes(model)
     out: list[str] = []
     if model.access_patterns:
         out.append(f"{len(model.access_patterns)} access pattern(s) and their rates: {to} files hold none")
