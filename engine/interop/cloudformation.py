@@ -245,7 +245,8 @@ def _simple_table(props: dict, where: str, notes: Notes) -> dict:
 _TABLE_PROPS = {"TableName", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
                 "BillingMode", "ProvisionedThroughput", "OnDemandThroughput", "TableClass", "TimeToLiveSpecification",
                 "StreamSpecification", "DeletionProtectionEnabled", "Replicas", "WriteProvisionedThroughputSettings",
-                "WriteOnDemandThroughputSettings", "MultiRegionConsistency", "GlobalTableWitnesses", "WarmThroughput"}
+                "WriteOnDemandThroughputSettings", "MultiRegionConsistency", "GlobalTableWitnesses", "WarmThroughput",
+                "PointInTimeRecoverySpecification"}
 
 
 def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes: Notes, taken: set[str],
@@ -281,7 +282,7 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
     for field in sorted(set(props) - _TABLE_PROPS):
         notes.add("skipped", f"{where}.{field}", "property", "not part of a design's figures"
                   if field in ("Tags", "SSESpecification", "KinesisStreamSpecification", "ContributorInsightsSpecification",
-                               "PointInTimeRecoverySpecification", "ImportSourceSpecification", "ResourcePolicy")
+                               "ImportSourceSpecification", "ResourcePolicy")
                   else "not modelled by the workbench")
     is_global = kind == "AWS::DynamoDB::GlobalTable"
     mode = str(r.value(props.get("BillingMode"), f"{where}.BillingMode") or "PROVISIONED").upper()
@@ -331,6 +332,14 @@ def _table(logical: str, kind: str, props: dict, where: str, r: _Resolver, notes
                       if isinstance(rep, dict)]
     if any(r.value(p, where) in (True, "true") for p in protected):
         table["deletion_protection"] = True
+    recovery = [props.get("PointInTimeRecoverySpecification")]
+    if is_global:  # per replica too
+        replicas = props.get("Replicas")
+        recovery += [rep.get("PointInTimeRecoverySpecification") for rep in replicas if isinstance(rep, dict)] \
+            if isinstance(replicas, list) else []
+    if any(isinstance(spec, dict) and r.value(spec.get("PointInTimeRecoveryEnabled"), where) in (True, "true")
+           for spec in recovery):
+        table["point_in_time_recovery"] = True
     gsis, lsis = _indexes(props, table, types, where, r, notes, is_global)
     if gsis:
         table["gsis"] = gsis
@@ -490,7 +499,8 @@ def _global(props: dict, table: dict, where: str, r: _Resolver, notes: Notes, re
         else:
             notes.add("skipped", f"{where}.Replicas[{j}].Region", f"replica in {raw!r}", "its region is not known")
         extra = set(rep) - {"Region", "ReadProvisionedThroughputSettings", "TableClass", "GlobalSecondaryIndexes",
-                            "DeletionProtectionEnabled", "ReadOnDemandThroughputSettings"}
+                            "DeletionProtectionEnabled", "ReadOnDemandThroughputSettings",
+                            "PointInTimeRecoverySpecification"}
         if extra:
             notes.add("skipped", f"{where}.Replicas[{j}]", f"replica settings {sorted(extra)}",
                       "every replica of a design has the table's settings")

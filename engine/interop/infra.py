@@ -192,7 +192,7 @@ def table_spec(table: Any) -> TableSpec:
         else units(b.max_write_request_units),
         table_class=table.table_class, ttl_attribute=table.ttl_attribute, stream_view_type=stream,
         # the design schema has no point-in-time recovery field yet: exports write it once a table carries one
-        point_in_time_recovery=bool(getattr(table, "point_in_time_recovery", False)),
+        point_in_time_recovery=table.point_in_time_recovery,
         deletion_protection=table.deletion_protection,
         regions=() if gt is None else tuple(gt.regions), strong=strong,
         witness_region=gt.witness_region if gt is not None else None)
@@ -280,7 +280,9 @@ def infrastructure_notes(model: Any, to: str) -> list[str]:
                 b.reserved_read_capacity_units or b.reserved_write_capacity_units)),
             ("auto scaling of the replicas outside the home region (aws_appautoscaling_* act in the provider's "
              "region; add a provider and targets per region)", to == "terraform" and t.global_table is not None
-             and table_spec(t).scaled)) if present]
+             and table_spec(t).scaled),
+            (f"{len(t.stream_consumers)} stream consumer(s) (Lambda triggers, Kinesis, Pipes: deploy them with their "
+             "own resources)", bool(t.stream_consumers))) if present]
         if lost:
             out.append(f"table {t.name}: {', '.join(lost)} not carried")
     if model.entities:

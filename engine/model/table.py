@@ -164,6 +164,9 @@ class Table(Frozen):
     """Replicas in other regions, or none for a single-region table."""
     deletion_protection: Bool = False
     """Informational: whether deletion protection is on."""
+    point_in_time_recovery: Bool = False
+    """Whether continuous backups (point-in-time recovery) are on. Exported to infrastructure code; not priced (backups
+    are in the price catalog's `not_modelled` list)."""
 
     def index(self, name: str) -> GlobalSecondaryIndex | LocalSecondaryIndex | None:
         """The GSI or LSI with this name, if any."""

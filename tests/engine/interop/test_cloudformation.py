@@ -54,8 +54,9 @@ def test_template_with_intrinsic_functions():
     assert orders.gsis[0].projection.attributes == ("total", "status")
     assert orders.lsis[0].sort_key.type == "N"
     assert game.global_table.regions == ("us-east-1", "eu-west-1")  # !Ref AWS::Region is the home region
+    assert orders.point_in_time_recovery and game.point_in_time_recovery  # the table's and a replica's setting
     text = notes_text(result)
-    for words in ("read as 'stack-orders-dev'", "!If IsProd", "PointInTimeRecoverySpecification", "notes: not a key",
+    for words in ("read as 'stack-orders-dev'", "!If IsProd", "notes: not a key",
                   "AWS::ApplicationAutoScaling::ScalableTarget", "provisioned capacity of an on-demand table",
                   "no entities and no access patterns"):
         assert words in text, words
@@ -174,3 +175,20 @@ def test_cfn_lint_accepts_every_exported_template(tmp_path):
     proc = subprocess.run([CFN_LINT, "--format", "parseable", *paths], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip() == ""  # no errors, no warnings, no informational findings
+
+
+def test_point_in_time_recovery_goes_out_and_comes_back() -> None:
+    """PointInTimeRecoverySpecification (AWS::DynamoDB::Table and each GlobalTable replica, CloudFormation resource
+    reference) is exported for a table with point_in_time_recovery and imported back onto the table."""
+    from engine.interop import export_design, import_design
+    from engine.io import load_sample, to_data
+    from engine.model import parse_model
+
+    data = to_data(load_sample("global_game_state"))
+    for table in data["tables"]:
+        table["point_in_time_recovery"] = True
+    model = parse_model(data)
+    back = import_design(export_design(model, "cloudformation"), "cloudformation").model
+    assert [t.point_in_time_recovery for t in back.tables] == [True] * len(model.tables)
+    plain = to_data(load_sample("orders_by_customer"))
+    assert not import_design(export_design(parse_model(plain), "cloudformation")).model.tables[0].point_in_time_recovery
