@@ -147,6 +147,8 @@ def export_notes(model: Any, to: str) -> list[str]:
                 ("global-table replicas", t.global_table is not None), ("table class", t.table_class != "STANDARD"),
                 ("TTL", t.ttl_attribute is not None), ("stream", t.stream_view_type is not None),
                 ("deletion protection", t.deletion_protection),
+                ("point-in-time recovery", t.point_in_time_recovery),
+                ("stream consumers", bool(t.stream_consumers)),
                 ("on-demand maximums, warm throughput and previous peaks", isinstance(b, OnDemandBilling) and b != OnDemandBilling()),
                 ("reserved capacity", isinstance(b, ProvisionedBilling) and (b.reserved_read_capacity_units or b.reserved_write_capacity_units)),
                 ("LSIs (written as LocalSecondaryIndexes, which NoSQL Workbench ignores)", bool(t.lsis))) if present]

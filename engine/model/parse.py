@@ -75,9 +75,18 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
         raise DesignValidationError([f"(design): expected a mapping of design fields, got {type(data).__name__}; "
                                      "start the file with `name:` and `tables:`"], source)
     try:
-        return DataModel.model_validate(data)
-    except ValidationError as exc:
-        problems: list[str] = []
-        for err in exc.errors(include_url=False):
-            problems += _message(err, locate)
-        raise DesignValidationError(problems, source) from None
+        try:
+            return DataModel.model_validate(data)
+        except ValidationError as exc:
+            problems: list[str] = []
+            for err in exc.errors(include_url=False):
+                problems += _message(err, locate)
+            raise DesignValidationError(problems, source) from None
+    except ValueError as exc:
+        if "digits" not in str(exc):
+            raise
+        # Python refuses to turn an integer of more than 4,300 digits into text, which happens while a value is
+        # reported: the design holds such a number (from data built in code, not from a file's text)
+        raise DesignValidationError(["(design): a number has more than the 4,300 digits an integer may have here; no "
+                                     "design figure needs more than a few dozen (DynamoDB numbers have at most 38 "
+                                     "digits); shorten it"], source) from None
