@@ -34,10 +34,47 @@ EXPORTS = {
     "cdk-typescript": ("AWS CDK stack (TypeScript)", "{slug}-stack.ts", "typescript"),
     "terraform": ("Terraform (aws_dynamodb_table)", "{slug}.tf", "hcl"),
     "boto3": ("boto3 module: one function per access pattern (Python)", "{under}_access.py", "python"),
-    "items": ("Sample items (DynamoDB JSON, one item per line)", "{slug}-items.jsonl", "json"),
+    "items": ("Sample items (DynamoDB JSON lines and BatchWriteItem files)", "{slug}-items.zip", "json"),
     "nosql-workbench": ("NoSQL Workbench model (JSON 3.0)", "{slug}.nosql-workbench.json", "json"),
 }
 PREVIEW_LINES = 300
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _items_zip(design_json: str, seed: int, engine_version: str) -> bytes:
+    import io
+    import zipfile
+
+    from engine.interop.items_out import items_files
+
+    files, _ = items_files(cache.model_from_json(design_json), seed)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _table_items_cached(design_json: str, table: str, engine_version: str) -> tuple[str, tuple[str, ...]]:
+    from engine.interop.items_out import items_jsonl, items_notes
+
+    model = cache.model_from_json(design_json)
+    return items_jsonl(model, 0, table), tuple(items_notes(model))
+
+
+def _table_items(design_json: str, table: str) -> tuple[str, tuple[str, ...]]:
+    from engine import ENGINE_VERSION
+
+    return _table_items_cached(design_json, table, ENGINE_VERSION)
+
+
+def items_zip(design_json: str, seed: int = 0) -> bytes:
+    """The sample items of every table as `ddb-workbench export --to items -o DIR` writes them (JSON lines,
+    BatchWriteItem files of 25 puts, manifest.json), zipped for a download (cached like the report downloads)."""
+    from engine import ENGINE_VERSION
+
+    return _items_zip(design_json, seed, ENGINE_VERSION)
 
 
 def slug(name: str) -> str:
@@ -147,6 +184,9 @@ def export_panel(design_name: str) -> None:
         return
     choices = [f for f in EXPORTS if f in available] + [f for f in available if f not in EXPORTS]
     to = st.selectbox("Export as", choices, format_func=lambda f: EXPORTS.get(f, (f,))[0], key="view.export.to")
+    if to == "items":
+        _items_panel(design_name)
+        return
     try:
         text, lost = cache.exported(state.design_json(), to)
     except WorkbenchError as exc:
@@ -168,3 +208,31 @@ def export_panel(design_name: str) -> None:
     if lines > PREVIEW_LINES:
         st.caption(f"Preview: the first {PREVIEW_LINES} lines; the download has all {fmt.count(lines, 'line')}.")
     st.code(shown, language=EXPORTS.get(to, ("", "", "text"))[2], line_numbers=True)
+
+
+def _items_panel(design_name: str) -> None:
+    """Every table's sample items as one zip (JSON lines, BatchWriteItem files of 25, manifest) and a preview."""
+    model = state.current_model()
+    try:
+        data = items_zip(state.design_json())
+    except WorkbenchError as exc:
+        st.error(f"The sample items cannot be exported: {fmt.text(exc, lines=True)}", icon=":material/error:")
+        return
+    name = export_file_name("items", design_name)
+    st.download_button(f"Download {name}", data, file_name=name, mime="application/zip", on_click="ignore",
+                       key="export.download", icon=":material/download:", type="primary")
+    st.caption(f"{fmt.size(len(data))} zipped: per table `<table>.jsonl` (one {{\"Item\": ...}} per line, as a "
+               "DynamoDB export to S3 writes them) and `<table>.batch-NNNN.json` (BatchWriteItem requests of at most 25 "
+               "puts), plus manifest.json. The same files as `ddb-workbench export design.yaml --to items -o DIR`.")
+    table = st.selectbox("Preview the items of", [t.name for t in model.tables], key="view.export.items_table")
+    try:
+        text, lost = _table_items(state.design_json(), table)
+    except WorkbenchError as exc:
+        st.error(f"Preview failed: {fmt.text(exc)}", icon=":material/error:")
+        return
+    for note in lost:
+        st.markdown(f":material/info: {fmt.text(note)}.")
+    lines = text.splitlines()
+    if len(lines) > PREVIEW_LINES:
+        st.caption(f"The first {PREVIEW_LINES} of {fmt.count(len(lines), 'item')}; the download has all.")
+    st.code("\n".join(lines[:PREVIEW_LINES]), language="json", line_numbers=True)

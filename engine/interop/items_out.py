@@ -80,10 +80,9 @@ def file_stems(tables: list[str]) -> dict[str, str]:
     return out
 
 
-def write_items_directory(model: Any, directory: str | Path, seed: int = 0,
-                          table: str | None = None) -> dict[str, Any]:
-    """Write every table's (or `table`'s) JSON lines and BatchWriteItem files and the manifest; the manifest."""
-    folder = Path(directory)
+def items_files(model: Any, seed: int = 0, table: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """Every table's (or `table`'s) JSON lines and BatchWriteItem files and the manifest, by file name, with the
+    manifest itself (`write_items_directory` writes them; the Design page zips them)."""
     items = sample_items(model, seed, table)
     stems = file_stems(list(items))
     manifest: dict[str, Any] = {"design": model.name, "seed": seed, "format": "DynamoDB JSON", "tables": {}}
@@ -98,6 +97,14 @@ def write_items_directory(model: Any, directory: str | Path, seed: int = 0,
             batches.append(batch)
         manifest["tables"][name] = {"items": len(rows), "jsonl": f"{stem}.jsonl", "batch_write_files": batches}
     files["manifest.json"] = json.dumps(manifest, indent=2) + "\n"
+    return files, manifest
+
+
+def write_items_directory(model: Any, directory: str | Path, seed: int = 0,
+                          table: str | None = None) -> dict[str, Any]:
+    """Write every table's (or `table`'s) JSON lines and BatchWriteItem files and the manifest; the manifest."""
+    folder = Path(directory)
+    files, manifest = items_files(model, seed, table)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for file_name, text in files.items():
