@@ -53,8 +53,8 @@ from engine.sandbox.reserved_words import RESERVED_WORDS
 from engine.units import rate, units
 
 ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(__file__).parent / "data"
-DESIGNS = sorted((ROOT / "sample_models").glob("*.yaml")) + [DATA / "all_operations.yaml"]
+DESIGN_DIR = Path(__file__).parent / "designs"  # workbench designs (data/ holds files to import)
+DESIGNS = sorted((ROOT / "sample_models").glob("*.yaml")) + [DESIGN_DIR / "all_operations.yaml"]
 SEED = 0
 EXPRESSION_WORDS = {"AND", "BETWEEN", "begins_with", "attribute_exists", "SET", "REMOVE"}
 
@@ -524,7 +524,7 @@ def test_the_test_design_covers_every_operation_key_type_and_reserved_words() ->
     """Source: the brief's list of operations; guards the test design itself (a test that cannot fail otherwise)."""
     from engine.model.access_pattern import READ_OPERATIONS, WRITE_OPERATIONS
 
-    model = load_model(DATA / "all_operations.yaml")
+    model = load_model(DESIGN_DIR / "all_operations.yaml")
     assert {p.operation for p in model.access_patterns} == READ_OPERATIONS | WRITE_OPERATIONS
     assert {k.type for t in model.tables for k in (t.partition_key, t.sort_key) if k} == {"S", "N", "B"}
     names = {a.name for e in model.entities for a in e.attributes}
@@ -539,7 +539,7 @@ def test_batches_resend_unprocessed_requests_with_backoff_and_chunk(tmp_path: Pa
     """Source: the brief (batches retry UnprocessedItems / UnprocessedKeys with exponential backoff). botocore's
     Stubber answers (it validates every request against DynamoDB's model too): the first responses leave requests
     unprocessed, the function resends exactly those after a growing pause, and splits 30 writes into 25 + 5."""
-    model = load_model(DATA / "all_operations.yaml")
+    model = load_model(DESIGN_DIR / "all_operations.yaml")
     plan, text = plan_and_module(model)
     module = load_module(text, tmp_path, "gen_stub")
     pauses: list[float] = []
@@ -584,7 +584,7 @@ def test_batches_resend_unprocessed_requests_with_backoff_and_chunk(tmp_path: Pa
 
 def test_a_batch_that_stays_unprocessed_raises_after_the_last_attempt(tmp_path: Path, monkeypatch) -> None:
     """Source: the brief (retries end): MAX_ATTEMPTS requests, then UnprocessedError holding what is left."""
-    model = load_model(DATA / "all_operations.yaml")
+    model = load_model(DESIGN_DIR / "all_operations.yaml")
     plan, text = plan_and_module(model)
     module = load_module(text, tmp_path, "gen_stub_fail")
     monkeypatch.setattr(module, "_sleep", lambda _s: None)
@@ -607,7 +607,7 @@ HOSTILE_NAME = 'totals"""\x00 \u202e\\"); import os; os.system("x") #'
 def hostile_design(tmp_path: Path) -> Any:
     from engine.io import loads_model
 
-    text = (DATA / "all_operations.yaml").read_text(encoding="utf-8")
+    text = (DESIGN_DIR / "all_operations.yaml").read_text(encoding="utf-8")
     text = text.replace("name: orders between totals\n", f"name: {json.dumps(HOSTILE_NAME)}\n")
     text = text.replace("name: get blob\n", "name: 'get blob'\n    description: \"ends with a quote \\\"\"\n")
     text = text.replace("name: cancel cart\n", "name: 'Get Blob!'\n")
@@ -655,7 +655,7 @@ def test_unexpressible_keys_raise_not_implemented_with_an_export_note(tmp_path: 
     and an export note). A number (N) key whose template has text around its variable cannot be filled."""
     from engine.io import loads_model
 
-    text = (DATA / "all_operations.yaml").read_text(encoding="utf-8")
+    text = (DESIGN_DIR / "all_operations.yaml").read_text(encoding="utf-8")
     model = loads_model(text.replace('template: "{version}"', 'template: "V{version}"')
                         .replace('value: "{version}"', 'value: "V{version}"'), "yaml")
     plan, source = plan_and_module(model)
@@ -666,13 +666,13 @@ def test_unexpressible_keys_raise_not_implemented_with_an_export_note(tmp_path: 
     notes = export_notes(model, "boto3")
     assert any("'get blob'" in n and "NotImplementedError" in n for n in notes)
     assert any("entity 'Blob'" in n for n in notes)
-    assert all("get blob" not in n for n in export_notes(load_model(DATA / "all_operations.yaml"), "boto3"))
+    assert all("get blob" not in n for n in export_notes(load_model(DESIGN_DIR / "all_operations.yaml"), "boto3"))
 
 
 def test_notes_name_what_the_design_leaves_open() -> None:
     """Source: the brief (export notes): filters and conditions the design gives only as shares, the ConditionCheck
     condition, and upserts that differ from the engine's sizing are named per pattern."""
-    notes = export_notes(load_model(DATA / "all_operations.yaml"), "boto3")
+    notes = export_notes(load_model(DESIGN_DIR / "all_operations.yaml"), "boto3")
     assert any("'orders by status'" in n and "filter_expression" in n for n in notes)
     assert any("'touch order'" in n and "condition_expression" in n for n in notes)
     assert any("'touch order'" in n and "missing item" in n for n in notes)
@@ -685,7 +685,7 @@ def test_cli_writes_the_module_and_prints_the_notes(capsys, tmp_path: Path) -> N
     holds export_design's text, the notes go to stderr, --json lists them."""
     from engine.cli import main
 
-    design = DATA / "all_operations.yaml"
+    design = DESIGN_DIR / "all_operations.yaml"
     target = tmp_path / "shop_patterns.py"
     assert main(["export", str(design), "--to", "boto3", "-o", str(target)]) == 0
     out = capsys.readouterr()

@@ -20,8 +20,8 @@ from engine.samples import generate_items, import_items
 from engine.sandbox import create_table_request
 
 ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(__file__).parent / "data"
-DESIGNS = sorted((ROOT / "sample_models").glob("*.yaml")) + [DATA / "all_operations.yaml"]
+DESIGN_DIR = Path(__file__).parent / "designs"  # workbench designs (data/ holds files to import)
+DESIGNS = sorted((ROOT / "sample_models").glob("*.yaml")) + [DESIGN_DIR / "all_operations.yaml"]
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
