@@ -171,7 +171,9 @@ def _item_ranks(entity: Entity, table: Table, rng: np.random.Generator, max_item
         return []
     pk_vars = list(dict.fromkeys(template_variables(pk_template)))
     sk_vars = _sort_only_variables(pk_template, sk_template)
-    capacity = _sort_capacity(entity, pk_template, sk_template)
+    # Capped at n: a partition never holds more than the sample's n items, and a product of large cardinalities
+    # (10^15 x 10^15) does not fit the int64 arrays it is compared with (an OverflowError the fuzz found).
+    capacity = min(_sort_capacity(entity, pk_template, sk_template), n)
     partitions, counts = _partition_counts(entity, pk_template, n, capacity)
     ranks: list[dict[str, int]] = []
     next_sort_index = 0

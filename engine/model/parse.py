@@ -67,6 +67,29 @@ def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
     return [f"{where}: {shown} is invalid: {msg}" + (f" ({reason})" if reason else "") + "; fix the value"]
 
 
+def _unencodable_text(data: Any, limit: int = 20) -> list[str]:
+    """Paths of strings (keys or values) that UTF-8 cannot encode: lone surrogates such as '\\ud800' come from JSON
+    escapes and broke item sizes and key hashing after validation (every text is UTF-8 in DynamoDB)."""
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [("(design)", data)]
+    while stack and len(found) < limit:
+        path, node = stack.pop()
+        if isinstance(node, str):
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    found.append(path)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                child = f"{path}.{k}" if path != "(design)" else str(k)
+                stack.append((child, k if isinstance(k, str) else None))
+                stack.append((child, v))
+        elif isinstance(node, list | tuple):
+            stack += [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+    return sorted(set(found))
+
+
 def parse_model(data: Any, source: str | None = None, locate: Locate | None = None):
     """Validate plain data as a DataModel; raise DesignValidationError listing every problem."""
     from engine.model.data_model import DataModel
@@ -74,6 +97,10 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
     if not isinstance(data, dict):
         raise DesignValidationError([f"(design): expected a mapping of design fields, got {type(data).__name__}; "
                                      "start the file with `name:` and `tables:`"], source)
+    broken = _unencodable_text(data)
+    if broken:
+        raise DesignValidationError([f"{path}: text holds a lone surrogate code point, which is not Unicode text and "
+                                     "cannot be stored or sized as UTF-8; retype the text" for path in broken], source)
     try:
         try:
             return DataModel.model_validate(data)
