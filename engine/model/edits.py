@@ -97,15 +97,19 @@ def table_dependents(data: Data, name: str) -> tuple[list[str], list[str]]:
 
 
 def delete_table(data: Data, name: str, take_along: bool = False) -> None:
-    """Delete a table. With dependents it is refused (naming them) unless `take_along` deletes them too."""
+    """Delete a table. With dependents it is refused (naming them) unless `take_along` deletes them too (stream
+    consumer writes to the table included: `consumer_writes_to`)."""
     table_data(data, name)
     entities, patterns = table_dependents(data, name)
-    if (entities or patterns) and not take_along:
+    writers = [w for w in consumer_writes_to(data, name) if not w.startswith(f"{name}.")]
+    if (entities or patterns or writers) and not take_along:
+        also = f" and stream consumers {_listed(writers)} write to it" if writers else ""
         raise EditError(f"table '{name}' holds entities {_listed(entities)} and is used by access patterns "
-                        f"{_listed(patterns)}; delete them along with it, or move them to another table first")
+                        f"{_listed(patterns)}{also}; delete them along with it, or move them to another table first")
     data["tables"] = [t for t in data["tables"] if t["name"] != name]
     data["entities"] = [e for e in data.get("entities", []) if e["name"] not in entities]
     delete_patterns(data, patterns)
+    _drop_consumer_writes(data, lambda w: w.get("table") == name)
 
 
 def set_key(data: Data, table_name: str, which: str, name: str | None, key_type: str = "S") -> None:
@@ -300,14 +304,18 @@ def entity_users(data: Data, name: str) -> list[str]:
 
 
 def delete_entity(data: Data, name: str, take_along: bool = False) -> None:
-    """Delete an entity; refused while access patterns use it unless `take_along` deletes them too."""
+    """Delete an entity; refused while access patterns use it unless `take_along` deletes them too (stream
+    consumer writes of the entity included)."""
     _named(data.setdefault("entities", []), name, "entity")
     users = entity_users(data, name)
-    if users and not take_along:
-        raise EditError(f"entity '{name}' is used by access patterns {_listed(users)}; delete them along with it "
-                        "or change them first")
+    writers = consumer_writes_to(data, entity=name)
+    if (users or writers) and not take_along:
+        also = f" and written by stream consumers {_listed(writers)}" if writers else ""
+        raise EditError(f"entity '{name}' is used by access patterns {_listed(users)}{also}; delete them along with "
+                        "it or change them first")
     data["entities"] = [e for e in data["entities"] if e["name"] != name]
     delete_patterns(data, users)
+    _drop_consumer_writes(data, lambda w: w.get("entity") == name)
 
 
 def set_key_template(data: Data, entity_name: str, attribute: str, template: str) -> None:
@@ -342,6 +350,83 @@ def drop_orphaned_variables(data: Data, entity_name: str, old_template: str) -> 
     entity["variables"] = [v for v in entity.get("variables", []) if v["name"] not in orphaned]
 
 
+# ----------------------------------------------------------------------------- stream consumers
+
+
+def consumer_data(data: Data, table_name: str, name: str) -> Data:
+    """One stream consumer of a table (engine.model.stream data)."""
+    return _named(table_data(data, table_name).get("stream_consumers", []), name,
+                  f"stream consumer of table '{table_name}'")
+
+
+def put_consumer(data: Data, table_name: str, consumer: Data, replaces: str | None = None) -> None:
+    """Add a stream consumer to a table, or replace the one named `replaces` (a rename or another kind): the old
+    consumer's writes stay unless `consumer` brings its own. The name must be unique among the table's consumers."""
+    consumers = table_data(data, table_name).setdefault("stream_consumers", [])
+    name = str(consumer.get("name") or "").strip()
+    if replaces is None:
+        consumer["name"] = _check_new_name(consumers, name, "stream consumer")
+        consumers.append(consumer)
+        return
+    old = consumer_data(data, table_name, replaces)
+    others = [c for c in consumers if c is not old]
+    consumer["name"] = name if name == replaces else _check_new_name(others, name, "stream consumer")
+    if "writes" not in consumer and old.get("writes"):
+        consumer["writes"] = old["writes"]
+    consumers[consumers.index(old)] = consumer
+
+
+def delete_consumer(data: Data, table_name: str, name: str) -> None:
+    """Remove a stream consumer (its writes, derived access patterns, go with it)."""
+    table = table_data(data, table_name)
+    consumer = consumer_data(data, table_name, name)
+    table["stream_consumers"] = [c for c in table["stream_consumers"] if c is not consumer]
+
+
+def _write_position(consumer: Data, index: int) -> int:
+    writes = consumer.get("writes", [])
+    if not 0 <= index < len(writes):
+        raise EditError(f"stream consumer '{consumer.get('name')}' has no write #{index + 1} (it has "
+                        f"{len(writes)}); reload the page")
+    return index
+
+
+def put_consumer_write(data: Data, table_name: str, consumer_name: str, write: Data, index: int | None = None) -> None:
+    """Add a write to a stream consumer (`index` None) or replace its write at `index` (writes have no name: they
+    are known by position)."""
+    consumer = consumer_data(data, table_name, consumer_name)
+    writes = consumer.setdefault("writes", [])
+    if index is None:
+        writes.append(write)
+    else:
+        writes[_write_position(consumer, index)] = write
+
+
+def delete_consumer_write(data: Data, table_name: str, consumer_name: str, index: int) -> None:
+    """Remove the write at `index` of a stream consumer."""
+    consumer = consumer_data(data, table_name, consumer_name)
+    del consumer["writes"][_write_position(consumer, index)]
+
+
+def consumer_writes_to(data: Data, table_name: str | None = None, entity: str | None = None) -> list[str]:
+    """The stream consumers writing to a table (or an entity), as `<their table>.<consumer>`: what deleting it
+    takes along."""
+    out: list[str] = []
+    for table in data.get("tables", []):
+        for consumer in table.get("stream_consumers", []):
+            if any((table_name is not None and w.get("table") == table_name)
+                   or (entity is not None and w.get("entity") == entity) for w in consumer.get("writes", [])):
+                out.append(f"{table['name']}.{consumer['name']}")
+    return out
+
+
+def _drop_consumer_writes(data: Data, gone: Any) -> None:
+    for table in data.get("tables", []):
+        for consumer in table.get("stream_consumers", []):
+            if "writes" in consumer:
+                consumer["writes"] = [w for w in consumer["writes"] if not gone(w)]
+
+
 # ----------------------------------------------------------------------------- access patterns
 
 
@@ -373,8 +458,9 @@ def _listed(names: list[str]) -> str:
 
 
 __all__ = [
-    "EditError", "add_entity", "add_table", "delete_entity", "delete_index", "delete_patterns", "delete_table",
+    "EditError", "add_entity", "add_table", "consumer_data", "consumer_writes_to", "delete_consumer",
+    "delete_consumer_write", "delete_entity", "delete_index", "delete_patterns", "delete_table",
     "drop_orphaned_variables", "keys_to_attributes", "entity_users",
-    "index_data", "index_users", "key_attributes", "put_index", "rename_entity", "rename_pattern",
-    "rename_table", "set_key", "set_key_template", "table_data", "table_dependents",
+    "index_data", "index_users", "key_attributes", "put_consumer", "put_consumer_write", "put_index",
+    "rename_entity", "rename_pattern", "rename_table", "set_key", "set_key_template", "table_data", "table_dependents",
 ]

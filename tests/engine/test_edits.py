@@ -92,3 +92,60 @@ def test_a_changed_template_drops_the_variables_only_it_used() -> None:
     edits.drop_orphaned_variables(data, entity["name"], old)
     names = [v["name"] for v in entity["variables"]]
     assert "id" in names
+
+
+# ----------------------------------------------------------------------------- stream consumers (issue 16)
+
+
+def test_a_consumer_is_added_replaced_with_its_writes_kept_and_deleted() -> None:
+    data = _data("orders_stream_totals")
+    edits.put_consumer(data, "Orders", {"kind": "other", "name": " audit ", "polls_per_second_per_shard": 2.0})
+    assert parse_model(data).table("Orders").stream_consumers[1].name == "audit"
+    with pytest.raises(WorkbenchError, match="already exists; pick another name"):
+        edits.put_consumer(data, "Orders", {"kind": "lambda", "name": "audit"})
+    # another kind and name: the writes stay (the form does not carry them)
+    edits.put_consumer(data, "Orders", {"kind": "pipes", "name": "totals pipe", "batch_size": 10},
+                       replaces="customer totals")
+    consumer = parse_model(data).table("Orders").stream_consumers[0]
+    assert (consumer.kind, consumer.name, consumer.batch_size) == ("pipes", "totals pipe", 10)
+    assert consumer.writes[0].table == "CustomerTotals"
+    with pytest.raises(WorkbenchError, match="already exists"):
+        edits.put_consumer(data, "Orders", {"kind": "lambda", "name": "audit"}, replaces="totals pipe")
+    edits.delete_consumer(data, "Orders", "audit")
+    with pytest.raises(WorkbenchError, match="does not exist .*known: totals pipe"):
+        edits.delete_consumer(data, "Orders", "audit")
+    assert [c.name for c in parse_model(data).table("Orders").stream_consumers] == ["totals pipe"]
+
+
+def test_consumer_writes_are_added_replaced_and_deleted_by_position() -> None:
+    data = _data("orders_stream_totals")
+    edits.put_consumer_write(data, "Orders", "customer totals",
+                             {"table": "Orders", "operation": "PutItem", "item_size_bytes": 200.0})
+    edits.put_consumer_write(data, "Orders", "customer totals",
+                             {"table": "CustomerTotals", "operation": "UpdateItem", "entity": "CustomerTotal",
+                              "changed_attributes": ["OrderCount"], "idempotent": True}, index=0)
+    writes = parse_model(data).table("Orders").stream_consumers[0].writes
+    assert [(w.table, w.idempotent) for w in writes] == [("CustomerTotals", True), ("Orders", False)]
+    edits.delete_consumer_write(data, "Orders", "customer totals", 1)
+    with pytest.raises(WorkbenchError, match="has no write #2 .*reload"):
+        edits.delete_consumer_write(data, "Orders", "customer totals", 1)
+    assert len(parse_model(data).table("Orders").stream_consumers[0].writes) == 1
+
+
+def test_deleting_a_table_or_entity_a_consumer_writes_to_names_the_consumer_and_takes_the_write_along() -> None:
+    data = _data("orders_stream_totals")
+    assert edits.consumer_writes_to(data, "CustomerTotals") == ["Orders.customer totals"]
+    assert edits.consumer_writes_to(data, entity="CustomerTotal") == ["Orders.customer totals"]
+    with pytest.raises(WorkbenchError, match="stream consumers 'Orders.customer totals' write to it"):
+        edits.delete_table(data, "CustomerTotals")
+    with pytest.raises(WorkbenchError, match="written by stream consumers 'Orders.customer totals'"):
+        edits.delete_entity(data, "CustomerTotal")
+    edits.delete_entity(data, "CustomerTotal", take_along=True)
+    assert parse_model(data).table("Orders").stream_consumers[0].writes == ()
+    data = _data("orders_stream_totals")
+    edits.delete_table(data, "CustomerTotals", take_along=True)
+    assert parse_model(data).table("Orders").stream_consumers[0].writes == ()
+    # a table's own consumers go with it; nothing else refers to them
+    data = _data("orders_stream_totals")
+    edits.delete_table(data, "Orders", take_along=True)
+    assert [t.name for t in parse_model(data).tables] == ["CustomerTotals"]
