@@ -58,6 +58,8 @@ def compact_count(value: float, noun: str) -> str:
 def _plural(noun: str, n: int) -> str:
     if n == 1 or noun.endswith("s"):
         return noun
+    if noun.endswith(("ch", "sh", "x")):
+        return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"
@@ -75,3 +77,12 @@ def percent(share: float | None, digits: int = 1) -> str:
 
 def ms(value: float) -> str:
     return f"{value:,.0f} ms" if value >= 10 else f"{value:,.1f} ms"
+
+
+def duration(seconds: float) -> str:
+    """A lag or a wait: 45 s, 2 minutes, 3.5 hours (whole numbers without a decimal)."""
+    if seconds < 90:
+        return f"{seconds:.1f} s".replace(".0 ", " ") if seconds < 10 else f"{seconds:,.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.1f} minutes".replace(".0 ", " ")
+    return f"{seconds / 3600:,.1f} hours".replace(".0 ", " ")

@@ -7,7 +7,7 @@ import re
 from engine.cost import usd_text
 
 # Units of every figure but money: one home, engine.units (reports use the same rules).
-from engine.units import BYTES_PER_KB, compact_count, count, ms, percent, rate, size, units  # noqa: F401, E402
+from engine.units import BYTES_PER_KB, compact_count, count, duration, ms, percent, rate, size, units  # noqa: F401, E402
 
 # ----------------------------------------------------------------------------- design text in markdown
 

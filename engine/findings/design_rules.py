@@ -16,6 +16,7 @@ from engine.findings.catalog import rule
 from engine.itemsize import MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
 from engine.keyspace import key_count
 from engine.pricing import BYTES_PER_GB
+from engine.units import duration
 
 # Thresholds (product choices).
 OVER_READ_KEEP_SHARE = 0.5
@@ -296,12 +297,8 @@ def _transaction_findings(model: Any, ev: Any) -> list[Finding]:
 
 # ------------------------------------------------------------------------------------ streams
 def duration_text(seconds: float) -> str:
-    """An iterator age for a message: 45 s, 2 minutes, 3.5 hours."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.1f} minutes".replace(".0 ", " ")
-    return f"{seconds / 3600:.1f} hours".replace(".0 ", " ")
+    """An iterator age for a message: 45 s, 2 minutes, 3.5 hours (the pages write it the same way)."""
+    return duration(seconds)
 
 
 def _stream_findings(model: Any, ev: Any) -> list[Finding]:

@@ -34,10 +34,18 @@ def test_units(value: float, unit: str, expected: str) -> None:
 
 @pytest.mark.parametrize(("value", "noun", "expected"), [
     (1, "entity", "1 entity"), (3, "entity", "3 entities"), (1_000_000, "item", "1,000,000 items"),
-    (2, "key", "2 keys"),
+    (2, "key", "2 keys"), (4, "batch", "4 batches"), (1, "batch", "1 batch"),
 ])
 def test_count(value: float, noun: str, expected: str) -> None:
     assert fmt.count(value, noun) == expected
+
+
+@pytest.mark.parametrize(("seconds", "expected"), [
+    (0.25, "0.2 s"), (1.0, "1 s"), (45, "45 s"), (120, "2 minutes"), (150, "2.5 minutes"), (3600, "60 minutes"),
+    (84 * 3600, "84 hours"), (3.5 * 3600, "3.5 hours"),
+])
+def test_duration_of_a_lag_or_a_wait(seconds: float, expected: str) -> None:
+    assert fmt.duration(seconds) == expected
 
 
 @pytest.mark.parametrize(("share", "expected"), [(0.0312, "3.1 %"), (0, "0.0 %"), (0.00001, "< 0.1 %"), (3.02, "302.0 %")])
