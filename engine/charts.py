@@ -325,6 +325,55 @@ def throttling_figure(result: Any) -> go.Figure:
     return _layout(fig, "Throttled requests over time", height=320)
 
 
+# ----------------------------------------------------------------------------- streams
+
+COLOR_ARRIVING = COLOR_MUTED
+
+
+def stream_lag_figure(lags: Sequence[Any], horizon_seconds: int) -> go.Figure:
+    """One table's stream under a traffic scenario (engine.streams.scenario_lags of that table): above, the records
+    arriving per shard against what each consumer gets through per shard; below, each consumer's iterator age
+    (the age of the oldest record it has not read), which grows whenever records arrive faster than it reads."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.4, 0.6])
+    if not lags:
+        return _layout(fig, "Stream lag over time", height=420)
+    first = lags[0]
+    minutes = [t / 60 for t in first.lag.seconds]
+    fig.add_trace(go.Scatter(x=minutes, y=list(first.records_per_second_per_shard), mode="lines",
+                             line={"color": COLOR_ARRIVING, "width": 2}, name="records arriving",
+                             hovertemplate="minute %{x:.1f}: %{y:,.1f} records/s per shard arriving<extra></extra>"),
+                  row=1, col=1)
+    fig.add_annotation(x=minutes[-1], y=float(first.records_per_second_per_shard[-1]), text="records arriving",
+                       xanchor="right", yanchor="bottom", showarrow=False, font={"color": COLOR_ARRIVING}, row=1, col=1)
+    for i, lag in enumerate(lags):
+        color = PALETTE[i % len(PALETTE)]
+        name = _plain(_short(lag.consumer, 30))
+        fig.add_trace(go.Scatter(x=[minutes[0], minutes[-1]], y=[lag.throughput_records_per_second_per_shard] * 2,
+                                 mode="lines", line={"color": color, "width": 1.5, "dash": "dash"},
+                                 name=f"{name} gets through",
+                                 hovertemplate=f"{_plain(lag.consumer, template=True)} gets through " +
+                                 "%{y:,.1f} records/s per shard<extra></extra>"), row=1, col=1)
+        fig.add_annotation(x=minutes[0], y=lag.throughput_records_per_second_per_shard,
+                           text=f"{name} gets through", xanchor="left", yanchor="bottom", showarrow=False,
+                           yshift=2, font={"color": color}, row=1, col=1)
+        ages = list(lag.lag.iterator_age_seconds)
+        fig.add_trace(go.Scatter(x=minutes, y=ages, mode="lines", line={"color": color, "width": 2.5}, name=name,
+                                 customdata=list(lag.lag.backlog_records),
+                                 hovertemplate=f"{_plain(lag.consumer, template=True)}, minute " +
+                                 "%{x:.1f}: iterator age %{y:,.1f} s, %{customdata:,.0f} records waiting per shard"
+                                 "<extra></extra>"), row=2, col=1)
+        peak = max(range(len(ages)), key=ages.__getitem__)
+        fig.add_annotation(x=minutes[peak], y=ages[peak], text=f"{name}: {ages[peak]:,.0f} s", showarrow=True,
+                           arrowhead=0, ax=0, ay=-18, font={"color": color}, row=2, col=1)
+    fig.update_xaxes(range=[0, horizon_seconds / 60])
+    fig.update_xaxes(title="time (minutes)", row=2, col=1)
+    fig.update_yaxes(title="records/s per shard", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title="iterator age (s)", rangemode="tozero", row=2, col=1)
+    return _layout(fig, f"{_plain(first.table)} stream: records per shard and consumer lag", height=480)
+
+
 # ----------------------------------------------------------------------------- comparison
 
 

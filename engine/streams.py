@@ -647,10 +647,94 @@ def lag_over_time(flow: ConsumerFlow, records_per_second_per_shard: Sequence[flo
                         step_seconds=step_seconds, floor_seconds=flow.wait_seconds)
 
 
+# -------------------------------------------------------------------------------------- scenario
+@dataclass(frozen=True)
+class ScenarioLag:
+    """One consumer's iterator age under a traffic scenario (the Partitions page's heat-simulator profile)."""
+
+    table: str
+    consumer: str
+    kind: str
+    shards: int
+    throughput_records_per_second_per_shard: float
+    """What the consumer gets through per shard (ConsumerFlow)."""
+    records_per_second_per_shard: np.ndarray
+    """Stream records arriving per shard, second by second."""
+    lag: LagSeries
+
+
+def _pattern_records(model: Any, table: str, profile: Any, horizon: int,
+                     pattern: str | None) -> tuple[np.ndarray, float]:
+    """(records per second from the design's access patterns on `table`, second by second; their average)."""
+    from engine.heat import profile_multipliers
+
+    series, average = np.zeros(horizon), 0.0
+    for p in model.access_patterns:
+        on_table = sum(p.requests_per_second * per_request for entity, per_request, _ in pattern_changes(model, p)
+                       if model.entity(entity).table == table)
+        if on_table <= 0:
+            continue
+        average += on_table
+        if pattern is None or p.name == pattern:
+            ratio = p.peak_rps / p.requests_per_second if p.requests_per_second > 0 else 1.0
+            series += on_table * profile_multipliers(profile, horizon, ratio)
+        else:
+            series += on_table
+    return series, average
+
+
+def scenario_records(model: Any, evaluation: Any, table: str, profile: Any, horizon_seconds: int,
+                     pattern: str | None = None) -> np.ndarray:
+    """A table's stream records per second, second by second, when a heat-simulator profile
+    (engine.heat.TrafficProfile) drives every access pattern (or only `pattern`, the others at their average).
+
+    Each pattern's records follow its own multiplier (its peak / average for a profile without one); TTL deletes
+    stay at their rate; records from consumer writes follow the records of the streams they come from (their
+    patterns and TTL deletes: one level of a chain of streams).
+    """
+    horizon = int(horizon_seconds)
+    records = evaluation.stream(table).records if any(s.table == table for s in evaluation.streams) else None
+    ttl = model.table(table).ttl_deletions_per_second
+    own, _ = _pattern_records(model, table, profile, horizon, pattern)
+    from_consumers = records.records_from_consumers_per_second if records is not None else 0.0
+    if from_consumers <= 0:
+        return ttl + own
+    weighted, weight = np.zeros(horizon), 0.0
+    for stream in evaluation.streams:
+        rate = sum(w.requests_per_second for c in stream.consumers for w in c.writes if w.target_table == table)
+        if rate <= 0:
+            continue
+        source, average = _pattern_records(model, stream.table, profile, horizon, pattern)
+        base = stream.records.records_from_ttl_per_second
+        weighted += rate * ((base + source) / (base + average) if base + average > 0 else np.ones(horizon))
+        weight += rate
+    follow = weighted / weight if weight > 0 else np.ones(horizon)
+    return ttl + own + from_consumers * follow
+
+
+def scenario_lags(model: Any, evaluation: Any, profile: Any, horizon_seconds: int,
+                  pattern: str | None = None) -> tuple[ScenarioLag, ...]:
+    """Iterator age of every consumer that reads a stream (Lambda, Pipes, custom readers; not Kinesis, whose lag is
+    not modelled) under a traffic scenario, records spread evenly over the table's shards (ASSUMPTIONS)."""
+    out = []
+    for stream in evaluation.streams:
+        readers = [c for c in stream.consumers if c.flow.throughput_records_per_second_per_shard is not None]
+        if not readers:
+            continue
+        per_shard = scenario_records(model, evaluation, stream.table, profile, horizon_seconds, pattern) / \
+            max(1, stream.shards)
+        for consumer in readers:
+            flow = consumer.flow
+            out.append(ScenarioLag(stream.table, consumer.name, consumer.kind, stream.shards,
+                                   float(flow.throughput_records_per_second_per_shard), per_shard,
+                                   lag_over_time(flow, per_shard)))
+    return tuple(out)
+
+
 __all__ = [
     "ASSUMPTIONS", "GET_RECORDS_MAX_RECORDS", "LAMBDA_POLLS_PER_SECOND", "MAX_READERS_PER_SHARD",
     "MAX_READERS_PER_SHARD_GLOBAL_TABLE", "RETENTION_SECONDS", "SPIKE_SECONDS", "ConsumerFlow", "DerivedWrite",
-    "LagSeries", "SteadyLag", "StreamTraffic", "TableStream", "consumer_flow", "iterator_age", "lag_over_time",
-    "max_readers_per_shard", "pattern_changes", "profile_series", "readers_per_shard", "shard_count", "spike_lag",
-    "steady_lag", "stream_traffic",
+    "LagSeries", "ScenarioLag", "SteadyLag", "StreamTraffic", "TableStream", "consumer_flow", "iterator_age",
+    "lag_over_time", "max_readers_per_shard", "pattern_changes", "profile_series", "readers_per_shard",
+    "scenario_lags", "scenario_records", "shard_count", "spike_lag", "steady_lag", "stream_traffic",
 ]
