@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui import cache, interop, state, widgets
 from ui import format as fmt
-from ui.editors import charts, design, entities, indexes, patterns, tables
+from ui.editors import charts, design, entities, indexes, patterns, streams, tables
 from ui.editors.yaml_text import yaml_editor
 
 state.ensure_session()
@@ -61,6 +61,7 @@ def tables_tab() -> None:
         if is_open:
             with box:
                 indexes.add_index_form(model, t)
+        streams.consumer_editors(model, t, panel)
         tables.delete_table_button(model, t)
         st.divider()
     tables.add_table_form(model)

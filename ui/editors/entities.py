@@ -78,12 +78,16 @@ def _name_submitted(name: str) -> None:
 
 def delete_entity_button(model: DataModel, e: int) -> None:
     entity = model.entities[e]
-    users = edits.entity_users(design_data(model), entity.name)
-    if not users:
+    data = design_data(model)
+    users = edits.entity_users(data, entity.name)
+    writers = edits.consumer_writes_to(data, entity=entity.name)
+    if not users and not writers:
         st.button("Delete this entity", key=f"delete.entity.{entity.name}", icon=":material/delete:",
                   on_click=_entity_deleted, args=(entity.name,))
     else:
-        st.caption(f"Used by {len(users)} access pattern(s): {fmt.text(', '.join(users))}.")
+        also = f" Written by stream consumers {fmt.text(', '.join(writers))} (their writes of it go too)." \
+            if writers else ""
+        st.caption(f"Used by {len(users)} access pattern(s): {fmt.text(', '.join(users)) or '-'}.{also}")
         st.button("Delete this entity and the patterns that use it", key=f"delete.entity.{entity.name}",
                   icon=":material/delete:", on_click=_entity_deleted, args=(entity.name,))
     show_problems(f"deleteentity.{entity.name}")

@@ -182,9 +182,15 @@ def settings_form(model: DataModel, t: int) -> None:
         c1.selectbox("Table class", list(CLASS_LABELS), format_func=CLASS_LABELS.get,
                      key=mirrored(f"{key}.class", table.table_class))
         c2.selectbox("Stream", list(STREAM_LABELS), format_func=STREAM_LABELS.get,
-                     key=mirrored(f"{key}.stream", table.stream_view_type or NO_STREAM))
+                     key=mirrored(f"{key}.stream", table.stream_view_type or NO_STREAM),
+                     help="A record of every item change, read by stream consumers (Lambda, EventBridge Pipes, "
+                          "Kinesis Data Streams, custom readers): with a stream, they are added below.")
         c1.text_input("TTL attribute (empty for none)", **seeded(f"{key}.ttl", table.ttl_attribute or ""))
-        c2.checkbox("Deletion protection", **seeded(f"{key}.protect", table.deletion_protection))
+        c2.number_input("TTL deletions per second (0: not modelled)", min_value=0.0, format="%g",
+                        **seeded(f"{key}.ttlrate", float(table.ttl_deletions_per_second)),
+                        help="Items TTL deletes per second on average: free of write capacity, but each one is a "
+                             "REMOVE record on the table's stream. Needs the TTL attribute.")
+        c1.checkbox("Deletion protection", **seeded(f"{key}.protect", table.deletion_protection))
         regions = list(table.global_table.regions) if table.global_table else [model.region]
         c1.multiselect("Replica regions (a global table when more than one)",
                        sorted(set(KNOWN_REGIONS) | set(regions)), key=mirrored(f"{key}.regions", regions))
@@ -248,6 +254,11 @@ def _settings_submitted(name: str) -> None:
         table["table_class"] = ss[f"{key}.class"]
         table["stream_view_type"] = None if ss[f"{key}.stream"] == NO_STREAM else ss[f"{key}.stream"]
         table["ttl_attribute"] = ss[f"{key}.ttl"].strip() or None
+        ttl_rate = float(ss[f"{key}.ttlrate"])
+        if ttl_rate:
+            table["ttl_deletions_per_second"] = ttl_rate
+        else:
+            table.pop("ttl_deletions_per_second", None)
         table["deletion_protection"] = bool(ss[f"{key}.protect"])
         old = table.get("global_table") or {}
         _set_replicas(table, list(ss[f"{key}.regions"]), ss.get(f"{key}.gtmode", old.get("mode", "MREC")),
@@ -277,10 +288,14 @@ def delete_table_button(model: DataModel, t: int) -> None:
         st.button("Delete this table", key=f"delete.table.{table.name}", icon=":material/delete:",
                   on_click=_delete_table, args=(table.name, False))
     else:
-        entities, patterns = edits.table_dependents(design_data(model), table.name)
+        data = design_data(model)
+        entities, patterns = edits.table_dependents(data, table.name)
+        writers = _writers(data, table.name)
+        also = (f" Stream consumers {fmt.text(', '.join(writers))} write to it: their writes to it go too."
+                if writers else "")
         st.warning(f"Table {fmt.text(table.name, code=True)} holds {fmt.count(len(entities), 'entity')} "
                    f"({fmt.text(', '.join(entities)) or '-'}) and {fmt.count(len(patterns), 'access pattern')} use it "
-                   f"({fmt.text(', '.join(patterns)) or '-'}). "
+                   f"({fmt.text(', '.join(patterns)) or '-'}).{also} "
                    "Deleting it deletes them too (Undo in the sidebar brings them back).",
                    icon=":material/warning:")
         c1, c2 = st.columns(2)
@@ -302,8 +317,14 @@ def _delete_table(name: str, take_along: bool) -> None:
 
 
 def _has_dependents(name: str) -> bool:
-    entities, patterns = edits.table_dependents(design_data(state.current_model()), name)
-    return bool(entities or patterns)
+    data = design_data(state.current_model())
+    entities, patterns = edits.table_dependents(data, name)
+    return bool(entities or patterns or _writers(data, name))
+
+
+def _writers(data: dict[str, Any], name: str) -> list[str]:
+    """Stream consumers of other tables writing to this one (the table's own consumers go with it anyway)."""
+    return [w for w in edits.consumer_writes_to(data, name) if not w.startswith(f"{name}.")]
 
 
 def _cancel_delete() -> None:
