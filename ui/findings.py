@@ -22,7 +22,12 @@ CONSISTENCY = ("views/consistency_page.py", "Consistency")
 # Rule id letter (DDB-<letter>101) -> the page of that concern. Cost (C), single-table modelling (S) and DynamoDB
 # limits (L) are about what items and requests cost, so they live on Capacity & cost.
 PAGE_OF_CONCERN = {"P": PARTITIONS, "R": CONSISTENCY, "C": CAPACITY, "S": CAPACITY, "L": CAPACITY}
-CONCERNS = {"capacity": ("C", "S", "L"), "partitions": ("P",), "consistency": ("R",)}
+# Rules listed on another page than their letter's: a stream consumer's retries (R104) and Kinesis ordering (R105)
+# are about its writes, which the Capacity & cost page's Streams section shows with their cost.
+PAGE_OF_RULE = {"DDB-R104": CAPACITY, "DDB-R105": CAPACITY}
+CONCERNS = {"capacity": CAPACITY, "partitions": PARTITIONS, "consistency": CONSISTENCY}
+STREAM_RULES = frozenset({"DDB-L105", "DDB-L106", "DDB-L107", "DDB-R104", "DDB-R105", "DDB-C110"})
+"""Rules about a table's stream and its consumers: the Streams section shows them next to what they are about."""
 SEVERITY_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 RULES_DOC = "docs/rules.md"
 RULES_CAPTION = (f"What each rule means, with a bad and a better design fragment: `{RULES_DOC}` in the workbench's "
@@ -37,13 +42,13 @@ def concern_letter(rule_id: str) -> str:
 
 def page_of(finding: Any) -> tuple[str, str]:
     """(page file, page title) of the page listing this finding (Capacity & cost for an unknown letter)."""
-    return PAGE_OF_CONCERN.get(concern_letter(finding.rule_id), CAPACITY)
+    return PAGE_OF_RULE.get(finding.rule_id) or PAGE_OF_CONCERN.get(concern_letter(finding.rule_id), CAPACITY)
 
 
 def of_concern(findings: Iterable[Any], concern: str) -> list[Any]:
     """The findings a page lists: concern is 'capacity', 'partitions' or 'consistency'."""
-    letters = CONCERNS[concern]
-    return [f for f in findings if concern_letter(f.rule_id) in letters]
+    page = CONCERNS[concern]
+    return [f for f in findings if page_of(f) == page]
 
 
 def accepted_reasons(model: Any) -> dict[str, str]:
@@ -94,10 +99,14 @@ def markdown(finding: Any) -> str:
 
 
 def show(model: Any, findings: Sequence[Any], concern: str, *, title: str = "Findings",
-         empty: str | None = None) -> None:
-    """List a page's findings under a subheader (nothing, or `empty` as a caption, when there are none)."""
+         empty: str | None = None, shown_above: Sequence[Any] = (), shown_where: str = "") -> None:
+    """List a page's findings under a subheader (nothing, or `empty` as a caption, when there are none). Open
+    findings in `shown_above` (listed next to what they are about, e.g. in the Streams section) are only counted,
+    with `shown_where` naming where they are."""
     mine = of_concern(findings, concern)
     open_, accepted = split_accepted(model, mine)
+    above = [f for f in open_ if f in shown_above]
+    open_ = [f for f in open_ if f not in shown_above]
     if not mine:
         if empty:
             st.subheader(title)
@@ -106,6 +115,8 @@ def show(model: Any, findings: Sequence[Any], concern: str, *, title: str = "Fin
     st.subheader(title)
     for f in open_:
         st.markdown(markdown(f))
+    if above:
+        st.caption(f"{len(above)} more shown {shown_where}: " + ", ".join(sorted({f.rule_id for f in above})) + ".")
     if accepted:
         reasons = accepted_reasons(model)
         st.caption("Accepted in the design (its ignore list): " + "; ".join(

@@ -6,6 +6,7 @@ from engine import charts
 from ui import cache, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
+from ui import streams as streams_ui
 from ui.editors.base import mirrored
 
 state.ensure_session()
@@ -63,6 +64,11 @@ if ev is not None:
         m.metric("Idle capacity", fmt.usd(kinds["idle capacity"], per=""), width="content",
                  help="Provisioned capacity of tables no access pattern uses.")
     m.metric("Storage per month", fmt.usd(kinds["storage"], per=""), width="content")
+    if streams_ui.has_consumers(ev):
+        m.metric("Stream consumers", fmt.usd(streams_ui.consumers_usd(kinds), per=""), width="content",
+                 help="Per month: stream reads, change data capture, Kinesis, Lambda and EventBridge Pipes of the "
+                      "tables' stream consumers (their writes are access patterns, in the rows above). See Streams "
+                      "below.")
     cat = ev.catalog
     where = (f"the design's home region is {fmt.text(model.region)}" if model.region == cat.region else
              f"**the design's home region is {fmt.text(model.region)}: these are {fmt.text(cat.region)} prices** "
@@ -132,6 +138,9 @@ if ev is not None:
         st.caption("A screen is one page of the application: the requests it issues once and the ones it repeats "
                    "(N+1 reads show up here). Screens are edited on the Design page.")
 
+    catalog_findings = widgets.call_engine("Findings", lambda: cache.findings(design_json, free_tier))
+    streams_ui.streams_section(model, ev, catalog_findings or ())
+
     st.subheader("Billing mode and table class per table")
     for t in ev.tables:
         with st.container(border=True):
@@ -154,9 +163,9 @@ if ev is not None:
             st.markdown(f"**Table class:** Standard {fmt.usd(cls.standard_monthly_usd)}, Standard-IA "
                         f"{fmt.usd(cls.standard_ia_monthly_usd)}; {fmt.text(cls.reason)}.")
 
-    catalog_findings = widgets.call_engine("Findings", lambda: cache.findings(design_json, free_tier))
     if catalog_findings is not None:
-        findings_ui.show(model, catalog_findings, "capacity")
+        findings_ui.show(model, catalog_findings, "capacity", shown_above=streams_ui.shown_findings(ev, catalog_findings),
+                         shown_where="with their stream in the Streams section above")
     with st.expander("Assumptions and what is not modelled"):
         for a in ev.assumptions:
             st.markdown(f"- {fmt.text(a)}")

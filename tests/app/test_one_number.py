@@ -18,6 +18,7 @@ from engine.model import parse_model
 from ui import format as fmt
 
 CAPACITY = "views/capacity_page.py"
+STREAM_KINDS = ("stream reads", "change data capture", "kinesis", "lambda", "pipes")
 
 
 def _variant(sample: str, variant: str):
@@ -84,6 +85,8 @@ def test_page_money_is_the_cli_money(sample: str, variant: str, tmp_path, capsys
         expected["Replicated writes"] = usd(kinds["replication"])
     if kinds["idle capacity"] > 0:
         expected["Idle capacity"] = usd(kinds["idle capacity"])
+    if any(s["consumers"] for s in payload["streams"]):
+        expected["Stream consumers"] = usd(sum(kinds[k] for k in STREAM_KINDS))
     assert {k: v for k, v in metrics if k in expected} == expected
     assert sum(kinds.values()) == pytest.approx(payload["total_monthly_usd"], rel=1e-9, abs=1e-9)
 
@@ -115,6 +118,21 @@ def test_page_money_is_the_cli_money(sample: str, variant: str, tmp_path, capsys
     reserved = [v for k, v in metrics if k == "Reserved (1 year)"]
     assert reserved == [fmt.usd(t["billing_options_monthly_usd"]["reserved"]) for t in options
                         if t["billing_options_monthly_usd"]["reserved"] is not None]
+
+    # per stream and consumer (the Streams section): what its consumers cost, and each write's idempotent alternative
+    for stream in payload["streams"]:
+        header = next(x for x in texts if x.startswith(f"**Stream of table `{stream['table']}`**"))
+        assert header.endswith(f"consumers cost {fmt.usd(stream['monthly_usd'])}"), header
+        for c in stream["consumers"]:
+            line = next(x for x in texts if x.startswith("**") and f"`{c['name']}`**" in x)
+            assert line.endswith(fmt.usd(c["monthly_usd"])), line
+            extras = [w["idempotent_alternative_extra_monthly_usd"] for w in c["writes"]]
+            if c["writes"]:
+                table = next(df.value for df in at.main.dataframe
+                             if "write (its access-pattern row)" in df.value.columns
+                             and set(df.value["write (its access-pattern row)"]) == {w["pattern"] for w in c["writes"]})
+                for value, extra in zip(table["+$/month if made idempotent"], extras, strict=True):
+                    assert (value != value and extra is None) or value == pytest.approx(extra, rel=1e-12)
 
     # the cost chart's bar totals are the pattern, idle, storage and stream consumer figures (nothing computed a
     # second time)
