@@ -173,6 +173,22 @@ def heat_result(design_json: str, profile: dict[str, Any] | None = None, pattern
     return _heat(design_json, ENGINE_VERSION, tuple(sorted((profile or {}).items())), pattern, seed, horizon_seconds)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _stream_lags(design_json: str, engine_version: str, profile_items: tuple[tuple[str, Any], ...],
+                 pattern: str | None, horizon_seconds: int) -> Any:
+    streams = _engine("streams")
+    profile = _engine("heat").TrafficProfile(**dict(profile_items))
+    return streams.scenario_lags(model_from_json(design_json), evaluation(design_json), profile, horizon_seconds,
+                                 pattern)
+
+
+def stream_lags(design_json: str, profile: dict[str, Any], pattern: str | None = None,
+                horizon_seconds: int = 3600) -> tuple[Any, ...]:
+    """engine.streams.scenario_lags: every stream consumer's iterator age, second by second, under a heat-simulator
+    traffic profile on every access pattern (or on `pattern`); read-only (a few series of `horizon_seconds`)."""
+    return _stream_lags(design_json, ENGINE_VERSION, tuple(sorted(profile.items())), pattern, int(horizon_seconds))
+
+
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _consistency(design_json: str, engine_version: str, assumptions_items: tuple[tuple[str, Any], ...],
                  seed: int) -> Any:
@@ -477,3 +493,4 @@ def calibration(design_json: str, files: tuple[tuple[str, bytes], ...], window_s
 
     calibrate = _engine("evidence.calibrate")
     return calibrate.calibrate(to_data(model_from_json(design_json)), inferred(files, window_seconds, scale))
+

@@ -32,3 +32,14 @@ def default_heat(design_json: str) -> Any:
     return cache.heat_result(design_json, profile(DEFAULT_PROFILE_KIND, DEFAULT_MULTIPLIER, DEFAULT_START_MINUTE,
                                                   DEFAULT_LENGTH_MINUTES, DEFAULT_HORIZON_MINUTES),
                              horizon_seconds=60 * DEFAULT_HORIZON_MINUTES)
+
+
+def describe(kind: str, multiplier: float, start_minute: int, length_minutes: int) -> str:
+    """The scenario in words, for the captions of the charts drawn from it."""
+    if kind == "steady":
+        return "Traffic steady at each pattern's average rate"
+    what = {"spike": f"a spike to {multiplier:g}x the average rate at minute {start_minute} for {length_minutes} minutes",
+            "ramp": f"a ramp from the average rate at minute {start_minute} to {multiplier:g}x over {length_minutes} "
+                    "minutes",
+            "diurnal": f"a daily cycle up to {multiplier:g}x the average rate"}.get(kind, kind)
+    return f"The scenario above ({what})"

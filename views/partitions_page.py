@@ -6,6 +6,7 @@ from engine import charts
 from ui import cache, scenario, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
+from ui import streams as streams_ui
 
 state.ensure_session()
 widgets.page_header("Partitions & hot keys", "How many partitions each table and index has and why, how close the "
@@ -159,6 +160,11 @@ def simulator() -> None:
         chosen = st.selectbox("Heatmap of", list(maps), key="view.heat.heatmap", index=list(maps).index(worst_map.target))
         st.plotly_chart(cache.figure(charts.heatmap_figure, maps[chosen], result.horizon_seconds), width="stretch",
                         key="chart.heatmap")
+    lags = widgets.call_engine("The stream lag", lambda: cache.stream_lags(design_json, profile, pattern,
+                                                                          horizon_seconds))
+    if lags:
+        streams_ui.lag_chart(lags, horizon_seconds, scenario.describe(kind, multiplier, start_min, length_min),
+                             pattern)
     with st.expander("Simulation assumptions"):
         for a in result.assumptions:
             if a not in shared_assumptions:  # listed once, under the partition model
