@@ -25,13 +25,15 @@ def hostile(tag: str) -> str:
 
 
 ENTITY = hostile("Entity")
+CONSUMER = hostile("Consumer")  # a stream consumer (issue 16): its name is in findings, panels and derived patterns
 GET, QUERY, UPDATE = hostile("Get"), hostile("Query"), hostile("Update")
 SHORT_LINK = f"<a href='//{TRACKER}'>L</a>"  # short enough to survive the charts' shortened labels
 
 
 def hostile_design() -> dict[str, Any]:
     """The design's plain data (valid: engine.model.parse_model accepts it). One MREC global table (the Consistency
-    page's global-table section and MRSC what-if, with a hostile TTL attribute), a GSI and an LSI with hostile key
+    page's global-table section and MRSC what-if, with a hostile TTL attribute; a stream with a hostile Lambda
+    consumer writing back to it, half its records), a GSI and an LSI with hostile key
     names, an enum variable whose hostile values become keys, a hot key, reads and a write, a screen."""
     return {
         "name": hostile("Design"),
@@ -46,6 +48,12 @@ def hostile_design() -> dict[str, Any]:
             "billing": {"mode": "on_demand"},
             "global_table": {"regions": ["us-east-1", "eu-west-1", "ap-northeast-1"], "mode": "MREC"},
             "ttl_attribute": hostile("TTL"),
+            "ttl_deletions_per_second": 1.0,
+            "stream_view_type": "NEW_AND_OLD_IMAGES",
+            "stream_consumers": [{"kind": "lambda", "name": CONSUMER, "description": hostile("ConsumerDesc"),
+                                  "filter_share": 0.5,
+                                  "writes": [{"table": TABLE, "operation": "UpdateItem", "entity": ENTITY,
+                                              "changed_attributes": ["Total"]}]}],
             "gsis": [{"name": INDEX, "partition_key": {"name": hostile("GPK"), "type": "S"},
                       "projection": {"type": "INCLUDE", "attributes": [hostile("Attr")]}}],
             "lsis": [{"name": LOCAL_INDEX, "sort_key": {"name": hostile("LSK"), "type": "S"},

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pytest
 from app_harness import APP, DESIGN_PAGE, PAGES, TIMEOUT_S, open_design, shown
 from hostile_design import (
+    CONSUMER,
     ENTITY,
     GET,
     HOSTILE,
@@ -168,19 +169,21 @@ def test_every_page_shows_the_hostile_design_as_text(hostile_app: AppTest) -> No
     assert any(HOSTILE in t and "Teaches" in t for t in seen)  # the lesson
     assert any(hostile("V1") in t for t in seen)  # a key value (the hot key)
     assert any(GET in t for t in seen) and any(UPDATE in t for t in seen)
+    assert any(CONSUMER in t for t in seen)  # the Streams section and the stream findings
 
 
 def test_every_design_tab_and_panel_shows_the_hostile_design_as_text(hostile_app: AppTest) -> None:
     at = hostile_app
     panels = ["design", f"tablekeys.{TABLE}", f"addindex.{TABLE}", f"index.{TABLE}.{INDEX}",
-              f"index.{TABLE}.{LOCAL_INDEX}", f"entity.{ENTITY}",
-              *(f"pattern.{p}" for p in (GET, QUERY, UPDATE, SHORT_LINK))]
+              f"index.{TABLE}.{LOCAL_INDEX}", f"entity.{ENTITY}", f"consumer.{TABLE}.{CONSUMER}",
+              f"addconsumer.{TABLE}", *(f"pattern.{p}" for p in (GET, QUERY, UPDATE, SHORT_LINK))]
     seen: list[str] = []
     for tab in ("Overview", "Tables & indexes", "Entities", "Access patterns", "YAML"):
         open_design(at, tab, *panels)
         seen += assert_no_live_markdown(at, f"Design: {tab}")
     assert any(hostile("PK") in t for t in seen)  # a key attribute name (in a code span)
     assert any(hostile("PatternDesc") in t for t in seen)
+    assert any(CONSUMER in t for t in seen)  # the stream consumer's panel
 
 
 def test_messages_quoting_typed_values_show_them_as_text(hostile_app: AppTest) -> None:
