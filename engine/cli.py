@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_design",
     "export": "export_design",
     "infer": "infer",
+    "analyze-export": "analyze_export",
 }
 
 
