@@ -122,7 +122,8 @@ if ev is not None:
         st.caption("RCU: 4 KB read units (eventual reads count half); WCU: 1 KB write units, with every index the "
                    "write touches. $/month is each pattern's share of what its tables bill at the average rates: "
                    "its own requests on an on-demand table, a share of the capacity held (by need) on a "
-                   "provisioned one. Patterns, idle capacity and storage add up to the total.")
+                   "provisioned one. Patterns (stream consumers' writes included), idle capacity, storage and the "
+                   "stream consumers (Streams below) add up to the total.")
 
     if ev.screens:
         st.subheader("Requests per screen")
