@@ -6,7 +6,6 @@ streams-design.png when $DDB_WORKBENCH_SCREENSHOTS names that folder (else a tmp
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,10 @@ from test_browser import (
     SETTLE_MS,
     UI_TIMEOUT_MS,
     Server,
-    _free_port,
     _title,
     _wait_idle,
     playwright_api,
+    server,  # noqa: F401 - the fixture: a `streamlit run` of this module's own
 )
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (.ci/run "
@@ -31,17 +30,8 @@ VIEWPORT = {"width": WIDTH_PX, "height": 4000}  # the whole section fits, so it 
 MARGIN_PX = 20
 
 
-@pytest.fixture(scope="module")
-def streams_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    base = tmp_path_factory.mktemp("streams")
-    srv = Server(base / "data", _free_port(), base / "streamlit.log")
-    srv.start()
-    yield srv
-    srv.stop()
-
-
-def _open(pg, server: Server, url_path: str, title: str) -> None:
-    pg.goto(f"{server.url}/{url_path}?sample={SAMPLE}")
+def _open(pg, srv: Server, url_path: str, title: str) -> None:
+    pg.goto(f"{srv.url}/{url_path}?sample={SAMPLE}")
     _title(pg, title)
     _wait_idle(pg)
     pg.wait_for_load_state("networkidle")
@@ -57,7 +47,7 @@ def _clip(pg, path: Path, top: dict, bottom: dict) -> None:
                         "height": bottom["y"] + bottom["height"] - top["y"] + 2 * MARGIN_PX})
 
 
-def test_streams_render_in_the_browser(streams_server: Server, tmp_path: Path) -> None:
+def test_streams_render_in_the_browser(server: Server, tmp_path: Path) -> None:  # noqa: F811
     target = os.environ.get("DDB_WORKBENCH_SCREENSHOTS")
     shots = Path(target) if target else tmp_path
     shots.mkdir(parents=True, exist_ok=True)
@@ -67,13 +57,13 @@ def test_streams_render_in_the_browser(streams_server: Server, tmp_path: Path) -
         pg = context.new_page()
         pg.set_default_timeout(UI_TIMEOUT_MS)
         try:
-            _open(pg, streams_server, "capacity-and-cost", "Capacity & cost")
+            _open(pg, server, "capacity-and-cost", "Capacity & cost")
             heading = pg.get_by_role("heading", name="Streams", exact=True).first
             end = pg.get_by_role("heading", name="Billing mode and table class per table", exact=True).first
             assert pg.get_by_text("Keeps up on average, falls behind at the peak.").count() == 1
             _clip(pg, shots / "streams-capacity.png", heading.bounding_box(), end.bounding_box())
 
-            _open(pg, streams_server, "design", "Design")
+            _open(pg, server, "design", "Design")
             pg.locator('[data-testid="stExpander"] summary', has_text="customer totals").first.click()
             pg.get_by_text("Writes per record passing the filter").first.wait_for()
             _wait_idle(pg)
@@ -82,7 +72,7 @@ def test_streams_render_in_the_browser(streams_server: Server, tmp_path: Path) -
             bottom = pg.locator('[data-testid="stExpander"]', has_text="Add a stream consumer").first.bounding_box()
             _clip(pg, shots / "streams-design.png", top, bottom)
 
-            _open(pg, streams_server, "partitions-and-hot-keys", "Partitions & hot keys")
+            _open(pg, server, "partitions-and-hot-keys", "Partitions & hot keys")
             pg.get_by_role("heading", name="Stream consumers' lag", exact=True).first.wait_for()
             assert pg.get_by_text("Orders stream: records per shard and consumer lag").count() == 1
         finally:
