@@ -316,3 +316,20 @@ def test_saving_a_gsi_keeps_and_edits_its_auto_scaling(open_app) -> None:
     before = at.session_state["wb_design_json"]
     _submit(at, "form.index.TeamUsers.TeamRoleIndex", "Save index")
     assert at.session_state["wb_design_json"] == before
+
+
+def test_point_in_time_recovery_is_set_in_the_table_settings_and_exported(open_app) -> None:
+    """Issue 13: exports carry point-in-time recovery; the table settings form sets it (and clears it)."""
+    from engine.interop import export_design
+    from engine.io import loads_model
+
+    at = open_app("orders_by_customer")
+    open_design(at, "Tables & indexes")
+    at.checkbox(key="w.table.CustomerOrders.pitr").check()
+    _submit(at, "form.table.CustomerOrders", "Save table settings")
+    assert _design(at)["tables"][0]["point_in_time_recovery"] is True
+    model = loads_model(at.session_state["wb_design_json"], "json")
+    assert "PointInTimeRecoveryEnabled: true" in export_design(model, "cloudformation")
+    at.checkbox(key="w.table.CustomerOrders.pitr").uncheck()
+    _submit(at, "form.table.CustomerOrders", "Save table settings")
+    assert "point_in_time_recovery" not in _design(at)["tables"][0]

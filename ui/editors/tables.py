@@ -191,6 +191,9 @@ def settings_form(model: DataModel, t: int) -> None:
                         help="Items TTL deletes per second on average: free of write capacity, but each one is a "
                              "REMOVE record on the table's stream. Needs the TTL attribute.")
         c1.checkbox("Deletion protection", **seeded(f"{key}.protect", table.deletion_protection))
+        c2.checkbox("Point-in-time recovery (continuous backups)", **seeded(f"{key}.pitr", table.point_in_time_recovery),
+                    help="Exported to CloudFormation, SAM, serverless, CDK and Terraform. Not priced here: backups are "
+                         "in the price catalog's not-modelled list.")
         regions = list(table.global_table.regions) if table.global_table else [model.region]
         c1.multiselect("Replica regions (a global table when more than one)",
                        sorted(set(KNOWN_REGIONS) | set(regions)), key=mirrored(f"{key}.regions", regions))
@@ -260,6 +263,10 @@ def _settings_submitted(name: str) -> None:
         else:
             table.pop("ttl_deletions_per_second", None)
         table["deletion_protection"] = bool(ss[f"{key}.protect"])
+        if ss.get(f"{key}.pitr"):
+            table["point_in_time_recovery"] = True
+        else:
+            table.pop("point_in_time_recovery", None)
         old = table.get("global_table") or {}
         _set_replicas(table, list(ss[f"{key}.regions"]), ss.get(f"{key}.gtmode", old.get("mode", "MREC")),
                       ss.get(f"{key}.witness", old.get("witness_region") or NO_WITNESS))
