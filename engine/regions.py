@@ -116,3 +116,37 @@ def round_trip_matrix(regions: Iterable[str], overrides: Iterable[tuple[str, str
     overrides = tuple(overrides)
     return tuple(round_trip(a, b, overrides, unknown_round_trip_ms)
                  for i, a in enumerate(names) for b in names[i + 1:])
+
+
+@dataclass(frozen=True)
+class MrscRegionAdvice:
+    """Why a global table's regions cannot form an MRSC table, and the nearest region set that can
+    (DG/multi-region-strong-consistency-gt.html: exactly three regions of one region set; two replicas and a witness
+    count as three)."""
+
+    members: tuple[str, ...]  # replicas and witness, as the design lists them
+    in_one_set: bool  # whether all members belong to one region set
+    region_sets: tuple[tuple[str, tuple[str, ...]], ...]  # every set, name and its regions (sorted)
+    set_name: str  # the set advised: the home region's, else the one holding most members
+    keep: tuple[str, ...]  # members in that set
+    add: tuple[str, ...]  # regions of the set to add, up to three in all
+    use: tuple[str, ...]  # when nothing can be kept: three regions of the set
+    too_many: bool  # more than three members are in the set: keep three of `keep`
+
+
+def mrsc_region_advice(regions: Iterable[str], witness: str | None, home: str) -> MrscRegionAdvice | None:
+    """None when the members can form an MRSC global table; otherwise what to change."""
+    from engine.model.limits import MRSC_REGION_COUNT, MRSC_REGION_SETS
+
+    members = tuple(regions) + ((witness,) if witness else ())
+    in_one_set = any(set(members) <= s for s in MRSC_REGION_SETS.values())
+    if len(set(members)) == MRSC_REGION_COUNT and in_one_set:
+        return None
+    home = home if home in members else members[0]
+    name, chosen = max(MRSC_REGION_SETS.items(), key=lambda kv: (home in kv[1], len(kv[1] & set(members))))
+    keep = tuple(r for r in members if r in chosen)
+    add = tuple([r for r in sorted(chosen) if r not in keep][:max(0, MRSC_REGION_COUNT - len(keep))])
+    use = tuple(sorted(chosen)[:MRSC_REGION_COUNT]) if not (keep and add) else ()
+    return MrscRegionAdvice(members=members, in_one_set=in_one_set,
+                            region_sets=tuple((n, tuple(sorted(r))) for n, r in MRSC_REGION_SETS.items()),
+                            set_name=name, keep=keep, add=add, use=use, too_many=len(keep) > MRSC_REGION_COUNT)

@@ -494,3 +494,9 @@ def calibration(design_json: str, files: tuple[tuple[str, bytes], ...], window_s
     calibrate = _engine("evidence.calibrate")
     return calibrate.calibrate(to_data(model_from_json(design_json)), inferred(files, window_seconds, scale))
 
+
+
+def mrsc_region_advice(regions: tuple[str, ...], witness: str | None, home: str) -> Any:
+    """engine.regions.mrsc_region_advice: why these regions cannot form an MRSC global table and what would (None
+    when they can). Cheap: not cached."""
+    return _engine("regions").mrsc_region_advice(regions, witness, home)

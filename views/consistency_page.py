@@ -5,7 +5,6 @@ import re
 import streamlit as st
 
 from engine import charts
-from engine.model.limits import MRSC_REGION_COUNT, MRSC_REGION_SETS
 from ui import cache, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
@@ -94,26 +93,23 @@ def _region_list(regions) -> str:
 
 
 def _mrsc_region_advice(table) -> str | None:
-    """A plain sentence when the table's regions cannot form an MRSC global table (None when they can)."""
+    """A plain sentence when the table's regions cannot form an MRSC global table (None when they can); the advice
+    itself is engine.regions.mrsc_region_advice."""
     gt = table.global_table
-    members = list(gt.regions) + ([gt.witness_region] if gt.witness_region else [])
-    if len(set(members)) == MRSC_REGION_COUNT and any(set(members) <= s for s in MRSC_REGION_SETS.values()):
+    advice = cache.mrsc_region_advice(tuple(gt.regions), gt.witness_region, model.region)
+    if advice is None:
         return None
-    sets = "; ".join(f"{name}: {_region_list(sorted(regions))}" for name, regions in MRSC_REGION_SETS.items())
-    home = model.region if model.region in members else members[0]
-    name, regions = max(MRSC_REGION_SETS.items(), key=lambda kv: (home in kv[1], len(kv[1] & set(members))))
-    keep = [r for r in members if r in regions]
-    add = [r for r in sorted(regions) if r not in keep][:MRSC_REGION_COUNT - len(keep)]
-    if len(keep) > MRSC_REGION_COUNT:
-        pick = f"keep three of {_region_list(keep)}"
-    elif keep and add:
-        pick = f"keep {_region_list(keep)} and add {_region_list(add)}"
+    sets = "; ".join(f"{name}: {_region_list(regions)}" for name, regions in advice.region_sets)
+    if advice.too_many:
+        pick = f"keep three of {_region_list(advice.keep)}"
+    elif advice.keep and advice.add:
+        pick = f"keep {_region_list(advice.keep)} and add {_region_list(advice.add)}"
     else:
-        pick = f"use {_region_list(sorted(regions)[:MRSC_REGION_COUNT])}"
-    return (f"{fmt.text(table.name, code=True)} has replicas in {_region_list(members)}, {len(set(members))} regions"
-            + (" from different region sets" if not any(set(members) <= s for s in MRSC_REGION_SETS.values()) else "")
+        pick = f"use {_region_list(advice.use)}"
+    return (f"{fmt.text(table.name, code=True)} has replicas in {_region_list(advice.members)}, "
+            f"{len(set(advice.members))} regions" + ("" if advice.in_one_set else " from different region sets")
             + f". MRSC needs exactly three regions from one region set ({sets}); two replicas and a witness region "
-            f"count as three. To try MRSC here, {pick} (the {name} set).")
+            f"count as three. To try MRSC here, {pick} (the {advice.set_name} set).")
 
 
 def _other_mode_problems(table_name: str, problems) -> list[str]:

@@ -712,3 +712,19 @@ def test_conflict_figures_are_finite_and_per_day():
     g = analyze_consistency(mrec_design()).global_table("Global")
     assert math.isfinite(g.lost_updates_per_day) and g.writes_per_second_by_region == {
         "us-east-1": 30.0, "eu-west-1": 20.0}
+
+
+def test_mrsc_region_advice_names_the_nearest_region_set() -> None:
+    """DG/multi-region-strong-consistency-gt.html: MRSC needs exactly three regions of one region set (two replicas
+    and a witness count as three). The advice keeps the members in the home region's set and adds the rest."""
+    from engine.model.limits import MRSC_REGION_SETS
+    from engine.regions import mrsc_region_advice
+
+    us = next(name for name, regions in MRSC_REGION_SETS.items() if "us-east-1" in regions)
+    assert mrsc_region_advice(sorted(MRSC_REGION_SETS[us])[:3], None, "us-east-1") is None
+    advice = mrsc_region_advice(["us-east-1", "eu-west-1"], None, "us-east-1")
+    assert advice is not None and not advice.in_one_set and advice.set_name == us
+    assert advice.keep == ("us-east-1",) and len(advice.keep + advice.add) == 3
+    assert set(advice.add) <= MRSC_REGION_SETS[us]
+    four = sorted(MRSC_REGION_SETS[us])[:3] + ["eu-west-1"]
+    assert mrsc_region_advice(four, None, "us-east-1").keep == tuple(sorted(MRSC_REGION_SETS[us])[:3])
