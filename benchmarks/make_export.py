@@ -22,11 +22,13 @@ import argparse
 import base64
 import gzip
 import hashlib
+import heapq
 import json
 import sys
 import time
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,6 +111,12 @@ def _quotas(model: DataModel, table: str, items: int, entities: list[str]) -> di
     return quotas
 
 
+def _positions(entity: str, quota: int) -> Iterator[tuple[float, str, int]]:
+    """(position in the export, entity, k) of an entity's k-th item: its items spread evenly, so the entities
+    interleave as a partition's items do in a real export's data file."""
+    return ((k / quota, entity, k) for k in range(quota))
+
+
 def _copy_pk(item: _PoolItem, copy: int) -> tuple[str, int]:
     """Partition key text of the copy-th copy (JSON-escaped for the line) and its value size."""
     if copy == 0:
@@ -140,26 +148,24 @@ def make_export(model: DataModel, out: Path, items: int, table: str | None = Non
     written = WrittenExport(out, table_name, items, paths, 0, 0)
     uncompressed = 0
     start = time.perf_counter()
-    done = 0
     for entity, quota in quotas.items():
+        written.entity_sizes[entity] = Counter()
+        written.entity_items[entity] = quota
+    for done, (_, entity, k) in enumerate(heapq.merge(*(_positions(e, q) for e, q in quotas.items())), 1):
         members = pool[entity]
-        sizes = written.entity_sizes.setdefault(entity, Counter())
-        for k in range(quota):
-            item = members[k % len(members)]
-            pk_json, pk_size = _copy_pk(item, k // len(members))
-            line = f"{item.head}{pk_json}{item.tail}\n"
-            f = zlib.crc32(pk_json.encode("utf-8")) % files
-            buffers[f].append(line)
-            counts[f] += 1
-            uncompressed += len(line.encode("utf-8"))
-            if len(buffers[f]) >= 4096:
-                handles[f].write("".join(buffers[f]))
-                buffers[f].clear()
-            sizes[item.base_size - item.base_pk_size + pk_size] += 1
-        written.entity_items[entity] += quota
-        done += quota
-        if not quiet:
-            print(f"  {entity}: {quota:,} items ({done:,} in {time.perf_counter() - start:.0f} s)", file=sys.stderr)
+        item = members[k % len(members)]
+        pk_json, pk_size = _copy_pk(item, k // len(members))
+        line = f"{item.head}{pk_json}{item.tail}\n"
+        f = zlib.crc32(pk_json.encode("utf-8")) % files
+        buffers[f].append(line)
+        counts[f] += 1
+        uncompressed += len(line.encode("utf-8"))
+        if len(buffers[f]) >= 4096:
+            handles[f].write("".join(buffers[f]))
+            buffers[f].clear()
+        written.entity_sizes[entity][item.base_size - item.base_pk_size + pk_size] += 1
+        if not quiet and done % 1_000_000 == 0:
+            print(f"  {done:,} items in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     for f, handle in enumerate(handles):
         handle.write("".join(buffers[f]))
         handle.close()

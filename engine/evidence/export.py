@@ -43,6 +43,7 @@ from engine.evidence.export_files import (
 )
 from engine.evidence.export_sql import (
     ALL_ITEMS,
+    TYPE_TAGS,
     UNRECOGNISED,
     EntityMatcher,
     IndexPlan,
@@ -51,6 +52,7 @@ from engine.evidence.export_sql import (
     VariableProbe,
     attribute_stats_sql,
     key_values_sql,
+    template_like,
     template_regex,
 )
 from engine.itemsize import STORAGE_OVERHEAD_BYTES
@@ -380,7 +382,7 @@ def entity_plan(model: Any, table: Any) -> tuple[tuple[EntityMatcher, ...], tupl
         for kt in entity.keys:
             regex, names = template_regex(kt.template)
             if kt.attribute in key_attrs:
-                patterns.append((kt.attribute, regex))
+                patterns.append((kt.attribute, template_like(kt.template)))
             if kt.attribute in probe_attrs:
                 probes += [VariableProbe(entity.name, var, kt.attribute, regex, i + 1) for i, var in enumerate(names)]
         if not patterns:
@@ -610,7 +612,8 @@ def _summarise(runner: Any, plan: ScanPlan, export: ExportFiles, files: list[Dat
 
 def _attribute_summaries(rows: list[tuple], items: int) -> tuple[AttributeSummary, ...]:
     merged: dict[str, list[Any]] = {}
-    for name, tag, n, total, lo, hi in rows:
+    for name, code, n, total, lo, hi in rows:
+        tag = TYPE_TAGS[int(code)]
         m = merged.setdefault(name, [0, 0, None, None, {}])
         m[0] += int(n)
         m[1] += int(total)

@@ -60,6 +60,7 @@ class DuckDBRunner:
         self.con.execute(f"SET threads = {int(self.threads)}")
         self.con.execute(f"SET temp_directory = '{self._spill.name}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")  # it would print to stdout, where --json goes
 
     def load(self, paths: list[Path], plan: ScanPlan) -> None:
         """Stage 1: the `items` table from the data files (gzip DynamoDB JSON lines)."""

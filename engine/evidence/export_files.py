@@ -39,7 +39,8 @@ MANIFEST_LIMIT_BYTES = 64 * 1024 * 1024  # a manifest lists files: a million lin
 # refused before they are read into memory.
 MAX_LINE_BYTES = 4 * 1024 * 1024
 FORMATS = ("DYNAMODB_JSON", "ION")
-SAMPLE_LINES = 2000
+SAMPLE_LINES = 5000
+SAMPLE_MIN_PER_FILE = 50
 _MD5_HEX = re.compile(r"^[0-9a-f]{32}$")
 _MD5_PARTS = re.compile(r"^([0-9a-f]{32})-([0-9]+)$")
 RECOPY = "copy the file from S3 again (aws s3 cp s3://<bucket>/<key> <file>) and check the copy finished"
@@ -373,10 +374,12 @@ def diagnose(files: list[DataFile], fmt: str, keys: tuple[str, ...] = (), first:
 
 
 def sample_items(files: tuple[DataFile, ...], limit: int = SAMPLE_LINES) -> list[dict[str, Any]]:
-    """Up to `limit` items from the first data files (DYNAMODB_JSON), for choosing the typed columns; lines that do
-    not read are skipped here (the scan reports them)."""
+    """Up to `limit` items from the starts of all data files (an equal share from each, DYNAMODB_JSON), for choosing
+    the typed columns; lines that do not read are skipped here (the scan reports them)."""
     out: list[dict[str, Any]] = []
+    share = max(SAMPLE_MIN_PER_FILE, limit // max(1, len(files)))
     for f in files:
+        taken = 0
         try:
             for _, raw in data_lines(f.path):
                 try:
@@ -385,10 +388,13 @@ def sample_items(files: tuple[DataFile, ...], limit: int = SAMPLE_LINES) -> list
                     continue
                 if isinstance(doc, dict) and isinstance(doc.get("Item"), dict):
                     out.append(doc["Item"])
-                if len(out) >= limit:
-                    return out
+                    taken += 1
+                if taken >= share or len(out) >= limit:
+                    break
         except _LineProblem:
             continue
+        if len(out) >= limit:
+            break
     return out
 
 

@@ -87,7 +87,7 @@ class KeySchema:
 
 @dataclass(frozen=True)
 class EntityMatcher:
-    """A design entity recognised by its key templates: every (attribute, regex) pair must match."""
+    """A design entity recognised by its key templates: every (attribute, LIKE pattern) pair must match."""
 
     name: str
     patterns: tuple[tuple[str, str], ...]
@@ -187,7 +187,8 @@ class Dialect:
     def list_any(self, expr: str, var: str, cond: str) -> str:
         raise NotImplementedError
 
-    def regex_match(self, expr: str, pattern: str) -> str:
+    def int_div(self, a: str, b: str) -> str:
+        """Integer division of non-negative integers."""
         raise NotImplementedError
 
     def regex_extract(self, expr: str, pattern: str, group: int) -> str:
@@ -227,8 +228,8 @@ class DuckDBDialect(Dialect):
     def list_any(self, expr: str, var: str, cond: str) -> str:
         return f"(len(list_filter({expr}, lambda {var}: {cond})) > 0)"
 
-    def regex_match(self, expr: str, pattern: str) -> str:
-        return f"regexp_matches({expr}, {self.lit(pattern)})"
+    def int_div(self, a: str, b: str) -> str:
+        return f"({a} // {b})"
 
 
 class SparkDialect(Dialect):
@@ -261,8 +262,8 @@ class SparkDialect(Dialect):
     def list_any(self, expr: str, var: str, cond: str) -> str:
         return f"exists({expr}, {var} -> {cond})"
 
-    def regex_match(self, expr: str, pattern: str) -> str:
-        return f"({expr} RLIKE {self.lit(pattern)})"
+    def int_div(self, a: str, b: str) -> str:
+        return f"({a} DIV {b})"
 
 
 # ----------------------------------------------------------------------------- size rules as SQL
@@ -290,12 +291,13 @@ def number_size_sql(d: Dialect, expr: str) -> str:
 
 
 def value_size_sql(d: Dialect, value: str) -> tuple[str, str]:
-    """(value size, type tag) of one attribute read as a struct of type fields (`value`, NULL when absent).
+    """(value size, type code) of one attribute read as a struct of type fields (`value`, NULL when absent); the
+    code is the type's position in TYPE_TAGS.
 
-    Size NULL: attribute absent (or no type key: the row's attribute count then disagrees and the line is checked
-    in Python); -1 (INVALID): a value DynamoDB would reject."""
+    Size NULL: attribute absent, or a value with no type key (the row's attribute count then disagrees with the
+    line's and the line is checked by engine.itemsize in Python); -1 (INVALID): a value DynamoDB would reject. A
+    value carrying two type keys (DynamoDB never writes one) is read as its first."""
     f = {t: d.field(value, t) for t in TYPE_TAGS}
-    count = " + ".join(f"(CASE WHEN {f[t]} IS NULL THEN 0 ELSE 1 END)" for t in TYPE_TAGS)
     sets = {"SS": d.utf8_bytes("x_"), "NS": number_size_sql(d, "x_"), "BS": d.base64_bytes("x_")}
     cases = [f"WHEN {f['S']} IS NOT NULL THEN CAST({d.utf8_bytes(f['S'])} AS BIGINT)",
              f"WHEN {f['N']} IS NOT NULL THEN {number_size_sql(d, f['N'])}",
@@ -308,11 +310,10 @@ def value_size_sql(d: Dialect, value: str) -> tuple[str, str]:
     for tag in DOCUMENT_TAGS:
         cases.append(f"WHEN {f[tag]} IS NOT NULL THEN ddb_document_size({d.lit(tag)}, {f[tag]})")
     # An absent attribute is a NULL struct: decided first, so the type checks run only on present values.
-    size = (f"(CASE WHEN {value} IS NULL THEN NULL ELSE (CASE WHEN ({count}) = 0 THEN NULL "
-            f"WHEN ({count}) > 1 THEN {INVALID} " + " ".join(cases) + " END) END)")
-    tag = (f"(CASE WHEN {value} IS NULL THEN NULL " + " ".join(f"WHEN {f[t]} IS NOT NULL THEN {d.lit(t)}"
-                                                              for t in TYPE_TAGS) + " END)")
-    return size, tag
+    size = f"(CASE WHEN {value} IS NULL THEN NULL " + " ".join(cases) + " END)"
+    code = (f"(CASE WHEN {value} IS NULL THEN NULL "
+            + " ".join(f"WHEN {f[t]} IS NOT NULL THEN {i}" for i, t in enumerate(TYPE_TAGS)) + " END)")
+    return size, code
 
 
 def name_bytes(name: str) -> int:
@@ -320,20 +321,23 @@ def name_bytes(name: str) -> int:
     return len(name.encode("utf-8"))
 
 
+TYPE_CODE_BASE = 16  # a stored attribute is value size * 16 + its type's position in TYPE_TAGS
+
+
 def stage1_sql(d: Dialect, plan: ScanPlan, parsed: str) -> str:
     """SELECT turning `parsed` (file, line, r = the typed struct, n_keys = attributes on the line) into items rows.
 
     Output columns: file, ok, entity, size, the key columns (ScanPlan.key_columns), per index its entry bytes
-    (g{i}_bytes / l{i}_bytes, NULL when the item is not in the index), per known attribute a{i}_t and a{i}_s (type
-    and value size), extras (list of (n, t, s) for the other attributes)."""
+    (g{i}_bytes / l{i}_bytes, NULL when the item is not in the index), per known attribute a{i} (value size * 16 +
+    type code, NULL when absent), extras (list of (n, t, s) for the other attributes)."""
     item = d.field("r", "Item")
     cols_a = ["file", "line", "n_keys", f"({item} IS NOT NULL) AS has_item"]
     index = {name: i for i, name in enumerate(plan.known)}
     key_attributes = {attr for _, attr, _, _ in plan.key_columns()}
     for i, name in enumerate(plan.known):
         value = d.field(item, name)
-        size, tag = value_size_sql(d, value)
-        cols_a += [f"{size} AS a{i}_s", f"{tag} AS a{i}_t"]
+        size, code = value_size_sql(d, value)
+        cols_a += [f"{size} AS a{i}_s", f"{code} AS a{i}_c"]
         if name in key_attributes:
             cols_a.append(f"coalesce({d.field(value, 'S')}, {d.field(value, 'N')}, {d.field(value, 'B')}) AS k{i}")
     level_a = f"SELECT {', '.join(cols_a)} FROM {parsed}"
@@ -370,30 +374,43 @@ def stage1_sql(d: Dialect, plan: ScanPlan, parsed: str) -> str:
                 entry = f"({attr_sum(names)})"
             out.append(f"CASE WHEN {present_keys} THEN {entry} END AS {prefix}{i}_bytes")
     out.append(f"{size} AS size")
-    for i in range(len(plan.known)):
-        out += [f"a{i}_t", f"a{i}_s"]
+    out += [f"CASE WHEN a{i}_s < 0 THEN {INVALID} ELSE a{i}_s * {TYPE_CODE_BASE} + a{i}_c END AS a{i}"
+            for i in range(len(plan.known))]
     out.append("extras")
     level_c = f"SELECT {', '.join(out)} FROM ({level_b}) b_"
-    return f"SELECT *, {entity_sql(d, plan)} AS entity FROM ({level_c}) c_"
+    columns = [c.rsplit(" AS ", 1)[-1] if " AS " in c else c for c in out]
+    prefixes, entity = entity_sql(d, plan)
+    level_d = f"SELECT *{prefixes} FROM ({level_c}) c_"
+    return f"SELECT {', '.join(columns)}, {entity} AS entity FROM ({level_d}) d_"
 
 
-def entity_sql(d: Dialect, plan: ScanPlan) -> str:
-    """The entity of a row: the first design entity whose key templates all match, else by key prefix."""
+def template_like(template: str) -> str:
+    """A key template as a LIKE pattern (escape character '!'): each `{variable}` is one or more characters."""
+    parts = re.split(r"\{[A-Za-z_][A-Za-z0-9_]*\}", template)
+    escaped = [re.sub(r"([!%_])", r"!\1", p) for p in parts]
+    return "_%".join(escaped)
+
+
+def entity_sql(d: Dialect, plan: ScanPlan) -> tuple[str, str]:
+    """(extra columns for the level below, the entity expression): the first design entity whose key templates all
+    match (LIKE, cheaper than a regex and the same match), else the key prefix group."""
     if plan.entities is not None:
         columns = {attr: col for col, attr in (("pk", plan.keys.partition_key), ("sk", plan.keys.sort_key)) if attr}
         cases = []
         for matcher in plan.entities:
-            conds = [d.regex_match(columns[attr], pattern) for attr, pattern in matcher.patterns if attr in columns]
+            conds = [f"{columns[attr]} LIKE {d.lit(like)} ESCAPE '!'" for attr, like in matcher.patterns
+                     if attr in columns]
             cases.append(f"WHEN {' AND '.join(conds) or 'true'} THEN {d.lit(matcher.name)}")
-        return f"(CASE {' '.join(cases)} ELSE {d.lit(UNRECOGNISED)} END)" if cases else d.lit(UNRECOGNISED)
+        return "", (f"(CASE {' '.join(cases)} ELSE {d.lit(UNRECOGNISED)} END)" if cases else d.lit(UNRECOGNISED))
     if not plan.keys.partition_key:
-        return d.lit(ALL_ITEMS)
+        return "", d.lit(ALL_ITEMS)
     pk = d.regex_extract("pk", PREFIX_PATTERN, 0)
     if not plan.keys.sort_key:
-        return f"(CASE WHEN {pk} = '' THEN {d.lit(NO_PREFIX)} ELSE 'pk=' || {pk} END)"
+        return f", {pk} AS pkp_", f"(CASE WHEN pkp_ = '' THEN {d.lit(NO_PREFIX)} ELSE 'pk=' || pkp_ END)"
     sk = d.regex_extract("sk", PREFIX_PATTERN, 0)
-    return (f"(CASE WHEN {pk} = '' AND {sk} = '' THEN {d.lit(NO_PREFIX)} "
-            f"WHEN {sk} = '' OR {sk} = {pk} THEN 'pk=' || {pk} ELSE 'pk=' || {pk} || ' sk=' || {sk} END)")
+    return (f", {pk} AS pkp_, {sk} AS skp_",
+            f"(CASE WHEN pkp_ = '' AND skp_ = '' THEN {d.lit(NO_PREFIX)} "
+            "WHEN skp_ = '' OR skp_ = pkp_ THEN 'pk=' || pkp_ ELSE 'pk=' || pkp_ || ' sk=' || skp_ END)")
 
 
 # ----------------------------------------------------------------------------- stage 2 queries
@@ -401,9 +418,11 @@ def entity_sql(d: Dialect, plan: ScanPlan) -> str:
 
 def attribute_rows_sql(d: Dialect, plan: ScanPlan) -> str:
     """(entity, n, t, s) for every attribute of every item: known columns, then the extras."""
-    parts = [f"SELECT entity, {d.lit(name)} AS n, a{i}_t AS t, a{i}_s AS s FROM items WHERE a{i}_s IS NOT NULL"
-             for i, name in enumerate(plan.known)]
-    parts.append(f"SELECT entity, e_.n AS n, e_.t AS t, e_.s AS s FROM "
+    base = TYPE_CODE_BASE
+    parts = [f"SELECT entity, {d.lit(name)} AS n, a{i} % {base} AS t, {d.int_div(f'a{i}', str(base))} AS s "
+             f"FROM items WHERE a{i} IS NOT NULL" for i, name in enumerate(plan.known)]
+    code = "CASE e_.t " + " ".join(f"WHEN {d.lit(t)} THEN {i}" for i, t in enumerate(TYPE_TAGS)) + " END"
+    parts.append(f"SELECT entity, e_.n AS n, {code} AS t, e_.s AS s FROM "
                  f"(SELECT entity, {d.explode}(extras) AS e_ FROM items WHERE extras IS NOT NULL) x_")
     return " UNION ALL ".join(parts)
 
