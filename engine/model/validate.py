@@ -219,6 +219,8 @@ def _entity_problems(path: str, entity: Entity, model: DataModel) -> list[str]:
     key_attrs = _table_key_attributes(table)
     out += _duplicates(f"{path}.attributes", [a.name for a in entity.attributes])
     out += _duplicates(f"{path}.variables", [v.name for v in entity.variables])
+    out += [f"{path}.keys: attribute '{a}' has {c} templates; an item holds one value per attribute, keep one"
+            for a, c in Counter(k.attribute for k in entity.keys).items() if c > 1]
     for j, kt in enumerate(entity.keys):
         if kt.attribute not in key_attrs:
             out.append(f"{path}.keys[{j}].attribute '{kt.attribute}' is not a key attribute of table "

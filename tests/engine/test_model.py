@@ -226,3 +226,19 @@ def test_numbers_beyond_what_dynamodb_and_a_month_allow_are_refused_with_the_rea
     target[path[-1]] = value
     with pytest.raises(DesignValidationError, match=re.escape(reason)):
         parse_model(data)
+
+
+def test_two_templates_for_one_key_attribute_are_refused() -> None:
+    """An item holds one value per attribute: an entity listing a key attribute twice in `keys` was accepted and
+    made item sizes count the key 26 times (found by the design fuzz)."""
+    import copy
+
+    from engine.errors import DesignValidationError
+    from engine.io import load_sample, to_data
+    from engine.model import parse_model
+
+    data = copy.deepcopy(to_data(load_sample("orders_by_customer")))
+    entity = data["entities"][0]
+    entity["keys"] = entity["keys"] + entity["keys"][:1]
+    with pytest.raises(DesignValidationError, match=r"entities\[0\]\.keys: attribute 'CustomerId' has 2 templates"):
+        parse_model(data)
