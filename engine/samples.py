@@ -444,16 +444,16 @@ def _timestamp_text(size_bytes: int, rng: np.random.Generator) -> str:
 
 
 def _words(size_bytes: int, rng: np.random.Generator) -> str:
-    """Lowercase words of 3-9 letters separated by spaces, exactly size_bytes long."""
-    text = _letters(size_bytes, rng)
+    """Lowercase words of 3-9 letters separated by spaces, exactly size_bytes long (drawn in three numpy calls:
+    a loop of one draw per word took 39 s of a 1,000-entity design's 66 s of sample generation)."""
+    letters = _LETTERS[rng.integers(0, len(_LETTERS), size=max(0, size_bytes))]
     if size_bytes < 8:
-        return text
-    chars = list(text)
-    position = int(rng.integers(3, 10))
-    while position < size_bytes - 2:
-        chars[position] = " "
-        position += int(rng.integers(4, 11))
-    return "".join(chars)
+        return letters.tobytes().decode("ascii")
+    first = int(rng.integers(3, 10))
+    gaps = rng.integers(4, 11, size=size_bytes // 4 + 1)
+    spaces = first + np.concatenate(([0], np.cumsum(gaps)))
+    letters[spaces[spaces < size_bytes - 2]] = ord(" ")
+    return letters.tobytes().decode("ascii")
 
 
 def _letters(count: int, rng: np.random.Generator) -> str:
