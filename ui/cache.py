@@ -500,3 +500,35 @@ def mrsc_region_advice(regions: tuple[str, ...], witness: str | None, home: str)
     """engine.regions.mrsc_region_advice: why these regions cannot form an MRSC global table and what would (None
     when they can). Cheap: not cached."""
     return _engine("regions").mrsc_region_advice(regions, witness, home)
+
+
+def _export_stamp(path: str) -> float:
+    from pathlib import Path
+
+    try:
+        return Path(path, "manifest-summary.json").stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _export_analysis(path: str, stamp: float, design_json: str | None, engine_version: str) -> Any:
+    export = _engine("evidence.export")
+    if not engine_available("evidence.export_duckdb") or importlib.util.find_spec("duckdb") is None:
+        raise EngineMissing("duckdb")
+    model = model_from_json(design_json) if design_json else None
+    # One thread and 1 GB: a shared server keeps serving pages while an export is read.
+    return export.analyze_export(path, export.AnalyzeOptions(design=model, memory_limit="1GB", threads=1))
+
+
+def export_analysis(path: str, design_json: str | None = None) -> Any:
+    """engine.evidence.export.analyze_export of an export folder on the server (DuckDB), with the design's
+    entities recognising items; cached until the folder's manifest changes."""
+    return _export_analysis(path, _export_stamp(path), design_json, ENGINE_VERSION)
+
+
+def export_calibration(path: str, design_json: str) -> Any:
+    """engine.evidence.export_calibrate.calibrate_from_export of the current design with an analysed export."""
+    analysis = export_analysis(path, design_json)
+    calibrate = _engine("evidence.export_calibrate")
+    return calibrate.calibrate_from_export(model_from_json(design_json), analysis, analysis.table)

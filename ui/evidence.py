@@ -4,6 +4,8 @@ work (engine.evidence through ui.cache); this module shows what was found and wh
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -137,3 +139,133 @@ def _apply_preview(files: tuple[tuple[str, bytes], ...]) -> None:
                       for c in calibration.changes], hide_index=True, width="stretch")
     for line in calibration.unmatched:
         st.markdown(f":material/help: Not applied: {fmt.text(line)}.")
+
+
+# ----------------------------------------------------------------------------- table exports (analyze-export)
+
+EXPORTS_ENV = "DDB_WORKBENCH_EXPORTS"
+MAX_LISTED_EXPORTS = 50
+
+
+def exports_root() -> Path:
+    """Where the panel looks for exports on the server: DDB_WORKBENCH_EXPORTS, else `exports/` in the data folder.
+    Only folders under it are offered: a shared server never reads a path a visitor typed."""
+    from ui.store import data_dir
+
+    env = os.environ.get(EXPORTS_ENV, "").strip()
+    return Path(env).expanduser() if env else data_dir() / "exports"
+
+
+def export_folders(root: Path) -> list[Path]:
+    """Folders under `root` (up to 4 levels down) holding a manifest-summary.json, newest first."""
+    if not root.is_dir():
+        return []
+    found = [p.parent for depth in range(1, 6) for p in root.glob("/".join(["*"] * (depth - 1) + ["manifest-summary.json"]))]
+    found = [p for p in found if p.is_dir()]
+    found.sort(key=lambda p: p.joinpath("manifest-summary.json").stat().st_mtime, reverse=True)
+    return found[:MAX_LISTED_EXPORTS]
+
+
+def _apply_export() -> None:
+    result = st.session_state.get("wb_export_calibration")
+    if result is None:
+        return
+    design_json, calibration = result
+    if design_json != state.design_json():
+        state.flash("The design changed since the export was analysed; analyse it again before applying.")
+        return
+    state.set_model(calibration.model, f"Applied the export's measurements: {fmt.count(len(calibration.changes), 'change')}. "
+                    "Undo in the sidebar goes back.")
+
+
+def export_panel() -> None:
+    """Pick an export folder on the server, analyse it (DuckDB), see what it holds and apply it to the design."""
+    root = exports_root()
+    st.caption(f"A DynamoDB export to S3, copied to this server under `{fmt.text(str(root))}` (set "
+               f"`{EXPORTS_ENV}` to use another folder): the folder holding `manifest-summary.json`, its "
+               "`manifest-files.json` and `data/`. `ddb-workbench analyze-export PATH` does the same from a shell, "
+               "also with Spark for exports that outgrow one machine.")
+    folders = export_folders(root)
+    if not folders:
+        st.info(f"No export found under {fmt.text(str(root))}. Copy one there (e.g. `aws s3 cp --recursive "
+                "s3://bucket/prefix/AWSDynamoDB/<export id>/ <that folder>/<name>/`) and open this panel again.")
+        return
+    chosen = st.selectbox("Export", folders, format_func=lambda p: str(p.relative_to(root)), key="view.evidence.export")
+    if st.button("Analyse this export", key="evidence.analyse", icon=":material/analytics:"):
+        st.session_state["wb_export_wanted"] = str(chosen)
+    if st.session_state.get("wb_export_wanted") != str(chosen):
+        return
+    matched = True
+    try:
+        with st.spinner("Reading the export (DuckDB)..."):
+            try:
+                analysis = cache.export_analysis(str(chosen), state.design_json())
+            except WorkbenchError as exc:
+                if "table" not in str(exc):
+                    raise
+                # the export is of a table this design does not have (or cannot pick): measure it on its own
+                st.warning(f"Measured on its own: {fmt.text(exc)}", icon=":material/info:")
+                matched = False
+                analysis = cache.export_analysis(str(chosen), None)
+    except cache.EngineMissing:
+        st.warning("The export analysis needs DuckDB: `pip install duckdb` (it is in this project's `evidence` extra).")
+        return
+    except WorkbenchError as exc:
+        st.error(f"Cannot analyse {fmt.text(chosen.name)}: {fmt.text(exc, lines=True)}", icon=":material/error:")
+        return
+    _export_summary(analysis)
+    if not matched:
+        return
+    try:
+        calibration = cache.export_calibration(str(chosen), state.design_json())
+    except WorkbenchError as exc:
+        st.error(f"The export cannot be applied to this design: {fmt.text(exc, lines=True)}", icon=":material/error:")
+        return
+    st.markdown(f"**Applied to the current design (table {fmt.text(analysis.table or '', code=True)}), "
+                f"{fmt.count(len(calibration.changes), 'change')} would be made:**")
+    if calibration.changes:
+        st.dataframe([{"entity": c.entity, "field": c.field, "now": str(c.before), "measured": str(c.after)}
+                      for c in calibration.changes], hide_index=True, width="stretch")
+    for note in calibration.notes:
+        st.markdown(f":material/info: {fmt.text(note)}")
+    st.session_state["wb_export_calibration"] = (state.design_json(), calibration)
+    st.button("Apply to the current design", key="evidence.export.apply", type="primary", icon=":material/tune:",
+              on_click=_apply_export, disabled=not calibration.changes,
+              help="Item counts, attribute sizes and presence, and key distributions of the table's entities, as "
+                   "measured; Undo in the sidebar goes back.")
+
+
+def _export_summary(analysis: Any) -> None:
+    sizes = analysis.sizes
+    st.success(f"{fmt.count(analysis.items, 'item')} in table {fmt.text(analysis.table or '?', code=True)}"
+               + (f", {fmt.size(sizes.total_bytes)} of items (mean {fmt.size(sizes.mean_bytes)}, largest "
+                  f"{fmt.size(sizes.max_bytes)})" if sizes else "") + ".", icon=":material/check_circle:")
+    st.dataframe([{"entity": e.name, "recognised by": e.recognised_by, "items": e.items, "share": e.share,
+                   "mean size (B)": e.sizes.mean_bytes, "p99 size (B)": e.sizes.p99_bytes,
+                   "largest (B)": e.sizes.max_bytes,
+                   "partition keys": e.partition_keys.distinct if e.partition_keys else None,
+                   "Zipf s": e.zipf_exponent} for e in analysis.entities], hide_index=True, width="stretch",
+                 column_config={"share": st.column_config.NumberColumn(format="percent"),
+                                "mean size (B)": st.column_config.NumberColumn(format="%.1f")})
+    if analysis.keys:
+        st.dataframe([{"key": k.attribute, "role": k.role, "index": k.index or "", "distinct values": k.spread.distinct,
+                       "largest share of items": k.spread.top_share, "Gini": k.spread.gini} for k in analysis.keys],
+                     hide_index=True, width="stretch",
+                     column_config={"largest share of items": st.column_config.NumberColumn(format="percent"),
+                                    "Gini": st.column_config.NumberColumn(
+                                        help="0: items spread evenly over the key's values; near 1: a few values "
+                                             "hold almost all", format="%.2f")})
+    coll = analysis.item_collections
+    if coll is not None:
+        limit = (f"; the 10 GB limit of a table with LSIs: {fmt.count(coll.over_limit, 'collection')} over"
+                 if coll.limit_bytes else "")
+        st.caption(f"Item collections ({fmt.text(coll.partition_key, code=True)}): {fmt.count(coll.collections, 'collection')}, "
+                   f"median {fmt.size(coll.p50_bytes)}, p99 {fmt.size(coll.p99_bytes)}, largest "
+                   f"{fmt.size(coll.max_bytes)}{limit}.")
+    if analysis.hot_key_candidates:
+        st.caption("Hot-key candidates: " + "; ".join(
+            f"{fmt.text(h.value)} ({fmt.text(h.attribute)}{' on ' + fmt.text(h.index) if h.index else ''}): "
+            f"{fmt.percent(h.items_share)} of items, {fmt.percent(h.bytes_share)} of bytes"
+            for h in analysis.hot_key_candidates[:5]) + ".")
+    for note in analysis.notes:
+        st.markdown(f":material/info: {fmt.text(note)}")

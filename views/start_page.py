@@ -96,7 +96,11 @@ with st.expander("Import from NoSQL Workbench, describe-table or CloudFormation 
 with st.expander("Evidence: a design from captured traffic, or its figures applied to this one",
                  icon=":material/query_stats:", key="view.start.evidence", on_change="rerun"):
     if st.session_state.get("view.start.evidence"):
-        evidence.capture_panel()
+        traffic_tab, export_tab = st.tabs(["Captured traffic", "A table export"])
+        with traffic_tab:
+            evidence.capture_panel()
+        with export_tab:
+            evidence.export_panel()
 
 st.subheader("Sample designs")
 st.caption("Each sample is a real design scenario with a lesson: what to look at, and in workshop mode what to "
