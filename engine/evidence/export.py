@@ -438,6 +438,9 @@ def analyze_export(path: str | Path, options: AnalyzeOptions | None = None) -> E
     timings["manifests and checksums"] = time.perf_counter() - start
     say(f"export of {export.table_name}: {len(export.files)} data files, {export.item_count:,} items "
         f"({export.output_format}); checksums verified: {export.md5_checked} MD5, {export.etags_checked} ETag")
+    if export.item_count == 0:
+        raise ExportError(f"{export.folder}: the manifests list no item (an empty table's export); there is nothing "
+                          "to measure")
     notes: list[str] = []
     work = tempfile.mkdtemp(prefix="ddb-export-")
     try:

@@ -50,6 +50,7 @@ def spark_session(master: str | None = None, memory: str = "1g", app: str = "ddb
                .config("spark.hadoop.mapreduce.input.linerecordreader.line.maxlength", str(MAX_LINE_BYTES))
                .config("spark.executorEnv.PYTHONPATH", root))
     if not master or master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # a local run listens on the loopback only
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
     try:
         session = builder.getOrCreate()

@@ -343,7 +343,8 @@ def stage1_sql(d: Dialect, plan: ScanPlan, parsed: str) -> str:
     level_a = f"SELECT {', '.join(cols_a)} FROM {parsed}"
 
     present = " + ".join(f"(CASE WHEN a{i}_s IS NULL THEN 0 ELSE 1 END)" for i in range(len(plan.known))) or "0"
-    level_b = (f"SELECT *, CASE WHEN has_item AND n_keys <> ({present}) THEN ddb_extra_attributes(line) END AS extras "
+    # The UDF gets the line only where it is needed (Spark evaluates a Python UDF on every row, even inside CASE).
+    level_b = (f"SELECT *, ddb_extra_attributes(CASE WHEN has_item AND n_keys <> ({present}) THEN line END) AS extras "
                f"FROM ({level_a}) a_")
 
     def attr_sum(names: Sequence[str]) -> str:
