@@ -10,8 +10,9 @@ Item size (DOMAIN.md §1, DG/CapacityUnitCalculations.html, the rules of engine.
 - a known attribute's value is read as a struct with one field per DynamoDB type; S is its UTF-8 bytes, B the bytes
   its base64 text decodes to, BOOL and NULL 1 byte, N the base-100 rule (`number_size_sql`, the same steps as
   engine.itemsize.number_size_bytes), SS/NS/BS the sum of their elements;
-- L and M values (documents) are sized by engine.itemsize itself, in a Python UDF (`document_size`): they nest, and
-  SQL has no recursion over JSON that both engines share;
+- L and M values (documents) nest, and SQL has no recursion over JSON that both engines share: DuckDB sizes flat
+  documents (every member or element an S, N, B, BOOL or NULL) in SQL with JSONPath wildcards, and every other
+  document (and Spark every document) is sized by engine.itemsize itself, in a Python UDF (`document_size`);
 - attribute names not among the known names ("extras") are sized, with the whole item, by engine.itemsize in a
   Python UDF (`extra_attributes`), only for the rows that have them;
 - item size = the sum over attributes of the name's UTF-8 bytes plus the value size.
@@ -191,6 +192,10 @@ class Dialect:
         """Integer division of non-negative integers."""
         raise NotImplementedError
 
+    def document_size(self, tag: str, expr: str) -> str:
+        """Value size of an L or M value (JSON text): engine.itemsize in Python (ddb_document_size)."""
+        return f"ddb_document_size({self.lit(tag)}, {expr})"
+
     def regex_extract(self, expr: str, pattern: str, group: int) -> str:
         return f"regexp_extract({expr}, {self.lit(pattern)}, {group})"
 
@@ -230,6 +235,31 @@ class DuckDBDialect(Dialect):
 
     def int_div(self, a: str, b: str) -> str:
         return f"({a} // {b})"
+
+    def document_size(self, tag: str, expr: str) -> str:
+        """A flat document (members or elements all S, N, B, BOOL or NULL, the common case) sized in SQL with
+        JSONPath wildcards (`$.*.S`: the S of every member): 3 + 1 per element + member names + values (DOMAIN.md
+        §1); any other document (nested, sets, a value of no or two types) by engine.itemsize in Python."""
+        if tag == "M":
+            count = f"len(json_keys({expr}))"
+            names = f"coalesce(list_sum(list_transform(json_keys({expr}), lambda k_: strlen(k_))), 0)"
+            path = "$.*."
+        else:
+            count = f"json_array_length({expr})"
+            names = "0"
+            path = "$[*]."
+        found = {t: f"json_extract_string({expr}, {self.lit(path + t)})" for t in SCALAR_TEXT_TAGS}
+        strings = self.list_sum(found["S"], "v_", "strlen(v_)")
+        others = (f"{self.list_sum(found['N'], 'v_', number_size_sql(self, 'v_'))} + "
+                  f"{self.list_sum(found['B'], 'v_', self.base64_bytes('v_'))} + len({found['BOOL']}) + "
+                  f"len({found['NULL']})")
+        every = " + ".join(f"len({found[t]})" for t in SCALAR_TEXT_TAGS)
+        bools_bad = self.list_any(found["BOOL"], "v_", "v_ NOT IN ('true', 'false')")
+        nulls_bad = self.list_any(found["NULL"], "v_", "v_ <> 'true'")
+        valid = f"NOT {bools_bad} AND NOT {nulls_bad}"
+        return (f"(CASE WHEN len({found['S']}) = {count} THEN 3 + {count} + {names} + {strings} "
+                f"WHEN {every} = {count} AND {valid} THEN 3 + {count} + {names} + {strings} + {others} "
+                f"ELSE {super().document_size(tag, expr)} END)")
 
 
 class SparkDialect(Dialect):
@@ -308,7 +338,7 @@ def value_size_sql(d: Dialect, value: str) -> tuple[str, str]:
         cases.append(f"WHEN {f[tag]} IS NOT NULL THEN CASE WHEN {d.list_len(f[tag])} = 0 THEN {INVALID} "
                      f"ELSE {d.list_sum(f[tag], 'x_', body)} END")
     for tag in DOCUMENT_TAGS:
-        cases.append(f"WHEN {f[tag]} IS NOT NULL THEN ddb_document_size({d.lit(tag)}, {f[tag]})")
+        cases.append(f"WHEN {f[tag]} IS NOT NULL THEN {d.document_size(tag, f[tag])}")
     # An absent attribute is a NULL struct: decided first, so the type checks run only on present values.
     size = f"(CASE WHEN {value} IS NULL THEN NULL " + " ".join(cases) + " END)"
     code = (f"(CASE WHEN {value} IS NULL THEN NULL "
