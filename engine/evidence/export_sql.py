@@ -1,7 +1,7 @@
 """The SQL both export engines run (DuckDB and Spark): DynamoDB's item size rules as SQL, one item per row.
 
 What a scan knows before it starts is a `ScanPlan`: the table's key schema and indexes, how entities are
-recognised (the design's key templates as regular expressions, or key prefixes such as `USER#`), and the
+recognised (the design's key templates as LIKE patterns, or key prefixes such as `USER#`), and the
 attribute names read as typed columns ("known" names). Stage 1 turns every `{"Item": {...}}` line into one row of
 the `items` relation; stage 2 (engine.evidence.export) aggregates it with the same SQL text on both engines, so
 both give the same integers, and every figure derived from them is computed once, in Python.
@@ -16,12 +16,12 @@ Item size (DOMAIN.md §1, DG/CapacityUnitCalculations.html, the rules of engine.
 - attribute names not among the known names ("extras") are sized, with the whole item, by engine.itemsize in a
   Python UDF (`extra_attributes`), only for the rows that have them;
 - item size = the sum over attributes of the name's UTF-8 bytes plus the value size.
-A value DynamoDB would reject (two type keys, an empty set, BOOL that is not true/false, a document engine.itemsize
-refuses) gets size -1, which marks its row as not ok: the scan then stops and the file and line are found
+A value DynamoDB would reject (an empty set, BOOL that is not true/false, a value with no type key, a document
+engine.itemsize refuses) marks its row as not ok: the scan then stops and the file and line are found
 (engine.evidence.export_files.diagnose) before anything is reported.
 
-Values are otherwise trusted as DynamoDB wrote them: an S given as a JSON number is sized as its text (DynamoDB
-never writes one). Numbers are trimmed of spaces only (DynamoDB writes them without any).
+Values are otherwise trusted as DynamoDB wrote them: an S given as a JSON number is sized as its text and a value
+with two type keys as its first (DynamoDB writes neither). Numbers are trimmed of spaces only.
 """
 
 from __future__ import annotations
