@@ -216,8 +216,14 @@ class PatternCapacity:
 
 
 def target_name(table: str, index: str | None = None) -> str:
-    """Arm target naming used everywhere: "<table>" or "<table>#<index>"."""
+    """Arm target naming used everywhere: "<table>" or "<table>#<index>" (table names cannot hold '#')."""
     return table if index is None else f"{table}#{index}"
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """(table, index or None) of an arm target: the one reader of target_name's format."""
+    table, _, index = target.partition("#")
+    return table, index or None
 
 
 class DesignSizes:
@@ -462,7 +468,7 @@ def write_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
     table = target_name(pattern.table)
     ordered = {table: per_target.pop(table, 0.0), **dict(sorted(per_target.items()))}
     arms = tuple(Arm(t, 0.0, u) for t, u in ordered.items() if u > 0 or t == table)
-    index_units = {t.split("#", 1)[1]: u for t, u in ordered.items() if "#" in t and u > 0}
+    index_units = {index: u for t, u in ordered.items() if (index := split_target(t)[1]) is not None and u > 0}
     return PatternCapacity(0.0, None, None, sum(a.write_units_per_request for a in arms), index_units, arms)
 
 

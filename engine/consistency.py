@@ -47,6 +47,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from engine import regions
+from engine.capacity import target_name
 from engine.errors import WorkbenchError
 from engine.keyspace import key_count, key_labels, pattern_distribution, popularity
 from engine.model.entity import HotKeys, KeyDistribution, SampleKeys, Uniform, Zipf
@@ -809,7 +810,7 @@ def _evaluated_index_units(evaluation, pattern_name: str, table_name: str, index
         units = evaluation.pattern(pattern_name).index_write_units_per_request
     except KeyError:
         return 0.0
-    for key in (index_name, f"{table_name}#{index_name}"):
+    for key in (index_name, target_name(table_name, index_name)):
         if key in units:
             return float(units[key])
     return 0.0
@@ -832,7 +833,7 @@ def gsi_throttled_shares_from_heat(heat_result) -> dict[str, float]:
 def gsi_throttling(model, table, gsi_name: str, heat_shares: Mapping[str, float] | None,
                    evaluation) -> tuple[float, str | None]:
     """(share of time throttled, reason) of one GSI: the heat engine's figure or provisioned shortfall."""
-    target = f"{table.name}#{gsi_name}"
+    target = target_name(table.name, gsi_name)
     share, reason = 0.0, None
     if heat_shares and heat_shares.get(target, 0.0) > 0:
         share = float(min(max(heat_shares[target], 0.0), 1.0))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from engine.capacity import ASSUMPTIONS as CAPACITY_ASSUMPTIONS
-from engine.capacity import Arm, DesignSizes, PatternCapacity, pattern_capacity
+from engine.capacity import Arm, DesignSizes, PatternCapacity, pattern_capacity, split_target
 from engine.cost import (
     COST_KINDS,
     DEFAULT_TARGET_UTILIZATION,
@@ -490,7 +490,7 @@ def _target_loads(patterns: tuple[PatternEvaluation, ...], table: str, peak: boo
     for p in patterns:
         rate = p.peak_requests_per_second if peak else p.requests_per_second
         for arm in p.arms:
-            if arm.target.split("#", 1)[0] != table:
+            if split_target(arm.target)[0] != table:
                 continue
             load = Load(arm.read_units_per_request * rate, arm.write_units_per_request * rate)
             loads[arm.target] = loads.get(arm.target, Load()) + load

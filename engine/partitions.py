@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.capacity import split_target, target_name
 from engine.findings.base import Finding
 from engine.findings.catalog import rule
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
@@ -508,7 +509,7 @@ def _arms_of(evaluation, pattern_name: str) -> tuple:
 
 def _arm_target(model, target: str) -> tuple[Table, str, str | None, bool]:
     """(table, target the load lands on, GSI name or None, is a GSI). LSIs live on the table's partitions."""
-    table_name, _, name = target.partition("#")
+    table_name, name = split_target(target)
     table = model.table(table_name)
     if not name:
         return table, target, None, False
@@ -593,7 +594,7 @@ def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:
     for table in model.tables:
         te = _table_evaluation(evaluation, table.name)
         for index in (None, *table.gsis):
-            name = table.name if index is None else f"{table.name}#{index.name}"
+            name = target_name(table.name, None if index is None else index.name)
             storage = _storage_bytes(te, None if index is None else index.name)
             candidates = partition_candidates(table, index, storage)
             count, driver = partition_count(candidates)

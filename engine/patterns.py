@@ -33,6 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine import capacity
+from engine.capacity import target_name
 from engine.itemsize import index_entry_size_bytes, item_size_bytes, project_item
 from engine.keyspace import variable_cardinality
 from engine.model import DataModel
@@ -260,7 +261,7 @@ def consumed_arms(consumed: Any) -> Arms:
             detailed = True
         for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
             for index, units in (entry.get(kind) or {}).items():
-                _add(arms, {f"{table}#{index}": _units(units)})
+                _add(arms, {target_name(table, index): _units(units)})
                 detailed = True
         if not detailed:
             _add(arms, {table: float(entry.get("CapacityUnits", 0.0))})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.capacity import Arm
+from engine.capacity import Arm, split_target
 from engine.cost.rates import (
     Load,
     capacity_for_load,
@@ -73,6 +73,6 @@ def pattern_costs(model: DataModel, arms: Sequence[Arm], rps: float, catalog: Pr
     tables); table names have no '#', so an arm's table is its target up to the first '#'."""
     by_table: dict[str, list[Arm]] = {}
     for arm in arms:
-        by_table.setdefault(arm.target.split("#", 1)[0], []).append(arm)
+        by_table.setdefault(split_target(arm.target)[0], []).append(arm)
     return {name: arm_costs(model.table(name), table_arms, rps, catalog, hours)
             for name, table_arms in by_table.items()}

@@ -39,7 +39,9 @@ def collect(model: Any, evaluation: Any, partitions: Any = None, consistency: An
 
 def target_path(model: Any, target: str) -> str:
     """'Orders#ByStatus' -> 'tables[0].gsis[1]'; 'Orders' -> 'tables[0]' (the target itself when unknown)."""
-    name, _, index = target.partition("#")
+    from engine.capacity import split_target
+
+    name, index = split_target(target)
     for i, table in enumerate(model.tables):
         if table.name != name:
             continue

@@ -10,6 +10,7 @@ import math
 import re
 from typing import Any
 
+from engine.capacity import target_name
 from engine.cost import STANDARD, STANDARD_IA, usd_text
 from engine.findings.base import Finding, amount_text
 from engine.findings.catalog import rule
@@ -183,7 +184,7 @@ def _gsi_upkeep_findings(model: Any, ev: Any) -> list[Finding]:
     for i, (table, te) in enumerate(zip(model.tables, ev.tables, strict=True)):
         stored = te.storage_bytes + sum(te.index_storage_bytes.values())
         for j, gsi in enumerate(table.gsis):
-            target = f"{table.name}#{gsi.name}"
+            target = target_name(table.name, gsi.name)
             write_usd = reads_usd = 0.0
             for pe in ev.patterns:
                 parts = pe.cost_by_table.get(table.name, {})

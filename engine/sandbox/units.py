@@ -79,7 +79,7 @@ class Consumption:
         """Units per target: "<table>" and "<table>#<index>" (the workbench's naming)."""
         out = {self.table_name: self.table_units}
         for name, units in (*self.gsi_units.items(), *self.lsi_units.items()):
-            out[f"{self.table_name}#{name}"] = units
+            out[capacity.target_name(self.table_name, name)] = units
         return out
 
     def to_wire(self, mode: str) -> dict[str, Any] | None:
