@@ -127,6 +127,22 @@ def _summary(result: Any) -> None:
                       for n in result.notes[:NOTES_SHOWN]], hide_index=True, width="stretch")
 
 
+def _value_text(value: Any) -> str:
+    """A calibrated field's value in words: key distributions as "Zipf s=1.2" / "hot keys: A 40%" / "uniform"."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, dict) and "kind" in value:
+        kind = value["kind"]
+        if kind == "zipf":
+            return f"Zipf s={value.get('exponent', 1.0):g}"
+        if kind == "hot_keys":
+            return "hot keys: " + ", ".join(f"{k['key']} {k['share']:.0%}" for k in value.get("keys", []))
+        return "uniform" if kind == "uniform" else kind.replace("_", " ")
+    if isinstance(value, float):
+        return f"{value:,.6g}"
+    return str(value)
+
+
 def _apply_preview(files: tuple[tuple[str, bytes], ...]) -> None:
     try:
         calibration = cache.calibration(state.design_json(), files, *_options())
@@ -135,8 +151,8 @@ def _apply_preview(files: tuple[tuple[str, bytes], ...]) -> None:
         return
     st.markdown(f"**Applied to the current design, {fmt.count(len(calibration.changes), 'change')} would be made:**")
     if calibration.changes:
-        st.dataframe([{"pattern": c.pattern, "field": c.field, "now": str(c.before), "observed": str(c.after)}
-                      for c in calibration.changes], hide_index=True, width="stretch")
+        st.dataframe([{"pattern": c.pattern, "field": c.field, "now": _value_text(c.before),
+                       "observed": _value_text(c.after)} for c in calibration.changes], hide_index=True, width="stretch")
     for line in calibration.unmatched:
         st.markdown(f":material/help: Not applied: {fmt.text(line)}.")
 
@@ -224,8 +240,8 @@ def export_panel() -> None:
     st.markdown(f"**Applied to the current design (table {fmt.text(analysis.table or '', code=True)}), "
                 f"{fmt.count(len(calibration.changes), 'change')} would be made:**")
     if calibration.changes:
-        st.dataframe([{"entity": c.entity, "field": c.field, "now": str(c.before), "measured": str(c.after)}
-                      for c in calibration.changes], hide_index=True, width="stretch")
+        st.dataframe([{"entity": c.entity, "field": c.field, "now": _value_text(c.before),
+                       "measured": _value_text(c.after)} for c in calibration.changes], hide_index=True, width="stretch")
     for note in calibration.notes:
         st.markdown(f":material/info: {fmt.text(note)}")
     st.session_state["wb_export_calibration"] = (state.design_json(), calibration)
