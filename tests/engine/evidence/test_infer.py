@@ -227,10 +227,10 @@ def test_cloudtrail_events_one_per_line_read_like_a_log_file(tmp_path) -> None:
      "keep each source in its own file"),
     (b'{"operation": "GetItem", "time": "2026-01-01T00:00:00Z"}\n{"operation": "Get', "line 2"),
     (b"\xff\xfe\x00\x01", "not UTF-8"),
-    (gzip.compress(b'{"operation": "GetItem"}\n' * 50)[:40], "gzip"),
+    (gzip.compress(b'{"operation": "GetItem"}\n' * 50, mtime=0)[:40], "gzip"),
     (b'{"hello": 1}\n', "neither"),
     (b'{"operation": "GetItem", "time": "yesterday", "table": "T"}\n', "ISO 8601"),
-])
+], ids=["empty", "mixed", "cut-line", "not-utf8", "cut-gzip", "unknown", "bad-time"])
 def test_bad_captures_get_a_message_naming_the_file_line_and_fix(tmp_path, content, expected) -> None:
     path = tmp_path / "capture.jsonl"
     path.write_bytes(content)
