@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from ui import cache, state
+from ui import cache, state, widgets
 from ui import format as fmt
 
 UPLOAD_LIMIT_MB = 50  # per file in the browser; `ddb-workbench infer` reads larger captures
@@ -71,13 +71,9 @@ def capture_panel() -> None:
         st.error(f"{fmt.text(', '.join(too_big))}: over {UPLOAD_LIMIT_MB} MB; run `ddb-workbench infer` on the "
                  "server or split the capture.", icon=":material/error:")
         return
-    try:
-        result = cache.inferred(files, *_options())
-    except cache.EngineMissing:
-        st.warning("Evidence is not part of this build.")
-        return
-    except WorkbenchError as exc:
-        st.error(f"Cannot infer a design: {fmt.text(exc, lines=True)}", icon=":material/error:")
+    result = widgets.call_engine("Evidence", lambda: cache.inferred(files, *_options()),
+                                 failed="Cannot infer a design")
+    if result is None:
         return
     _summary(result)
     _apply_preview(files)
@@ -228,6 +224,10 @@ def export_panel() -> None:
         return
     except WorkbenchError as exc:
         st.error(f"Cannot analyse {fmt.text(chosen.name)}: {fmt.text(exc, lines=True)}", icon=":material/error:")
+        return
+    except Exception as exc:  # noqa: BLE001 - an analysis bug must not become a traceback in the browser
+        st.error(f"Analysing {fmt.text(chosen.name)} failed ({type(exc).__name__}: {fmt.text(exc)}). This is a "
+                 "workbench bug; the design is unchanged.", icon=":material/bug_report:")
         return
     _export_summary(analysis)
     if not matched:

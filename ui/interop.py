@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from engine.errors import WorkbenchError
-from ui import cache, state
+from ui import cache, state, widgets
 from ui import format as fmt
 from ui.editors.base import PROBLEMS, show_problems
 
@@ -123,15 +123,10 @@ def import_panel() -> None:
         st.error(f"{fmt.text(uploaded.name)} is not UTF-8 text; save it as UTF-8 and upload it again.",
                  icon=":material/error:")
         return
-    try:
-        result = cache.imported(text, source_fmt, uploaded.name)
-    except cache.EngineMissing:
-        st.warning("Import is not part of this build.")
-        return
-    except WorkbenchError as exc:
-        st.error(f"Cannot import {fmt.text(uploaded.name)}: {fmt.text(exc, lines=True)}", icon=":material/error:")
-        return
-    _import_preview(result, text, source_fmt, uploaded.name)
+    result = widgets.call_engine("Import", lambda: cache.imported(text, source_fmt, uploaded.name),
+                                 failed=f"Cannot import {fmt.text(uploaded.name)}")
+    if result is not None:
+        _import_preview(result, text, source_fmt, uploaded.name)
 
 
 def _import_preview(result: ImportResult, text: str, source_fmt: str, name: str) -> None:

@@ -202,14 +202,16 @@ def engine_pending(what: str, module: str) -> None:
             icon=":material/construction:")
 
 
-def call_engine(label: str, func: Callable[[], Any]) -> Any | None:
-    """Run a cached engine call; show a readable message (never a traceback) and return None on failure."""
+def call_engine(label: str, func: Callable[[], Any], failed: str | None = None) -> Any | None:
+    """Run a cached engine call; show a readable message (never a traceback) and return None on failure.
+    `failed` replaces the opening of the message for a refused input ("Cannot import model.json")."""
     try:
         return func()
     except cache.EngineMissing as exc:
         engine_pending(label, exc.module)
     except WorkbenchError as exc:
-        st.error(f"{label} cannot be computed for this design: {fmt.text(exc, lines=True)}", icon=":material/error:")
+        opening = failed or f"{label} cannot be computed for this design"
+        st.error(f"{opening}: {fmt.text(exc, lines=True)}", icon=":material/error:")
     except Exception as exc:  # noqa: BLE001 - an engine bug must not become a traceback in the browser
         st.error(f"{label} failed on this design ({type(exc).__name__}: {fmt.text(exc)}). This is a workbench bug; "
                  "the rest of the page still works.", icon=":material/bug_report:")
