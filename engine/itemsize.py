@@ -649,18 +649,6 @@ def key_value_size_bytes(key_type: str, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _key_types(table: Any) -> dict[str, str]:
-    types: dict[str, str] = {}
-    for key in (table.partition_key, table.sort_key):
-        if key is not None:
-            types[key.name] = key.type
-    for index in (*table.gsis, *table.lsis):
-        for key in (getattr(index, "partition_key", None), index.sort_key):
-            if key is not None:
-                types.setdefault(key.name, key.type)
-    return types
-
-
 def _keys_distribution(entity: Any, table: Any, names: Iterable[str]) -> SizeDistribution:
     """Joint size (names + values) of the entity's templated key attributes in `names`."""
     from engine.keyspace import render_template, variable_cardinality
@@ -668,7 +656,7 @@ def _keys_distribution(entity: Any, table: Any, names: Iterable[str]) -> SizeDis
     templates = [k for k in entity.keys if k.attribute in set(names)]
     if not templates:
         return SizeDistribution.fixed(0)
-    types = _key_types(table)
+    types = table.key_types
     variables = {v for k in templates for v in _template_vars(k.template)}
     cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
     points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS

@@ -292,19 +292,6 @@ def same_arms(a: Mapping[str, float], b: Mapping[str, float]) -> bool:
 # ----------------------------------------------------------------------------- keys and items
 
 
-def _key_types(table: Table) -> dict[str, str]:
-    types = {table.partition_key.name: table.partition_key.type}
-    if table.sort_key is not None:
-        types[table.sort_key.name] = table.sort_key.type
-    for gsi in table.gsis:
-        for k in (gsi.partition_key, gsi.sort_key):
-            if k is not None:
-                types.setdefault(k.name, k.type)
-    for lsi in table.lsis:
-        types.setdefault(lsi.sort_key.name, lsi.sort_key.type)
-    return types
-
-
 def _render(model: DataModel, sample: SampleItem, template: str, key_type: str, attribute: str) -> dict[str, str]:
     return key_value(template, model.entity(sample.entity), sample.ranks, key_type, attribute)
 
@@ -357,7 +344,7 @@ def new_item(ctx: _Context, entity_name: str) -> Item:
     entity = ctx.model.entity(entity_name)
     table = ctx.model.table(entity.table)
     bases = ctx.entity_items(entity_name) or ctx.synthetic_items(entity_name)
-    types = _key_types(table)
+    types = table.key_types
     variables = _primary_variables(entity, table)
     for _ in range(64):
         serial = ctx.new_serial
@@ -397,7 +384,7 @@ def changed_item(ctx: _Context, entity_name: str, old: Item, changed: Iterable[s
         if kt is not None and template_variables(kt.template):
             moved = {**ranks, **{v: (ranks.get(v, 0) + 1) % variable_cardinality(entity.variable(v))
                                  for v in template_variables(kt.template)}}
-            new[name] = key_value(kt.template, entity, moved, _key_types(table).get(name, "S"), name)
+            new[name] = key_value(kt.template, entity, moved, table.key_types.get(name, "S"), name)
         else:
             new[name] = different_value(old[name])
     return new
@@ -697,7 +684,7 @@ def _entities(ctx: _Context, table: Table, items: Iterable[Item]) -> tuple[str, 
 def _key_candidates(ctx: _Context, pattern: Any, table: Table, count: int) -> list[tuple[SampleItem, Item]]:
     """`count` distinct primary keys rendered from the pattern's key condition (existing items first)."""
     kc = pattern.key_condition
-    types = _key_types(table)
+    types = table.key_types
     found: dict[tuple[str, ...], tuple[SampleItem, Item]] = {}
     missing: dict[tuple[str, ...], tuple[SampleItem, Item]] = {}
     for sample in _candidates(ctx, pattern):

@@ -119,7 +119,7 @@ def entity_samples(entity: Entity, table: Table, seed: int = 0, max_items: int =
     ranks = _item_ranks(entity, table, rng, max_items)
     if not ranks:
         return []
-    key_types = _key_types(table)
+    key_types = table.key_types
     attributes = [_attribute_column(spec, len(ranks), rng, entity) for spec in entity.attributes]
     out = []
     for i, item_ranks in enumerate(ranks):
@@ -278,19 +278,6 @@ def _is_enum(variable: Variable | None) -> bool:
 
 
 # ----------------------------------------------------------------------------- keys
-
-
-def _key_types(table: Table) -> dict[str, str]:
-    """Key attribute name -> DynamoDB key type, over the table and its indexes."""
-    types: dict[str, str] = {}
-    keys = [table.partition_key, table.sort_key]
-    for gsi in table.gsis:
-        keys += [gsi.partition_key, gsi.sort_key]
-    keys += [lsi.sort_key for lsi in table.lsis]
-    for key in keys:
-        if key is not None:
-            types.setdefault(key.name, key.type)
-    return types
 
 
 def key_value(template: str, entity: Entity, ranks: Mapping[str, int], key_type: str,
@@ -797,7 +784,7 @@ def _csv_column(header: str, position: int, source: str, table: Table | None) ->
         raise SampleDataError(f"{source}: row 1, column {position} '{header}': unknown type '{kind}' "
                               f"(known: {', '.join(_WIRE_TYPES)})")
     if not kind:
-        kind = _key_types(table).get(name, "S") if table is not None else "S"
+        kind = table.key_types.get(name, "S") if table is not None else "S"
     return name, kind
 
 

@@ -374,9 +374,7 @@ def entity_plan(model: Any, table: Any) -> tuple[tuple[EntityMatcher, ...], tupl
     probes = []
     notes = []
     key_attrs = set(table.key_names)
-    index_keys = {k for ix in (*table.gsis, *table.lsis) for k in
-                  (getattr(ix, "partition_key", None), ix.sort_key) if k is not None}
-    probe_attrs = key_attrs | {k.name for k in index_keys}
+    probe_attrs = set(table.key_types)  # the table's and its indexes' key attributes
     for order, entity in enumerate(model.entities_of(table.name)):
         patterns = []
         for kt in entity.keys:

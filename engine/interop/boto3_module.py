@@ -271,16 +271,6 @@ def _variable_params(names: Names, usages: Sequence[tuple[str, str]], entities: 
     return out
 
 
-def _key_types(table: Any) -> dict[str, str]:
-    """Key attribute -> key type (S, N, B) over the table and its indexes (the table's own keys first)."""
-    types: dict[str, str] = {}
-    for target in (None, *(index.name for index in (*table.gsis, *table.lsis))):
-        for key in table.index_keys(target):
-            if key is not None:
-                types.setdefault(key.name, key.type)
-    return types
-
-
 def _primary_templates(pattern: Any, table: Any) -> list[tuple[str, str, str]]:
     """(attribute, template, key type) of the table's primary key from a pattern's key condition."""
     kc = pattern.key_condition
@@ -378,7 +368,7 @@ class _Generator:
         table = self.model.table(entity.table)
         name = self.module_names.claim(f"{entity.name} item", "entity_item")
         names = self.function_names()
-        types = _key_types(table)
+        types = table.key_types
         templated = [(kt.attribute, kt.template, types.get(kt.attribute, "S")) for kt in entity.keys]
         primary = [k.name for k in (table.partition_key, table.sort_key) if k is not None]
         templated.sort(key=lambda t: primary.index(t[0]) if t[0] in primary else len(primary))
@@ -576,7 +566,7 @@ class _Generator:
         names = self.function_names()
         names.taken |= {p.name for p in params}
         entities = self.entities(pattern.entities)
-        types = _key_types(table)
+        types = table.key_types
         changes: list[str] = []
         extra: list[Param] = []
         for attribute in pattern.changed_attributes:

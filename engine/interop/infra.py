@@ -165,14 +165,6 @@ def table_spec(table: Any) -> TableSpec:
     from engine.model.table import ProvisionedBilling
 
     b = table.billing
-    keys = [table.partition_key, table.sort_key]
-    for g in table.gsis:
-        keys += [g.partition_key, g.sort_key]
-    keys += [lsi.sort_key for lsi in table.lsis]
-    seen: dict[str, str] = {}
-    for k in keys:
-        if k is not None:
-            seen.setdefault(k.name, k.type)
     provisioned = isinstance(b, ProvisionedBilling)
     gsis = tuple(IndexSpec(
         g.name, _key(g.partition_key), _key(g.sort_key), g.projection.type, tuple(g.projection.attributes),
@@ -185,7 +177,7 @@ def table_spec(table: Any) -> TableSpec:
     stream = table.stream_view_type or (MREC_STREAM if gt is not None and not strong else None)
     return TableSpec(
         name=table.name, partition_key=Key(table.partition_key.name, table.partition_key.type),
-        sort_key=_key(table.sort_key), attributes=tuple(Key(n, t) for n, t in seen.items()), gsis=gsis, lsis=lsis,
+        sort_key=_key(table.sort_key), attributes=tuple(Key(n, t) for n, t in table.key_types.items()), gsis=gsis, lsis=lsis,
         throughput=throughput(b.read_capacity_units, b.write_capacity_units, b.auto_scaling) if provisioned else None,
         max_read_request_units=None if provisioned or b.max_read_request_units is None else units(b.max_read_request_units),
         max_write_request_units=None if provisioned or b.max_write_request_units is None

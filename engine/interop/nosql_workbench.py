@@ -474,11 +474,7 @@ def export_nosql_workbench(model: Any, seed: int = 0, max_items_per_entity: int 
     tables = []
     for table in model.tables:
         key_names = set(table.key_names)
-        attrs: dict[str, str] = {}
-        for idx in (*table.gsis, *table.lsis):
-            for k in (getattr(idx, "partition_key", None), idx.sort_key):
-                if k is not None and k.name not in key_names:
-                    attrs.setdefault(k.name, k.type)
+        attrs: dict[str, str] = {name: kind for name, kind in table.key_types.items() if name not in key_names}
         for e in model.entities_of(table.name):
             for a in e.attributes:
                 if a.name not in key_names:

@@ -191,6 +191,25 @@ class Table(Frozen):
         """Names of the table's primary key attributes."""
         return tuple(k.name for k in (self.partition_key, self.sort_key) if k is not None)
 
+    @property
+    def key_attributes(self) -> tuple[KeyAttribute, ...]:
+        """Every key attribute of the table and its indexes, each name once: the table's own keys first, then
+        the GSIs' and the LSIs' in order (what CreateTable's AttributeDefinitions lists)."""
+        seen: dict[str, KeyAttribute] = {}
+        keys = [self.partition_key, self.sort_key]
+        for gsi in self.gsis:
+            keys += [gsi.partition_key, gsi.sort_key]
+        keys += [lsi.sort_key for lsi in self.lsis]
+        for key in keys:
+            if key is not None:
+                seen.setdefault(key.name, key)
+        return tuple(seen.values())
+
+    @property
+    def key_types(self) -> dict[str, KeyType]:
+        """Key attribute name -> key type (S, N or B) over the table and its indexes (`key_attributes`' order)."""
+        return {key.name: key.type for key in self.key_attributes}
+
 
 __all__ = [
     "AutoScaling", "Billing", "GlobalSecondaryIndex", "GlobalTableSettings", "KeyAttribute",

@@ -195,15 +195,11 @@ def _units(value: float) -> int:
 
 def create_table_request(table: Any) -> dict[str, Any]:
     """The CreateTable request for an engine.model Table."""
-    keys = [table.partition_key, table.sort_key]
-    keys += [k for g in table.gsis for k in (g.partition_key, g.sort_key)]
-    keys += [lsi.sort_key for lsi in table.lsis]
-    definitions = {k.name: _key_attribute(k) for k in keys if k is not None}
     provisioned = table.billing.mode == "provisioned"
     request: dict[str, Any] = {
         "TableName": table.name,
         "KeySchema": _key_schema(table.partition_key, table.sort_key),
-        "AttributeDefinitions": list(definitions.values()),
+        "AttributeDefinitions": [_key_attribute(k) for k in table.key_attributes],
         "BillingMode": "PROVISIONED" if provisioned else "PAY_PER_REQUEST",
     }
     if provisioned:
