@@ -215,15 +215,43 @@ class PatternCapacity:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Target:
+    """What an arm consumes capacity on: a table, or one of its indexes.
+
+    `name` is its text, "<table>" or "<table>#<index>" (table names cannot hold '#'): the key of per-target
+    dicts and of JSON and CLI output; `Target.parse` reads it back. This class is the one writer and reader
+    of that format.
+    """
+
+    table: str
+    index: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.table if self.index is None else f"{self.table}#{self.index}"
+
+    @property
+    def is_index(self) -> bool:
+        """True for a GSI or LSI, False for the table itself."""
+        return self.index is not None
+
+    @classmethod
+    def parse(cls, name: str) -> Target:
+        """The target a `name` ("<table>" or "<table>#<index>") stands for."""
+        table, _, index = name.partition("#")
+        return cls(table, index or None)
+
+
 def target_name(table: str, index: str | None = None) -> str:
-    """Arm target naming used everywhere: "<table>" or "<table>#<index>" (table names cannot hold '#')."""
-    return table if index is None else f"{table}#{index}"
+    """Arm target naming used everywhere: Target(table, index).name."""
+    return Target(table, index).name
 
 
 def split_target(target: str) -> tuple[str, str | None]:
-    """(table, index or None) of an arm target: the one reader of target_name's format."""
-    table, _, index = target.partition("#")
-    return table, index or None
+    """(table, index or None) of an arm target's name (Target.parse)."""
+    parsed = Target.parse(target)
+    return parsed.table, parsed.index
 
 
 class DesignSizes:
@@ -450,7 +478,7 @@ def _transaction_units(model: Any, sizes: DesignSizes, pattern: Any) -> dict[str
     _add(total, success, 1 - pattern.condition_failure_share)
     _add(total, cancelled, pattern.condition_failure_share)
     # the table arm of every item doubles; index arms do not (AWS-measured, DOMAIN.md §2)
-    return {t: u * (TRANSACTIONAL_WRITE_FACTOR if "#" not in t else 1.0) for t, u in total.items()}
+    return {t: u * (1.0 if Target.parse(t).is_index else TRANSACTIONAL_WRITE_FACTOR) for t, u in total.items()}
 
 
 def write_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
@@ -483,7 +511,7 @@ def pattern_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCap
 
 __all__ = [
     "ASSUMPTIONS", "MIN_READ_UNITS", "PARTITION_BYTES", "MIN_WRITE_UNITS", "QUERY_PAGE_BYTES", "READ_UNIT_BYTES", "READ_UNIT_FACTORS",
-    "TRANSACTIONAL_WRITE_FACTOR", "WRITE_UNIT_BYTES", "Arm", "DesignSizes", "PatternCapacity",
+    "TRANSACTIONAL_WRITE_FACTOR", "WRITE_UNIT_BYTES", "Arm", "DesignSizes", "PatternCapacity", "Target",
     "batch_get_read_units", "batch_write_units", "entity_weights", "failed_write_units", "index_write_units",
     "index_write_units_for_items", "item_write_units", "lsi_query_read_units", "pattern_capacity", "query_pages",
     "query_read_units", "read_capacity", "read_units", "target_name", "write_capacity", "write_units",

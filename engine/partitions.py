@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.capacity import split_target, target_name
+from engine.capacity import Target, split_target, target_name
 from engine.findings.base import Finding
 from engine.findings.catalog import rule
 from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
@@ -807,7 +807,7 @@ def cache_hit_rate_needed(peak_read_units: float, other_utilization: float = 0.0
 
 def _hot_key_finding(layout: TargetLayout, key: HotKey) -> Finding:
     peak_w, peak_r = key.peak_write_units_per_second, key.peak_read_units_per_second
-    is_index = "#" in layout.target
+    is_index = Target.parse(layout.target).is_index
     kind = "Index" if is_index else "Table"
     op = "Write" if peak_w / WRITE_UNITS_PER_PARTITION >= peak_r / READ_UNITS_PER_PARTITION else "Read"
     split = (f" until split for heat spreads its item collection (up to {key.splittable_units} pieces)"
@@ -840,7 +840,7 @@ def _hot_key_fix(key: HotKey, peak_r: float, peak_w: float, op: str) -> str:
 def _capacity_findings(layout: TargetLayout) -> list[Finding]:
     """Peak load above what the table or GSI serves: provisioned capacity or on-demand limits."""
     found = []
-    resource = "Index" if "#" in layout.target else "Table"
+    resource = "Index" if Target.parse(layout.target).is_index else "Table"
     for channel, peak, cap, mx in (
             ("read", layout.peak_read_units_per_second, layout.read_capacity_units, layout.max_read_units),
             ("write", layout.peak_write_units_per_second, layout.write_capacity_units, layout.max_write_units)):

@@ -66,9 +66,10 @@ def _share(text: str) -> float:
 
 def _check_gsi_names(model, shares: dict[str, float]) -> None:
     """Every --gsi-throttled name is TABLE#INDEX of one of the design's GSIs."""
+    from engine.capacity import target_name
     from engine.errors import WorkbenchError
 
-    known = [f"{t.name}#{g.name}" for t in model.tables for g in t.gsis]
+    known = [target_name(t.name, g.name) for t in model.tables for g in t.gsis]
     for name in shares:
         if name not in known:
             raise WorkbenchError(f"--gsi-throttled {name}: not a GSI of the design (known: "

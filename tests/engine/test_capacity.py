@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from engine.capacity import (
     DesignSizes,
+    Target,
     batch_get_read_units,
     batch_write_units,
     failed_write_units,
@@ -17,6 +18,8 @@ from engine.capacity import (
     pattern_capacity,
     query_read_units,
     read_units,
+    split_target,
+    target_name,
     write_units,
 )
 from engine.itemsize import SizeDistribution
@@ -307,3 +310,11 @@ def test_a_full_scan_pays_one_minimum_read_on_each_partition_the_report_counts(s
             target = table.name if index is None else f"{table.name}#{index.name}"
             counted = next(t.count for t in report.targets if t.target == target)
             assert scanned_partitions(model, sizes, table, None if index is None else index.name) == counted, target
+
+
+@pytest.mark.parametrize(("name", "target"), [("Orders", Target("Orders")), ("Orders#byStatus", Target("Orders", "byStatus"))])
+def test_target_names_round_trip(name: str, target: Target) -> None:
+    """Target is the one writer and reader of "<table>" / "<table>#<index>" (the key of JSON and CLI output)."""
+    assert Target.parse(name) == target and target.name == name
+    assert target.is_index == (target.index is not None)
+    assert target_name(target.table, target.index) == name and split_target(name) == (target.table, target.index)
