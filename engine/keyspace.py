@@ -23,6 +23,18 @@ from engine.model.entity import (
     template_variables,
 )
 
+# How many keys of one space an engine models one by one. Two budgets, not one rule: each bounds its engine's work
+# per key, and what stands in for the keys past it differs (both use `popularity` for the keys they model).
+MAX_EXACT_KEYS = 100_000
+"""engine.consistency (write conflicts): spaces up to this size get every key's share (hot keys matched against the
+rendered key labels); larger ones keep a head of explicit ranks and an analytic power-law tail. A key's chance of
+losing a write is not linear in its rate, so the tail's shape is integrated, not summed up as one share; each
+modelled key costs a pass over every pair of regions and a rendered label."""
+MAX_RANKS_PER_SPACE = 2_000_000
+"""engine.partitions (layout and heat): the top ranks modelled one by one, each hashed to a partition; the rest of a
+bigger space (its least popular keys) is spread evenly over the partitions, which is where a uniform hash puts it
+on average, so only the tail's total share matters. Bounded by the cost of hashing ranks."""
+
 # Timestamps start here and advance one minute per rank (monotonically growing sort keys); a variable with more
 # values than minutes left before the year 9999 (about 4.2 billion) steps by seconds, milliseconds or microseconds
 # instead, so every rank still renders as a distinct, ordered timestamp.

@@ -30,7 +30,14 @@ import numpy as np
 from engine.capacity import Target, split_target, target_name
 from engine.findings.base import Finding
 from engine.findings.catalog import rule
-from engine.keyspace import key_count, key_label, key_labels, pattern_distribution, popularity
+from engine.keyspace import (
+    MAX_RANKS_PER_SPACE,
+    key_count,
+    key_label,
+    key_labels,
+    pattern_distribution,
+    popularity,
+)
 from engine.model.entity import (
     Entity,
     HotKeys,
@@ -70,9 +77,6 @@ CTU_WRITE_WEIGHT = 3.0
 # Workbench choices (not AWS figures), documented where used.
 LABEL_HASH_MAX_KEYS = 4096
 """Key spaces up to this size are labelled and hashed by label; larger ones by rank."""
-MAX_RANKS_PER_SPACE = 2_000_000
-"""Keys of one space modelled one by one; the rest of a bigger space (its least popular keys)
-is spread evenly over the partitions, which is where a uniform hash puts it on average."""
 HASH_CHUNK_RANKS = 65_536
 """Ranks hashed per block (512 KiB per uint64 array: fits a core's L2 cache; measured 2x faster
 than one pass over 2,000,000 ranks on the 2-core dev machine)."""
