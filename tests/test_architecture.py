@@ -84,6 +84,40 @@ def test_no_pages_folder():
     assert not (ROOT / "pages").exists()
 
 
+def _engine_module_imports() -> dict[str, set[str]]:
+    """engine module -> the engine modules it imports at module level (not inside functions or TYPE_CHECKING)."""
+    names = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in python_files("engine")}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        found: set[str] = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+        # a package's __init__ re-exporting its own modules is not a dependency of the package on itself
+        graph[name] = {m for m in found & names.keys() if m != name and not m.startswith(name + ".")}
+    return graph
+
+
+def test_engine_modules_import_each_other_in_one_direction():
+    """No import cycle between engine modules (engine/consistency/ is split by concept on this rule)."""
+    graph = _engine_module_imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            pytest.fail("import cycle: " + " -> ".join(path[path.index(module):] + (module,)))
+        if module not in done:
+            for dep in sorted(graph[module]):
+                visit(dep, path + (module,))
+            done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+
+
 def test_no_helper_dump_modules():
     banned = {"utils.py", "common.py", "helpers.py"}
     found = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py") if p.name in banned and ".venv" not in p.parts]
