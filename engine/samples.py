@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 
 from engine.errors import ItemError
-from engine.itemsize import ItemSizeError, attribute_value_size_bytes, to_dynamodb_value
+from engine.itemsize import ItemSizeError, to_dynamodb_value
 from engine.keyspace import (
     TIMESTAMP_EPOCH,
     TIMESTAMP_STEP,
@@ -47,8 +47,8 @@ from engine.keyspace import (
     variable_cardinality,
 )
 from engine.model import DataModel
+from engine.model.attribute_values import WIRE_TYPES, AttributeValueError, canonical_value
 from engine.model.entity import AttributeSpec, Entity, HotKeys, Variable, template_variables
-from engine.model.limits import MAX_NESTING_LEVELS
 from engine.model.table import Table
 
 # Partition keys are ranked by popularity over at most this many top ranks (hot keys are looked
@@ -61,7 +61,6 @@ MAX_NUMBER_BYTES = 20
 # has tens of elements, like real data, rather than one huge string.
 COLLECTION_ELEMENT_BYTES = 16
 _LETTERS = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
-_WIRE_TYPES = ("S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 ItemFormat = Literal["dynamodb-json", "json", "csv"]
 
@@ -388,7 +387,7 @@ def typed_value(kind: str, size_bytes: int, rng: np.random.Generator, name: str 
         return {"L": [{"S": text} for text in _letter_strings(lengths, rng)]}
     if kind == "M":
         return {"M": _map_elements(size_bytes - 3, rng)}
-    raise SampleDataError(f"unknown attribute type '{kind}' (known: {', '.join(_WIRE_TYPES)})")
+    raise SampleDataError(f"unknown attribute type '{kind}' (known: {', '.join(WIRE_TYPES)})")
 
 
 _TIMESTAMP_NAME = re.compile(r"(?i:date|time|(^|_)(at|on)$)|[a-z](At|On)$")
@@ -528,8 +527,10 @@ def _member_name(i: int) -> str:
 def example_value(example: Any, kind: str, where: str) -> dict[str, Any]:
     """An `example` as DynamoDB JSON of the declared type, verbatim (sets from lists, B from base64 text)."""
     try:
-        return _typed_example(example, kind)
-    except (TypeError, ValueError) as exc:
+        value = _typed_example(example, kind)
+        canonical_value(value)  # DynamoDB's rules (engine.model.attribute_values): 38 digits, set duplicates...
+        return value
+    except (TypeError, ValueError, AttributeValueError) as exc:
         raise SampleDataError(f"{where}: example {example!r} is not a valid {kind} value ({exc}); "
                               f"give an example of type {kind} or change the type") from None
 
@@ -660,7 +661,7 @@ def _wire_items(text: str, source: str) -> list[dict]:
 
 
 def _looks_like_item(doc: dict) -> bool:
-    return all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in _WIRE_TYPES for v in doc.values())
+    return all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in WIRE_TYPES for v in doc.values())
 
 
 def _unwrap_container(doc: dict, source: str) -> list[Any]:
@@ -685,64 +686,13 @@ def _unwrap_container(doc: dict, source: str) -> list[Any]:
 
 
 def check_wire_value(value: Any, where: str, depth: int = 0) -> dict[str, Any]:
-    """Validate one DynamoDB JSON value (exactly one type key, the right JSON shape, valid numbers)."""
-    if depth > MAX_NESTING_LEVELS:  # DG/ServiceQuotas.html (engine.model.limits)
-        raise SampleDataError(f"{where}: nested more than {MAX_NESTING_LEVELS} levels; DynamoDB allows "
-                              f"{MAX_NESTING_LEVELS}")
-    if not isinstance(value, dict) or len(value) != 1 or next(iter(value)) not in _WIRE_TYPES:
-        raise SampleDataError(f"{where}: {json.dumps(value)[:80]} is not a DynamoDB JSON value; write it as one "
-                              f"type key and its value, e.g. {{\"S\": \"text\"}} (types: {', '.join(_WIRE_TYPES)})")
-    ((kind, inner),) = value.items()
-    problem = _wire_shape_problem(kind, inner)
-    if problem:
-        raise SampleDataError(f"{where}: {kind} value {json.dumps(inner)[:80]} {problem}")
-    if kind == "L":
-        return {"L": [check_wire_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(inner)]}
-    if kind == "M":
-        return {"M": {k: check_wire_value(v, f"{where}.{k}", depth + 1) for k, v in inner.items()}}
-    try:  # number limits (38 digits, magnitude) and set duplicates after normalisation (DOMAIN.md §1)
-        attribute_value_size_bytes(value)
-    except ItemSizeError as exc:
-        raise SampleDataError(f"{where}: {exc}") from None
-    return value
-
-
-def _wire_shape_problem(kind: str, inner: Any) -> str | None:  # noqa: C901 - one rule per type
-    if kind == "S" and not isinstance(inner, str):
-        return "must be a JSON string"
-    if kind == "N" and not (isinstance(inner, str) and _NUMBER.match(inner.strip())):
-        return "must be a number written as a string, e.g. {\"N\": \"42\"}"
-    if kind == "B" and not _is_base64(inner):
-        return "must be base64 text"
-    if kind == "BOOL" and not isinstance(inner, bool):
-        return "must be true or false"
-    if kind == "NULL" and inner is not True:
-        return "must be true"
-    if kind in ("SS", "NS", "BS"):
-        if not isinstance(inner, list) or not inner:
-            return "must be a non-empty JSON list (DynamoDB has no empty sets)"
-        if len(set(map(str, inner))) != len(inner):
-            return "has duplicate elements; a set holds each element once"
-        element = {"SS": "S", "NS": "N", "BS": "B"}[kind]
-        if any(_wire_shape_problem(element, e) for e in inner):
-            return f"has an element that is not a valid {element} value"
-    if kind == "L" and not isinstance(inner, list):
-        return "must be a JSON list of DynamoDB JSON values"
-    if kind == "M" and not isinstance(inner, dict):
-        return "must be a JSON object of DynamoDB JSON values"
-    return None
-
-
-def _is_base64(text: Any) -> bool:
-    if isinstance(text, (bytes, bytearray)):
-        return True
-    if not isinstance(text, str):
-        return False
+    """Validate one DynamoDB JSON value by engine.model.attribute_values (the rules the sandbox applies) and return
+    it as given; a problem names `where` and the place inside the value."""
     try:
-        base64.b64decode(text, validate=True)
-        return True
-    except ValueError:
-        return False
+        canonical_value(value, depth)
+    except AttributeValueError as exc:
+        raise SampleDataError(f"{where}{exc.path}: {exc}") from None
+    return value
 
 
 def _plain_item(obj: Any, where: str) -> dict:
@@ -780,9 +730,9 @@ def _csv_column(header: str, position: int, source: str, table: Table | None) ->
     name, kind = name.strip(), kind.strip().upper()
     if not name:
         raise SampleDataError(f"{source}: row 1, column {position} has no attribute name; name every column")
-    if kind and kind not in _WIRE_TYPES:
+    if kind and kind not in WIRE_TYPES:
         raise SampleDataError(f"{source}: row 1, column {position} '{header}': unknown type '{kind}' "
-                              f"(known: {', '.join(_WIRE_TYPES)})")
+                              f"(known: {', '.join(WIRE_TYPES)})")
     if not kind:
         kind = table.key_types.get(name, "S") if table is not None else "S"
     return name, kind
@@ -794,7 +744,7 @@ def _csv_cell(cell: str, kind: str, where: str) -> dict[str, Any]:
     if kind == "N":
         if not _NUMBER.match(cell.strip()):
             raise SampleDataError(f"{where}: '{cell}' is not a number; write digits like 42 or 1.5")
-        return {"N": cell.strip()}
+        return check_wire_value({"N": cell.strip()}, where)
     if kind == "B":
         return check_wire_value({"B": cell.strip()}, where)
     if kind == "BOOL":

@@ -1,5 +1,6 @@
 """Attribute values on the wire: validation into canonical form, copying, ordering and equality.
 
+Validation is engine.model.attribute_values' (the one validator), answered with DynamoDB's wording.
 Canonical form (what the sandbox stores and returns): DynamoDB JSON with N normalised
 (engine.itemsize.normalize_number, DOMAIN.md §1), B as base64 text (bytes are accepted on
 input), sets free of duplicates. Stored items are never mutated in place: writes build new dicts,
@@ -13,107 +14,25 @@ scalar types; = and <> compare any two values (sets as sets).
 from __future__ import annotations
 
 import base64
-import binascii
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import ItemError
-from engine.model.limits import MAX_NESTING_LEVELS
+from engine.model import attribute_values
+from engine.model.attribute_values import SET_ELEMENT_TYPES, WIRE_TYPES, AttributeValueError
 from engine.sandbox.errors import validation
 
 SCALAR_TYPES = frozenset({"S", "N", "B"})
-SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
-ALL_TYPES = frozenset({"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"})
-_TYPE_WORDS = {"S": "string", "N": "number", "B": "binary"}
-MAX_NESTING_DEPTH = MAX_NESTING_LEVELS  # DG/ServiceQuotas.html (engine.model.limits)
-
-
-def _normalize_number(text: Any) -> str:
-    from engine.itemsize import normalize_number
-
-    if not isinstance(text, str):
-        raise validation(f"The parameter cannot be converted to a numeric value: {text!r} "
-                         "(send numbers as strings, e.g. {\"N\": \"42\"})")
-    try:
-        return normalize_number(text)
-    except (ItemError, ValueError, ArithmeticError) as exc:
-        raise validation(f"The parameter cannot be converted to a numeric value: {text} ({exc})") from exc
-
-
-def _canonical_binary(raw: Any) -> str:
-    if isinstance(raw, (bytes, bytearray, memoryview)):
-        return base64.b64encode(bytes(raw)).decode("ascii")
-    if isinstance(raw, str):
-        try:
-            base64.b64decode(raw, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise validation(f"Invalid base64 in binary value: {raw[:40]!r}") from exc
-        return raw
-    raise validation(f"A binary value must be base64 text or bytes, got {type(raw).__name__}")
+SET_TYPES = SET_ELEMENT_TYPES
+ALL_TYPES = frozenset(WIRE_TYPES)
 
 
 def canonical_value(av: Any, depth: int = 0) -> dict[str, Any]:
-    """Validate one attribute value and return a fresh canonical copy (ValidationException if bad)."""
-    if type(av) is not dict or len(av) != 1:
-        raise validation("Supplied AttributeValue has more than one datatypes set, must contain "
-                         f"exactly one of the supported datatypes: {av!r}")
-    (kind, raw), = av.items()
-    if depth > MAX_NESTING_DEPTH:  # before the string fast path: the limit holds whatever the innermost type
-        raise validation(f"Nesting Levels have exceeded supported limits ({MAX_NESTING_DEPTH})")
-    if kind == "S" and type(raw) is str:  # the common case: strings pass through
-        return {"S": raw}
-    if kind == "S":
-        raise validation(f"A string value must be text, got {type(raw).__name__}")
-    if kind == "N":
-        return {"N": _normalize_number(raw)}
-    if kind == "B":
-        return {"B": _canonical_binary(raw)}
-    if kind in SET_TYPES:
-        return {kind: _canonical_set(kind, raw)}
-    if kind == "M":
-        if not isinstance(raw, dict):
-            raise validation("A map value (M) must be an object of attribute values")
-        return {"M": {str(k): canonical_value(v, depth + 1) for k, v in raw.items()}}
-    if kind == "L":
-        if not isinstance(raw, list):
-            raise validation("A list value (L) must be an array of attribute values")
-        return {"L": [canonical_value(v, depth + 1) for v in raw]}
-    if kind == "NULL":
-        if raw is not True:
-            raise validation("One or more parameter values were invalid: Null attribute value types "
-                             "must have the value of true")
-        return {"NULL": True}
-    if kind == "BOOL":
-        if not isinstance(raw, bool):
-            raise validation(f"A BOOL value must be true or false, got {raw!r}")
-        return {"BOOL": raw}
-    raise validation(f"Supplied AttributeValue has an unknown datatype {kind!r}; expected one of "
-                     f"{', '.join(sorted(ALL_TYPES))}")
-
-
-def _canonical_set(kind: str, raw: Any) -> list[Any]:
-    word = _TYPE_WORDS[SET_TYPES[kind]]
-    if not isinstance(raw, list):
-        raise validation(f"A {word} set ({kind}) must be an array")
-    if not raw:
-        raise validation(f"One or more parameter values were invalid: An {word} set  may not be empty")
-    if kind == "SS":
-        out = [s if isinstance(s, str) else _bad_element(kind, s) for s in raw]
-        keys: list[Any] = out
-    elif kind == "NS":
-        out = [_normalize_number(s) for s in raw]
-        keys = [Decimal(s) for s in out]
-    else:
-        out = [_canonical_binary(b) for b in raw]
-        keys = [base64.b64decode(b) for b in out]
-    if len(set(keys)) != len(keys):
-        raise validation(f"One or more parameter values were invalid: Input collection {raw} "
-                         "contains duplicates.")
-    return out
-
-
-def _bad_element(kind: str, element: Any) -> str:
-    raise validation(f"A string set ({kind}) holds only strings, got {element!r}")
+    """Validate one attribute value and return a fresh canonical copy (ValidationException if bad): the rules and
+    DynamoDB's wording are engine.model.attribute_values'."""
+    try:
+        return attribute_values.canonical_value(av, depth)
+    except AttributeValueError as exc:
+        raise validation(exc.dynamodb_message) from exc
 
 
 def canonical_item(item: Any) -> dict[str, dict[str, Any]]:

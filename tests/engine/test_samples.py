@@ -273,7 +273,7 @@ def test_import_dynamodb_json_shapes(text):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[{"PK": {"S": "a"}, "SK": {"S": "b"}, "n": {"N": "one"}}]', "item 1, attribute 'n': N value \"one\""),
+    ('[{"PK": {"S": "a"}, "SK": {"S": "b"}, "n": {"N": "one"}}]', "item 1, attribute 'n': N value 'one' is not a number"),
     ('[{"PK": {"S": "a"}, "SK": {"S": "b"}}, {"PK": {"S": "a"}, "SK": {"S": "c"}, "x": "bare"}]',
      "item 2, attribute 'x': \"bare\" is not a DynamoDB JSON value"),
     ('[{"PK": {"S": "a"}, "SK": {"S": "b"}, "t": {"SS": []}}]', "no empty sets"),
