@@ -27,7 +27,13 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import ItemError
-from engine.model.limits import MAX_NESTING_LEVELS
+from engine.model.limits import (  # DG/ServiceQuotas.html (MAX_ITEM_BYTES is re-exported)
+    MAX_ITEM_BYTES,
+    MAX_NESTING_LEVELS,
+    MAX_NUMBER_DIGITS,
+    MAX_NUMBER_EXPONENT,
+    MIN_NUMBER_EXPONENT,
+)
 
 # DG/CapacityUnitCalculations.html (DOMAIN.md §1)
 BOOL_NULL_BYTES = 1
@@ -35,11 +41,6 @@ CONTAINER_OVERHEAD_BYTES = 3
 CONTAINER_ELEMENT_BYTES = 1
 STORAGE_OVERHEAD_BYTES = 100
 GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES = 48
-# DG/ServiceQuotas.html: numbers hold up to 38 significant digits, magnitude 1E-130 .. 9.99..E+125.
-MAX_NUMBER_DIGITS = 38
-MAX_NUMBER_EXPONENT = 125
-MIN_NUMBER_EXPONENT = -130
-MAX_ITEM_BYTES = 400 * 1024
 # DynamoDB rejects documents nested more than MAX_NESTING_LEVELS deep (engine.model.limits). The sizer does not
 # enforce the exact level; it only reports values too deep to walk at all.
 

@@ -49,6 +49,7 @@ from engine.keyspace import (
 from engine.model import DataModel
 from engine.model.attribute_values import WIRE_TYPES, AttributeValueError, canonical_value
 from engine.model.entity import AttributeSpec, Entity, HotKeys, Variable, template_variables
+from engine.model.limits import MAX_NUMBER_DIGITS
 from engine.model.table import Table
 
 # Partition keys are ranked by popularity over at most this many top ranks (hot keys are looked
@@ -56,7 +57,7 @@ from engine.model.table import Table
 POPULARITY_WINDOW = 1024
 ITEMS_FILE_LIMIT_BYTES = 64 * 1024 * 1024  # item files to import: sample data, not a table export
 # DOMAIN.md §1: a number has at most 38 significant digits -> at most 20 bytes (1 + 19 pairs).
-MAX_NUMBER_BYTES = 20
+MAX_NUMBER_BYTES = 1 + (MAX_NUMBER_DIGITS + 1) // 2
 # Elements of generated sets, lists and maps are about this big (value bytes), so a 1 KB list
 # has tens of elements, like real data, rather than one huge string.
 COLLECTION_ELEMENT_BYTES = 16

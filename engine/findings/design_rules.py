@@ -14,8 +14,14 @@ from engine.capacity import target_name
 from engine.cost import STANDARD, STANDARD_IA, usd_text
 from engine.findings.base import Finding, amount_text
 from engine.findings.catalog import rule
-from engine.itemsize import MAX_ITEM_BYTES, STORAGE_OVERHEAD_BYTES
+from engine.itemsize import STORAGE_OVERHEAD_BYTES
 from engine.keyspace import key_count
+from engine.model.limits import (
+    MAX_ITEM_BYTES,
+    MAX_ITEM_COLLECTION_BYTES,
+    MAX_TRANSACTION_ACTIONS,
+    MAX_TRANSACTION_BYTES,
+)
 from engine.pricing import BYTES_PER_GB
 from engine.units import duration
 
@@ -37,10 +43,10 @@ EXPIRY_NAME = re.compile(r"ttl|expir", re.IGNORECASE)
 STREAM_LAG_WARNING_SECONDS = 60.0
 """A stream consumer whose iterator age passes a minute through a 5-minute peak gets a finding (product choice)."""
 
-# DynamoDB limits (DOMAIN.md §2): LSI item collection 10 GB; transactions 100 actions and 4 MB.
-LSI_COLLECTION_LIMIT_BYTES = 10 * BYTES_PER_GB
-TRANSACTION_MAX_ACTIONS = 100
-TRANSACTION_MAX_BYTES = 4 * 1024 * 1024
+# DynamoDB limits (DOMAIN.md §2, engine.model.limits): LSI item collection 10 GB; transactions 100 actions and 4 MB.
+LSI_COLLECTION_LIMIT_BYTES = MAX_ITEM_COLLECTION_BYTES
+TRANSACTION_MAX_ACTIONS = MAX_TRANSACTION_ACTIONS
+TRANSACTION_MAX_BYTES = MAX_TRANSACTION_BYTES
 READ_UNIT_BYTES = 4096
 WRITE_UNIT_BYTES = 1024
 

@@ -22,6 +22,7 @@ from engine.interop.notes import (
     text,
     unique_name,
 )
+from engine.model.limits import MAX_ITEM_BYTES
 
 # Fields of a TableDescription that describe state or settings a design does not model.
 _IGNORED = {
@@ -352,7 +353,7 @@ def _stand_in_entity(t: dict, table: dict, where: str, notes: Notes) -> dict | N
     key_bytes = sum(len(k["name"].encode()) + (8 if k["type"] == "N" else 14) for k in (pk, sk) if k)
     attributes = []
     if avg > key_bytes + 5:
-        attributes.append({"name": "data", "type": "S", "size_bytes": round(min(avg - key_bytes - 4, 400 * 1024 - 1), 1)})
+        attributes.append({"name": "data", "type": "S", "size_bytes": round(min(avg - key_bytes - 4, MAX_ITEM_BYTES - 1), 1)})
     entity = {"name": f"{table['name']} item", "table": table["name"], "item_count": count,
               "keys": keys, "variables": variables, "attributes": attributes}
     notes.add("guessed", where, f"entity '{entity['name']}' stands for the {count:,} items"

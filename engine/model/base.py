@@ -6,6 +6,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
+from engine.model.limits import MAX_ITEM_BYTES
+
 # Strict scalars: "5" is not a number and 1 is not a string (ints are accepted where floats are).
 Str = Annotated[str, Strict()]
 Name = Annotated[str, Strict(), Field(min_length=1, max_length=255)]
@@ -18,7 +20,7 @@ PosFloat = Annotated[float, Strict(), Field(gt=0)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 
 # Upper bounds that keep a design within what DynamoDB and the engines can represent.
-MAX_VALUE_BYTES = 400 * 1024
+MAX_VALUE_BYTES = MAX_ITEM_BYTES
 """An attribute value cannot be larger than a whole item: 400 KB (DOMAIN.md §1, DG/ServiceQuotas)."""
 MAX_COUNT = 10**15
 """Items and distinct key values: a quadrillion, beyond any real table, within float64's exact integers."""

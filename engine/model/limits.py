@@ -4,6 +4,10 @@ from __future__ import annotations
 
 # DG/ServiceQuotas.html
 MAX_ITEM_BYTES = 400 * 1024
+# DOMAIN.md §1: a number holds at most 38 significant digits, magnitude 1E-130 .. 9.99..E+125 (ValidationException).
+MAX_NUMBER_DIGITS = 38
+MAX_NUMBER_EXPONENT = 125
+MIN_NUMBER_EXPONENT = -130
 MAX_NESTING_LEVELS = 32  # nested attribute depth (lists and maps inside lists and maps)
 MAX_PARTITION_KEY_BYTES = 2048
 MAX_SORT_KEY_BYTES = 1024
@@ -12,6 +16,8 @@ MAX_LSIS_PER_TABLE = 5
 MAX_BATCH_GET_KEYS = 100
 MAX_BATCH_WRITE_REQUESTS = 25
 MAX_TRANSACTION_ACTIONS = 100
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024  # a transaction carries at most 4 MB (DOMAIN.md §2)
+MAX_ITEM_COLLECTION_BYTES = 10 * 1024**3  # DG/LSI.html: an item collection of a table with an LSI holds at most 10 GB
 # Table and index names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.' (DG/HowItWorks.NamingRulesDataTypes.html)
 MAX_TABLE_NAME_LENGTH = 255
 MIN_TABLE_NAME_LENGTH = 3

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 from sortedcontainers import SortedDict
 
 from engine.itemsize import attribute_value_size_bytes, item_size_bytes
-from engine.model.limits import MAX_ITEM_BYTES, MAX_PARTITION_KEY_BYTES, MAX_SORT_KEY_BYTES
+from engine.model.limits import (
+    MAX_ITEM_BYTES,
+    MAX_ITEM_COLLECTION_BYTES,
+    MAX_PARTITION_KEY_BYTES,
+    MAX_SORT_KEY_BYTES,
+)
 from engine.sandbox.errors import ITEM_COLLECTION_SIZE_LIMIT, SandboxError, validation
 from engine.sandbox.units import Consumption, index_write_units, write_units
 from engine.sandbox.values import canonical_item, items_equal, order_key
@@ -32,7 +37,7 @@ if TYPE_CHECKING:
     from engine.sandbox.streams import Stream
 
 Item = dict[str, dict[str, Any]]
-ITEM_COLLECTION_LIMIT_BYTES = 10 * 1024**3  # DG/LSI.html: an item collection holds at most 10 GB
+ITEM_COLLECTION_LIMIT_BYTES = MAX_ITEM_COLLECTION_BYTES  # engine.model.limits (DG/LSI.html)
 NO_SORT_KEY = b""  # order of the single item in a partition of a table without a sort key
 
 

@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from engine.model.limits import MAX_TRANSACTION_ACTIONS
+from engine.model.limits import MAX_TRANSACTION_ACTIONS, MAX_TRANSACTION_BYTES
 from engine.sandbox.batches import collection_metrics_by_table
 from engine.sandbox.errors import ITEM_COLLECTION_SIZE_LIMIT, TRANSACTION_CANCELED, SandboxError, validation
 from engine.sandbox.expressions import parse_update
@@ -46,7 +46,6 @@ from engine.sandbox.units import Consumption, consumed_list, read_units, write_u
 from engine.sandbox.values import canonical_item, copy_item
 
 WRITE_ACTIONS = ("Put", "Update", "Delete", "ConditionCheck")
-MAX_TRANSACTION_BYTES = 4 * 1024 * 1024  # DG/ServiceQuotas.html: a transaction carries at most 4 MB
 IDEMPOTENCY_WINDOW_SECONDS = 10 * 60  # API_TransactWriteItems.html: a ClientRequestToken is valid for 10 minutes
 IDEMPOTENT_PARAMETER_MISMATCH = "IdempotentParameterMismatchException"
 
