@@ -1,7 +1,8 @@
 """DynamoDB Design Workbench in the browser: the router (page config, session, navigation)."""
 
-from pathlib import Path
+from pathlib import Path  # noqa: I001 - engine before streamlit (below)
 
+import engine  # noqa: F401 - before streamlit: sets the BLAS thread count before streamlit loads numpy
 import streamlit as st
 
 from ui import state, widgets

@@ -484,16 +484,17 @@ def _billed(patterns: tuple[PatternEvaluation, ...],
 
 
 # --------------------------------------------------------------------------------------- tables
-def _target_loads(patterns: tuple[PatternEvaluation, ...], table: str, peak: bool) -> dict[str, Load]:
-    """Load per target of one table, from every pattern with an arm on it (a transaction may span tables)."""
-    loads: dict[str, Load] = {}
+def _target_loads(patterns: tuple[PatternEvaluation, ...], peak: bool) -> dict[str, dict[str, Load]]:
+    """Load per target, per table, from every pattern with an arm on it (a transaction may span tables).
+
+    One pass over the patterns' arms for the whole design (linear in the patterns, not tables x patterns)."""
+    loads: dict[str, dict[str, Load]] = {}
     for p in patterns:
         rate = p.peak_requests_per_second if peak else p.requests_per_second
         for arm in p.arms:
-            if split_target(arm.target)[0] != table:
-                continue
+            table = loads.setdefault(split_target(arm.target)[0], {})
             load = Load(arm.read_units_per_request * rate, arm.write_units_per_request * rate)
-            loads[arm.target] = loads.get(arm.target, Load()) + load
+            table[arm.target] = table.get(arm.target, Load()) + load
     return loads
 
 
@@ -513,9 +514,10 @@ def _evaluate_tables(model: Any, patterns: tuple[PatternEvaluation, ...], entity
                      entries: tuple[IndexEntrySize, ...], catalog: PriceCatalog, hours: float,
                      free_tier: bool) -> tuple[TableEvaluation, ...]:
     drafts = []
+    average_loads, peak_loads_by_table = _target_loads(patterns, peak=False), _target_loads(patterns, peak=True)
     for table in model.tables:
-        loads = _target_loads(patterns, table.name, peak=False)
-        peak_loads = _target_loads(patterns, table.name, peak=True)
+        loads = average_loads.get(table.name, {})
+        peak_loads = peak_loads_by_table.get(table.name, {})
         base_bytes, index_bytes = _storage_bytes(model, table, entity_sizes, entries)
         stored = base_bytes + sum(index_bytes.values())
         costs = {cls: class_cost(table, cls, loads, stored, catalog, hours) for cls in (STANDARD, STANDARD_IA)}

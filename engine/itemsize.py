@@ -652,22 +652,68 @@ def key_value_size_bytes(key_type: str, text: str) -> int:
 
 def _keys_distribution(entity: Any, table: Any, names: Iterable[str]) -> SizeDistribution:
     """Joint size (names + values) of the entity's templated key attributes in `names`."""
-    from engine.keyspace import render_template, variable_cardinality
+    import numpy as np
 
-    templates = [k for k in entity.keys if k.attribute in set(names)]
-    if not templates:
+    wanted = set(names)
+    attributes, grid = _key_size_grid(entity, table)
+    columns = [i for i, name in enumerate(attributes) if name in wanted]
+    if not columns:
         return SizeDistribution.fixed(0)
+    totals = grid[:, columns].sum(axis=1)
+    low = int(totals.min())
+    return SizeDistribution(low, np.bincount(totals - low))
+
+
+# Key sizes on the quantile grid depend only on the entity and its table (both immutable), and every pass
+# (evaluate, streams, findings, calibration) asks for them again: kept per object identity. An entry holds
+# its entity and table, so their ids cannot be reused while it lives; the oldest entries go first.
+_KEY_GRID_CACHE: dict[tuple[int, int], tuple[Any, Any, tuple[str, ...], Any]] = {}
+_KEY_GRID_CACHE_SIZE = 4096
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")  # engine.model.entity's template variable syntax
+
+
+def _key_size_grid(entity: Any, table: Any) -> tuple[tuple[str, ...], Any]:
+    """Per key template (names) and grid point (rows): the attribute's name + value size in bytes.
+
+    Row j renders every variable at the (j + 0.5)/KEY_GRID_POINTS quantile of its ranks (one row when no
+    variable has more than one value), the same ranks for every template, so a sum over columns is the
+    joint size of those key attributes on one item.
+    """
+    import numpy as np
+
+    from engine.keyspace import render_template, variable_cardinality, variable_value
+
+    cached = _KEY_GRID_CACHE.get((id(entity), id(table)))
+    if cached is not None and cached[0] is entity and cached[1] is table:
+        return cached[2], cached[3]
+    templates = list(entity.keys)
     types = table.key_types
     variables = {v for k in templates for v in _template_vars(k.template)}
     cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
     points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS
-    totals = []
-    for j in range(points):
-        q = (j + 0.5) / points
-        ranks = {v: min(c - 1, int(q * c)) for v, c in cards.items()}
-        totals.append(sum(len(k.attribute.encode("utf-8")) + key_value_size_bytes(
-            types.get(k.attribute, "S"), render_template(k.template, entity, ranks)) for k in templates))
-    return SizeDistribution.mixture((1.0, SizeDistribution.fixed(t)) for t in totals)
+    rows = [{v: min(c - 1, int(((j + 0.5) / points) * c)) for v, c in cards.items()} for j in range(points)]
+    # each variable's value at each row's rank, rendered once (not once per template that uses it)
+    values = {v: [variable_value(entity.variable(v), ranks[v], v) for ranks in rows] for v in variables}
+    grid = np.zeros((points, len(templates)), dtype=np.int64)
+    for i, k in enumerate(templates):
+        names = _template_vars(k.template)
+        key_type = types.get(k.attribute, "S")
+        name_bytes = len(k.attribute.encode("utf-8"))
+        if key_type == "N" or any("{" in text for v in names for text in values[v]):
+            # a number is sized from its digits; a value holding a brace could change what later ones replace
+            for j, ranks in enumerate(rows):
+                grid[j, i] = name_bytes + key_value_size_bytes(key_type, render_template(k.template, entity, ranks))
+            continue
+        # S and B: the rendered text's bytes are the template's literal text plus each substituted value
+        literal = len(_PLACEHOLDER.sub("", k.template).encode("utf-8"))
+        for j in range(points):
+            grid[j, i] = name_bytes + literal + sum(len(values[v][j].encode("utf-8")) for v in names)
+    grid.setflags(write=False)
+    attributes = tuple(k.attribute for k in templates)
+    if len(_KEY_GRID_CACHE) >= _KEY_GRID_CACHE_SIZE:
+        del _KEY_GRID_CACHE[next(iter(_KEY_GRID_CACHE))]
+    _KEY_GRID_CACHE[(id(entity), id(table))] = (entity, table, attributes, grid)
+    return attributes, grid
 
 
 def _template_vars(template: str) -> tuple[str, ...]:

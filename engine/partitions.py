@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -77,6 +77,9 @@ CTU_WRITE_WEIGHT = 3.0
 # Workbench choices (not AWS figures), documented where used.
 LABEL_HASH_MAX_KEYS = 4096
 """Key spaces up to this size are labelled and hashed by label; larger ones by rank."""
+MAX_RANKS_PER_DESIGN = 8_000_000
+"""Keys modelled one by one over all spaces of a design (about 16 bytes each: a partition and a share);
+see `share_rank_budget`."""
 HASH_CHUNK_RANKS = 65_536
 """Ranks hashed per block (512 KiB per uint64 array: fits a core's L2 cache; measured 2x faster
 than one pass over 2,000,000 ranks on the 2-core dev machine)."""
@@ -105,11 +108,13 @@ class KeySpace:
     """Why one key cannot be split for heat ("" when its item collection can be split by sort key)."""
     note: str = ""
     """How the space was derived when the design does not say (an assumption shown to users)."""
+    rank_cap: int = MAX_RANKS_PER_SPACE
+    """Most keys modelled one by one (lowered by `share_rank_budget` when a design has many big spaces)."""
 
     @property
     def ranks(self) -> int:
-        """Keys modelled one by one (the most popular; at most MAX_RANKS_PER_SPACE)."""
-        return min(self.key_count, MAX_RANKS_PER_SPACE)
+        """Keys modelled one by one (the most popular; at most `rank_cap`)."""
+        return min(self.key_count, self.rank_cap)
 
     @property
     def splittable_units(self) -> int:
@@ -524,10 +529,9 @@ def _arm_target(model, target: str) -> tuple[Table, str, str | None, bool]:
 
 def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
     """Every (pattern, target) arm of load with its key space and key shares."""
-    arms: list[ArmLoad] = []
     notes: list[str] = []
     spaces: dict[tuple, KeySpace] = {}
-    popular: dict[tuple, tuple[np.ndarray, tuple[str, ...]]] = {}
+    drafts = []
     for pattern in model.access_patterns:
         pe = evaluation.pattern(pattern.name)
         entity = _entity_of(model, pattern, pattern.table)
@@ -539,20 +543,48 @@ def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
             if units <= 0:
                 continue
             space, dist = _arm_space(model, pattern, table, target, index, is_gsi, distribution, notes)
-            if space is not None:
-                space = spaces.setdefault((target, space.template, space.key_count), space)
-            if space is not None and (id(space), dist) not in popular:
-                shares, hot = _shares(dist, space)  # arms of one space share one array
-                # popularity / head_popularity give these one share for every key (no scan needed)
-                flat_from = 0 if isinstance(dist, (Uniform, SampleKeys)) else constant_tail_start(shares)
-                popular[(id(space), dist)] = shares, hot, flat_from, float(shares.sum())
-            shares, hot, flat_from, total = popular[(id(space), dist)] if space is not None else (None, (), None, None)
-            arms.append(ArmLoad(
-                pattern=pattern.name, target=target, channel=channel, units_per_request=float(units),
-                requests_per_second=float(pe.requests_per_second),
-                peak_requests_per_second=float(max(pe.peak_requests_per_second, pe.requests_per_second)),
-                space=space, shares=shares, hot_labels=hot, constant_from=flat_from, shares_total=total))
+            key = None if space is None else (target, space.template, space.key_count)
+            if key is not None:
+                spaces.setdefault(key, space)
+            drafts.append((pattern.name, pe, target, channel, units, key, dist))
+    spaces = share_rank_budget(spaces)
+    arms: list[ArmLoad] = []
+    popular: dict[tuple, tuple[np.ndarray, tuple[str, ...], int, float]] = {}
+    for name, pe, target, channel, units, key, dist in drafts:
+        space = None if key is None else spaces[key]
+        if space is not None and (key, dist) not in popular:
+            shares, hot = _shares(dist, space)  # arms of one space share one array
+            # popularity / head_popularity give these one share for every key (no scan needed)
+            flat_from = 0 if isinstance(dist, (Uniform, SampleKeys)) else constant_tail_start(shares)
+            popular[(key, dist)] = shares, hot, flat_from, float(shares.sum())
+        shares, hot, flat_from, total = popular[(key, dist)] if space is not None else (None, (), None, None)
+        arms.append(ArmLoad(
+            pattern=name, target=target, channel=channel, units_per_request=float(units),
+            requests_per_second=float(pe.requests_per_second),
+            peak_requests_per_second=float(max(pe.peak_requests_per_second, pe.requests_per_second)),
+            space=space, shares=shares, hot_labels=hot, constant_from=flat_from, shares_total=total))
     return arms, notes
+
+
+def share_rank_budget(spaces: dict[tuple, KeySpace], budget: int = MAX_RANKS_PER_DESIGN) -> dict[tuple, KeySpace]:
+    """Lower the spaces' rank caps so that together they model at most `budget` keys one by one.
+
+    Water-filling: every space keeps all its ranks when the total fits; otherwise one common cap is
+    chosen, as high as the budget allows, so small spaces stay exact and the biggest ones give up
+    their least popular keys (spread evenly over the partitions, as a uniform hash puts them on
+    average). A design with a thousand spaces of a million keys stays within a few hundred MB.
+    """
+    sizes = sorted(min(s.key_count, s.rank_cap) for s in spaces.values())
+    if sum(sizes) <= budget:
+        return spaces
+    cap, left = 0, budget
+    for i, size in enumerate(sizes):
+        share = left // (len(sizes) - i)
+        if size > share:
+            cap = max(share, 1)
+            break
+        left -= size
+    return {key: replace(s, rank_cap=min(s.rank_cap, cap)) for key, s in spaces.items()}
 
 
 def constant_tail_start(values: np.ndarray) -> int:

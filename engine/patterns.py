@@ -39,7 +39,16 @@ from engine.keyspace import variable_cardinality
 from engine.model import DataModel
 from engine.model.entity import Entity, template_variables
 from engine.model.table import GlobalSecondaryIndex, Table
-from engine.samples import SampleItem, entity_samples, generate_samples, key_value, primary_key_text
+from engine.samples import (
+    MIN_ITEMS_PER_ENTITY,
+    SAMPLE_ITEMS_PER_DESIGN,
+    SampleItem,
+    entity_samples,
+    generate_samples,
+    items_per_entity,
+    key_value,
+    primary_key_text,
+)
 
 Item = dict[str, dict[str, Any]]
 Arms = dict[str, float]
@@ -48,8 +57,11 @@ Arms = dict[str, float]
 UNITS_TOLERANCE = 1e-6
 # An attribute name no design uses: a filter on it keeps all (attribute_not_exists) or nothing.
 ABSENT_ATTRIBUTE = "__workbench_absent__"
-# Single-item reads and writes are run on this many different sample items and averaged.
+# Single-item reads and writes are run on this many different sample items and averaged; a design of many
+# patterns gets fewer per pattern (at least MIN_PROBES) so the whole run makes at most PROBES_PER_DESIGN.
 PROBES = 10
+MIN_PROBES = 2
+PROBES_PER_DESIGN = 2_000
 # Sample items per entity: the generator's default, raised (x headroom, capped) so the largest
 # collection a design's Query reads can hold its items_per_request.
 DEFAULT_SAMPLE_ITEMS = 200
@@ -212,12 +224,15 @@ class _Context:
         self.samples = samples
         self.seed = seed
         self.by_key: dict[tuple[str, tuple[str, ...]], SampleItem] = {}
+        self.by_entity: dict[str, list[SampleItem]] = {}
         for table_name, items in samples.items():
             table = model.table(table_name)
             for s in items:
                 self.by_key[(table_name, primary_key_text(s.item, table))] = s
+                self.by_entity.setdefault(s.entity, []).append(s)
         self.new_serial = 0
         self.reserved: set[tuple[str, tuple[str, ...]]] = set()
+        self.probes = probes_per_pattern(model)
 
     def entity_of(self, table: Table, item: Mapping[str, Any]) -> str | None:
         sample = self.by_key.get((table.name, primary_key_text(item, table)))
@@ -228,8 +243,15 @@ class _Context:
         return sample.item if sample is not None else dict(item)
 
     def entity_items(self, entity: str) -> list[SampleItem]:
-        table = self.model.entity(entity).table
-        return [s for s in self.samples[table] if s.entity == entity]
+        """The entity's sample items, in the table's sample order."""
+        return list(self.by_entity.get(entity, ()))
+
+    def items_of(self, table: str, entities: Iterable[str]) -> list[SampleItem]:
+        """Sample items of the given entities in `table`, in the table's sample order."""
+        wanted = set(entities)
+        if len(wanted) == 1:  # the common case, without a pass over every item of the table
+            return [s for s in self.by_entity.get(next(iter(wanted)), ()) if s.table == table]
+        return [s for s in self.samples[table] if s.entity in wanted]
 
     def synthetic_items(self, entity_name: str) -> list[SampleItem]:
         """Items the entity would have if it had any (for an entity with item_count 0): not in the sandbox."""
@@ -526,8 +548,7 @@ def _scalar(value: Mapping[str, Any]) -> tuple:
 def _target_counts(ctx: _Context, table: Table, index: str | None, entities: Sequence[str]) -> Counter:
     """Sample items of the given entities per partition key value on the table or index."""
     pk_name = table.index_keys(index)[0].name
-    return Counter(_scalar(s.item[pk_name]) for s in ctx.samples[table.name]
-                   if pk_name in s.item and s.entity in entities)
+    return Counter(_scalar(s.item[pk_name]) for s in ctx.items_of(table.name, entities) if pk_name in s.item)
 
 
 def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
@@ -537,7 +558,7 @@ def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
         [] if kc.sort_key is None else [kc.sort_key.value, kc.sort_key.value2 or ""])
     needed = {v for t in texts for v in template_variables(t)}
     usable = [e for e in pattern.entities if all(ctx.model.entity(e).variable(v) is not None for v in needed)]
-    out = [s for s in ctx.samples[pattern.table] if s.entity in usable]
+    out = ctx.items_of(pattern.table, usable)
     if not out and usable:  # no sample items (item_count 0): keys of items the entity would have
         out = ctx.synthetic_items(usable[0])
     return out
@@ -704,7 +725,7 @@ def _key_candidates(ctx: _Context, pattern: Any, table: Table, count: int) -> li
 
 def _key_groups(ctx: _Context, pattern: Any, table: Table, count: int) -> list[list[Item]]:
     """Keys for the requests of one item count: GetItem probes PROBES items, batches one set of keys."""
-    probes = PROBES if pattern.operation == "GetItem" else 1
+    probes = ctx.probes if pattern.operation == "GetItem" else 1
     keys = [k for _, k in _key_candidates(ctx, pattern, table, count * probes)]
     if not keys:
         raise _Unavailable(f"no sample item of {list(pattern.entities)} to render the key condition from")
@@ -884,7 +905,7 @@ def _run_single_writes(ctx: _Context, pattern: Any, notes: list[str]) -> list[Re
                 continue
             skip: set[tuple[str, ...]] = set()
             probes = []
-            for _ in range(PROBES):
+            for _ in range(ctx.probes):
                 try:
                     probes.append(_single_write(ctx, pattern, entity, existing, fails, skip))
                 except _Unavailable as exc:
@@ -1138,12 +1159,17 @@ def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimat
         notes=tuple(dict.fromkeys(notes)), error="; ".join(errors) or None)
 
 
-def _estimates(model: DataModel) -> tuple[dict[str, Arms], str | None]:
+def probes_per_pattern(model: DataModel) -> int:
+    """Sample items each single-item read or write pattern is run on (PROBES; fewer for many patterns)."""
+    return max(MIN_PROBES, min(PROBES, PROBES_PER_DESIGN // max(len(model.access_patterns), 1)))
+
+
+def _estimates(model: DataModel, evaluation: Any = None) -> tuple[dict[str, Arms], str | None]:
     """Per-pattern arms from engine.evaluate (the capacity engine's estimate), or why there are none."""
     try:
         from engine.evaluate import evaluate
 
-        evaluation = evaluate(model)
+        evaluation = evaluation if evaluation is not None else evaluate(model)
         return ({p.name: {a.target: a.read_units_per_request + a.write_units_per_request for a in p.arms}
                  for p in evaluation.patterns}, None)
     except Exception as exc:  # noqa: BLE001 - the report says why and falls back to engine.capacity
@@ -1175,19 +1201,22 @@ def loaded_sandbox(model: DataModel, samples: Mapping[str, list[SampleItem]]) ->
 
 
 def validate_patterns(model: DataModel, seed: int = 0, sandbox: Any = None,
-                      max_items_per_entity: int | None = None) -> PatternReport:
+                      max_items_per_entity: int | None = None, evaluation: Any = None) -> PatternReport:
     """Run every access pattern of the design against a sandbox loaded with its seeded sample items.
 
     Without a sandbox one is built holding sample_cap(model) items per entity (or
     max_items_per_entity); a given sandbox must hold generate_items(model, seed, max_items_per_entity
-    or 200). Reads run first; every write is undone after it runs, so each pattern sees the seeded data.
+    or 200); either is lowered for a design of many entities (engine.samples.items_per_entity). Reads run
+    first; every write is undone after it runs, so each pattern sees the seeded data. `evaluation`:
+    engine.evaluate's result for this design when the caller has it (the estimates come from it).
     """
-    cap = max_items_per_entity or (sample_cap(model) if sandbox is None else DEFAULT_SAMPLE_ITEMS)
+    cap = items_per_entity(model, max_items_per_entity or (sample_cap(model) if sandbox is None
+                                                           else DEFAULT_SAMPLE_ITEMS))
     samples = generate_samples(model, seed, cap)
     if sandbox is None:
         sandbox = loaded_sandbox(model, samples)
     ctx = _Context(model, sandbox, samples, seed)
-    estimates, estimate_note = _estimates(model)
+    estimates, estimate_note = _estimates(model, evaluation)
     ordered = sorted(model.access_patterns, key=lambda p: not p.is_read)
     by_name = {p.name: validate_pattern(ctx, p, estimates.get(p.name), estimate_note) for p in ordered}
     patterns = tuple(by_name[p.name] for p in model.access_patterns)
@@ -1201,9 +1230,11 @@ def _assumptions() -> tuple[str, ...]:
         "collection on its target, a GetItem the first sample item its key condition renders.",
         "Limit is items_per_request (a fractional count averages floor and ceil, as the estimate does); the "
         f"sample holds at most {SAMPLE_HEADROOM}x the largest Query/Scan count per entity (at least "
-        f"{DEFAULT_SAMPLE_ITEMS}, at most {MAX_SAMPLE_ITEMS}); a collection smaller than a pattern's count "
-        "reads fewer items here.",
-        f"Single-item reads and writes run on {PROBES} different sample items and are averaged.",
+        f"{DEFAULT_SAMPLE_ITEMS}, at most {MAX_SAMPLE_ITEMS}), and the whole sample at most "
+        f"{SAMPLE_ITEMS_PER_DESIGN:,} items (a design of many entities gets fewer per entity, at least "
+        f"{MIN_ITEMS_PER_ENTITY}); a collection smaller than a pattern's count reads fewer items here.",
+        f"Single-item reads and writes run on {PROBES} different sample items and are averaged (a design of more "
+        f"than {PROBES_PER_DESIGN // PROBES:,} patterns: fewer each, at least {MIN_PROBES}).",
         "A FilterExpression keeping filter_keep_share compares the non-key attribute most evaluated items "
         "carry with the value at that share.",
         "Writes change the listed attributes to other values of the same type and size (a template index key "

@@ -56,6 +56,10 @@ from engine.model.table import Table
 # up among their labels); the sample never needs more partitions than items, so this is ample.
 POPULARITY_WINDOW = 1024
 ITEMS_FILE_LIMIT_BYTES = 64 * 1024 * 1024  # item files to import: sample data, not a table export
+# Workbench choice (time and memory of every pass that loads the sample: patterns, the sandbox, collections):
+# the sample of a whole design holds at most this many items; see items_per_entity.
+SAMPLE_ITEMS_PER_DESIGN = 10_000
+MIN_ITEMS_PER_ENTITY = 10
 # DOMAIN.md §1: a number has at most 38 significant digits -> at most 20 bytes (1 + 19 pairs).
 MAX_NUMBER_BYTES = 1 + (MAX_NUMBER_DIGITS + 1) // 2
 # Elements of generated sets, lists and maps are about this big (value bytes), so a 1 KB list
@@ -103,14 +107,23 @@ def generate_samples(model: DataModel, seed: int = 0,
         raise SampleDataError(f"seed {seed} is negative; a sample data seed is 0 or more")
     out: dict[str, list[SampleItem]] = {t.name: [] for t in model.tables}
     seen: dict[str, set[tuple[str, ...]]] = {t.name: set() for t in model.tables}
+    per_entity = items_per_entity(model, max_items_per_entity)
     for entity in model.entities:
         table = model.table(entity.table)
-        for sample in entity_samples(entity, table, seed, max_items_per_entity):
+        for sample in entity_samples(entity, table, seed, per_entity):
             key = primary_key_text(sample.item, table)
             if key not in seen[table.name]:
                 seen[table.name].add(key)
                 out[table.name].append(sample)
     return out
+
+
+def items_per_entity(model: DataModel, max_items_per_entity: int) -> int:
+    """Sample items per entity a design gets: the asked-for count, lowered so the whole sample stays within
+    SAMPLE_ITEMS_PER_DESIGN (at least MIN_ITEMS_PER_ENTITY each). Every sample design is far below it; a
+    1,000-entity design gets 10 items per entity instead of 200 (its pattern run took 70 s and 1.4 GiB)."""
+    share = SAMPLE_ITEMS_PER_DESIGN // max(len(model.entities), 1)
+    return min(max_items_per_entity, max(share, MIN_ITEMS_PER_ENTITY))
 
 
 def entity_samples(entity: Entity, table: Table, seed: int = 0, max_items: int = 200) -> list[SampleItem]:
@@ -791,6 +804,6 @@ def check_table_keys(items: Iterable[Mapping[str, Any]], table: Table, source: s
 __all__ = [
     "ItemFormat", "SampleDataError", "SampleItem", "check_table_keys", "check_wire_value", "entity_samples",
     "example_value", "generate_items", "generate_samples", "guess_format", "import_items", "import_items_file",
-    "key_value", "plain_value_to_wire", "primary_key_text", "sample_item_count",
-    "typed_value", "value_sizes",
+    "items_per_entity", "key_value", "plain_value_to_wire", "primary_key_text", "sample_item_count",
+    "typed_value", "value_sizes", "SAMPLE_ITEMS_PER_DESIGN",
 ]

@@ -10,7 +10,7 @@ import math
 import re
 from typing import Any
 
-from engine.capacity import target_name
+from engine.capacity import split_target, target_name
 from engine.cost import STANDARD, STANDARD_IA, usd_text
 from engine.findings.base import Finding, amount_text
 from engine.findings.catalog import rule
@@ -186,28 +186,41 @@ def _billing_findings(path: str, table: Any, te: Any) -> list[Finding]:
 
 def _gsi_upkeep_findings(model: Any, ev: Any) -> list[Finding]:
     """A GSI's writes and storage against the reads that go through it ("do the math" both ways)."""
+    write_usd, reads_usd = _gsi_write_and_read_usd(ev.patterns)
     out = []
     for i, (table, te) in enumerate(zip(model.tables, ev.tables, strict=True)):
         stored = te.storage_bytes + sum(te.index_storage_bytes.values())
         for j, gsi in enumerate(table.gsis):
             target = target_name(table.name, gsi.name)
-            write_usd = reads_usd = 0.0
-            for pe in ev.patterns:
-                parts = pe.cost_by_table.get(table.name, {})
-                index_arms = {a.target: a.write_units_per_request for a in pe.arms
-                              if a.target.startswith(f"{table.name}#") and a.write_units_per_request > 0}
-                total = sum(index_arms.values())
-                if total > 0 and target in index_arms:
-                    write_usd += parts.get("index writes", 0.0) * index_arms[target] / total
-                if pe.index == gsi.name and pe.table == table.name:
-                    reads_usd += parts.get("reads", 0.0)
+            writes, reads = write_usd.get(target, 0.0), reads_usd.get(target, 0.0)
             storage_usd = te.storage_monthly_usd * te.index_storage_bytes.get(gsi.name, 0.0) / stored if stored else 0.0
-            upkeep = write_usd + storage_usd
-            if upkeep >= GSI_UPKEEP_MIN_USD and upkeep > reads_usd:
+            upkeep = writes + storage_usd
+            if upkeep >= GSI_UPKEEP_MIN_USD and upkeep > reads:
                 out.append(rule("DDB-C103").finding(
                     f"tables[{i}].gsis[{j}]", table=table.name, index=gsi.name, upkeep_usd=upkeep,
-                    write_usd=write_usd, storage_usd=storage_usd, reads_usd=reads_usd))
+                    write_usd=writes, storage_usd=storage_usd, reads_usd=reads))
     return out
+
+
+def _gsi_write_and_read_usd(patterns: Any) -> tuple[dict[str, float], dict[str, float]]:
+    """Per index target: the patterns' index-write money (a table's "index writes" shared by the write units
+    of its index arms) and the money of the reads that go through it; one pass over the patterns."""
+    writes: dict[str, float] = {}
+    reads: dict[str, float] = {}
+    for pe in patterns:
+        if pe.index is not None:
+            target = target_name(pe.table, pe.index)
+            reads[target] = reads.get(target, 0.0) + pe.cost_by_table.get(pe.table, {}).get("reads", 0.0)
+        by_table: dict[str, dict[str, float]] = {}
+        for arm in pe.arms:
+            table, index = split_target(arm.target)
+            if index is not None and arm.write_units_per_request > 0:
+                by_table.setdefault(table, {})[arm.target] = arm.write_units_per_request
+        for table, arms in by_table.items():
+            usd, total = pe.cost_by_table.get(table, {}).get("index writes", 0.0), sum(arms.values())
+            for target, units in arms.items():
+                writes[target] = writes.get(target, 0.0) + usd * units / total
+    return writes, reads
 
 
 # ------------------------------------------------------------------------------------ screens

@@ -99,25 +99,36 @@ class DataModel(Frozen):
 
     def table(self, name: str) -> Table:
         """The table named `name` (KeyError if absent)."""
-        for t in self.tables:
-            if t.name == name:
-                return t
-        raise KeyError(name)
+        return _names(self)[0][name]
 
     def entity(self, name: str) -> Entity:
         """The entity named `name` (KeyError if absent)."""
-        for e in self.entities:
-            if e.name == name:
-                return e
-        raise KeyError(name)
+        return _names(self)[1][name]
 
     def access_pattern(self, name: str) -> AccessPattern:
         """The access pattern named `name` (KeyError if absent)."""
-        for p in self.access_patterns:
-            if p.name == name:
-                return p
-        raise KeyError(name)
+        return _names(self)[2][name]
 
     def entities_of(self, table: str) -> tuple[Entity, ...]:
         """Entities stored in `table`."""
         return tuple(e for e in self.entities if e.table == table)
+
+
+# Lookups by name, built once per design object (the engine asks for entities by name hundreds of thousands of
+# times on a 1,000-entity design: a scan each time took 5 s of pattern validation). A design is immutable, so an
+# entry stays right; it holds its design, so the id cannot be reused while the entry lives. Names are unique
+# (validation refuses duplicates); the first of a name wins, as the scans did.
+_NAME_CACHE: dict[int, tuple[DataModel, tuple[dict[str, Table], dict[str, Entity], dict[str, AccessPattern]]]] = {}
+_NAME_CACHE_SIZE = 64
+
+
+def _names(model: DataModel) -> tuple[dict[str, Table], dict[str, Entity], dict[str, AccessPattern]]:
+    cached = _NAME_CACHE.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    maps = tuple({x.name: x for x in reversed(items)}
+                 for items in (model.tables, model.entities, model.access_patterns))
+    if len(_NAME_CACHE) >= _NAME_CACHE_SIZE:
+        del _NAME_CACHE[next(iter(_NAME_CACHE))]
+    _NAME_CACHE[id(model)] = (model, maps)  # type: ignore[assignment]
+    return maps  # type: ignore[return-value]

@@ -135,7 +135,7 @@ def run_passes(data: dict[str, Any], patterns_items: int = 20) -> Outcome:
         stage = "consistency"
         analyze_consistency(model, evaluation=evaluation)
         stage = "patterns"
-        validate_patterns(model, max_items_per_entity=patterns_items)
+        validate_patterns(model, max_items_per_entity=patterns_items, evaluation=evaluation)
     except WorkbenchError as exc:
         return Outcome("refused", stage, str(exc)[:300])
     except Exception as exc:  # noqa: BLE001 - what the fuzz is looking for
