@@ -192,7 +192,7 @@ def index_write_units_for_items(old_item: Mapping[str, Any] | None, new_item: Ma
 
 
 # ------------------------------------------------------------------ part 2: design access patterns
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Arm:
     """Units one request consumes on one target ("<table>" or "<table>#<index>")."""
 
@@ -201,7 +201,7 @@ class Arm:
     write_units_per_request: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternCapacity:
     """Units per request of one access pattern, averaged over sizes and items per request."""
 
@@ -302,10 +302,14 @@ def _read_result(strong: dict[str, float], consistency: str, gsi: bool,
         total = sum(strong.values())
         strong_total = None if gsi else total
         eventual_total = total * READ_UNIT_FACTORS["eventual"]
-    arms = tuple(Arm(t, u * factor, 0.0) for t, u in strong.items())
+    arms = tuple(Arm(target=t, read_units_per_request=u * factor, write_units_per_request=0.0)
+                 for t, u in strong.items())
     worst = None if worst_strong is None else worst_strong * factor
-    return PatternCapacity(sum(a.read_units_per_request for a in arms), strong_total, eventual_total, 0.0, {},
-                           arms, worst)
+    return PatternCapacity(
+        read_units_per_request=sum(a.read_units_per_request for a in arms),
+        read_units_per_request_strong=strong_total, read_units_per_request_eventual=eventual_total,
+        write_units_per_request=0.0, index_write_units_per_request={}, arms=arms,
+        worst_case_read_units_per_request=worst)
 
 
 def _item_read_strong(sizes: DesignSizes, weights: Mapping[str, float]) -> float:
@@ -354,7 +358,7 @@ def scanned_partitions(model: Any, sizes: DesignSizes, table: Any, index_name: s
         elif sizes.share(entity.name, gsi.name) > 0:
             stored += entity.item_count * sizes.share(entity.name, gsi.name) * (
                 sizes.entry(entity.name, gsi.name).mean + STORAGE_OVERHEAD_BYTES)
-    return partition_count(partition_candidates(table, gsi, stored))[0]
+    return partition_count(partition_candidates(table, gsi, stored)).partitions
 
 
 def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
@@ -495,9 +499,13 @@ def write_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
                 _add(per_target, _single_write(model, sizes, pattern, entity), weight)
     table = target_name(pattern.table)
     ordered = {table: per_target.pop(table, 0.0), **dict(sorted(per_target.items()))}
-    arms = tuple(Arm(t, 0.0, u) for t, u in ordered.items() if u > 0 or t == table)
+    arms = tuple(Arm(target=t, read_units_per_request=0.0, write_units_per_request=u)
+                 for t, u in ordered.items() if u > 0 or t == table)
     index_units = {index: u for t, u in ordered.items() if (index := split_target(t)[1]) is not None and u > 0}
-    return PatternCapacity(0.0, None, None, sum(a.write_units_per_request for a in arms), index_units, arms)
+    return PatternCapacity(
+        read_units_per_request=0.0, read_units_per_request_strong=None, read_units_per_request_eventual=None,
+        write_units_per_request=sum(a.write_units_per_request for a in arms),
+        index_write_units_per_request=index_units, arms=arms)
 
 
 def pattern_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:

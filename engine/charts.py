@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
@@ -140,27 +140,35 @@ COST_COLORS = {"reads": COLOR_READ, "writes": COLOR_WRITE, "index writes": COLOR
                "lambda": COLOR_STREAM, "pipes": "#0a4f59"}
 
 
-def cost_rows(evaluation: Any) -> list[tuple[str, dict[str, float]]]:
+class CostRow(NamedTuple):
+    """One bar of the cost breakdown: its label and USD per month by kind of cost."""
+
+    label: str
+    usd_by_kind: dict[str, float]
+
+
+def cost_rows(evaluation: Any) -> list[CostRow]:
     """One (label, cost by kind) row per access pattern (stream consumers' derived writes included), per table's idle
     capacity, per table's storage and per stream consumer, in table order; the figures are the evaluation's (billed
     shares, engine.cost.streams), so the rows add up to its total."""
-    pattern_rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
+    pattern_rows: dict[str, list[CostRow]] = {}
     for p in evaluation.patterns:
-        pattern_rows.setdefault(p.table, []).append((p.name, pattern_cost_parts(p)))
-    consumer_rows: dict[str, list[tuple[str, dict[str, float]]]] = {}
+        pattern_rows.setdefault(p.table, []).append(CostRow(label=p.name, usd_by_kind=pattern_cost_parts(p)))
+    consumer_rows: dict[str, list[CostRow]] = {}
     for stream in getattr(evaluation, "streams", ()):
         for c in stream.consumers:
             if c.monthly_usd > 0:
-                consumer_rows.setdefault(stream.table, []).append(
-                    (f"stream {c.kind}: {stream.table}.{c.name}",
-                     {k: v for k, v in c.cost.monthly_usd_by_kind.items() if v > 0}))
-    rows: list[tuple[str, dict[str, float]]] = []
+                consumer_rows.setdefault(stream.table, []).append(CostRow(
+                    label=f"stream {c.kind}: {stream.table}.{c.name}",
+                    usd_by_kind={k: v for k, v in c.cost.monthly_usd_by_kind.items() if v > 0}))
+    rows: list[CostRow] = []
     for t in evaluation.tables:
         if t.idle_capacity_monthly_usd > 0:
-            rows.append((f"idle capacity: {t.name}", {"idle capacity": t.idle_capacity_monthly_usd}))
+            rows.append(CostRow(label=f"idle capacity: {t.name}",
+                                usd_by_kind={"idle capacity": t.idle_capacity_monthly_usd}))
         rows += pattern_rows.pop(t.name, [])
         rows += consumer_rows.pop(t.name, [])
-        rows.append((f"storage: {t.name}", {"storage": t.storage_monthly_usd}))
+        rows.append(CostRow(label=f"storage: {t.name}", usd_by_kind={"storage": t.storage_monthly_usd}))
     for leftover in pattern_rows.values():  # a pattern filed under a table the evaluation does not list
         rows += leftover
     return rows
@@ -180,19 +188,19 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
     Segments are labelled with their kind and amount inside the bar, each bar's total is written at its end,
     and a legend names the colours (for segments too narrow for their label).
     """
-    rows = [(_plain(_short(label, 36)), parts) for label, parts in cost_rows(evaluation)]
-    rows.sort(key=lambda r: sum(r[1].values()))
-    labels = [r[0] for r in rows]
+    rows = [CostRow(label=_plain(_short(label, 36)), usd_by_kind=parts) for label, parts in cost_rows(evaluation)]
+    rows.sort(key=lambda r: sum(r.usd_by_kind.values()))
+    labels = [r.label for r in rows]
     fig = go.Figure()
     for kind, color in COST_COLORS.items():
-        values = [r[1].get(kind, 0.0) for r in rows]
+        values = [r.usd_by_kind.get(kind, 0.0) for r in rows]
         if not any(v > 0 for v in values):
             continue
         fig.add_trace(go.Bar(y=labels, x=values, orientation="h", name=kind, marker_color=color,
                              text=[f"{kind} {usd_text(v, per=None)}" if v > 0 else "" for v in values], textposition="inside",
                              insidetextanchor="middle", textfont={"color": "white"}, cliponaxis=False,
                              hovertemplate="%{y}: " + kind + " $%{x:,.2f}/month<extra></extra>"))
-    totals = [sum(r[1].values()) for r in rows]
+    totals = [sum(r.usd_by_kind.values()) for r in rows]
     fig.add_trace(go.Scatter(y=labels, x=totals, mode="text", text=["  " + usd_text(v, per=None) for v in totals],
                              textposition="middle right", hoverinfo="skip", cliponaxis=False, showlegend=False))
     fig.update_xaxes(title="monthly cost (USD)", rangemode="tozero")

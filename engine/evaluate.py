@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.capacity import ASSUMPTIONS as CAPACITY_ASSUMPTIONS
 from engine.capacity import Arm, DesignSizes, PatternCapacity, pattern_capacity, split_target
@@ -36,10 +36,11 @@ from engine.cost import (
     replica_count,
     target_utilization,
 )
-from engine.cost.tables import total_load
+from engine.cost.tables import ClassCost, FreeTierShare, total_load
 from engine.findings.base import Finding
 from engine.findings.design_rules import evaluation_findings
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, STORAGE_OVERHEAD_BYTES
+from engine.model import Table
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
 from engine.streams import ASSUMPTIONS as STREAM_ASSUMPTIONS
 from engine.streams import (
@@ -81,7 +82,7 @@ STREAM_COST_ASSUMPTIONS = (
 # Finding rules and their thresholds live in engine.findings (one catalog).
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EvaluateOptions:
     """What to evaluate with (each overrides the design's setting)."""
 
@@ -95,7 +96,7 @@ class EvaluateOptions:
     """Edited prices (catalog field -> value) making a `custom` catalog from the chosen one."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CatalogInfo:
     id: str
     name: str
@@ -106,7 +107,7 @@ class CatalogInfo:
     not_modelled: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntitySize:
     """Item size distribution of an entity, in bytes (capacity size; storage adds the overhead)."""
 
@@ -122,7 +123,7 @@ class EntitySize:
     item_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IndexEntrySize:
     """Size of an entity's entries in one index, and the share of its items the index holds."""
 
@@ -135,7 +136,7 @@ class IndexEntrySize:
     max_size_bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternEvaluation:
     """Units and cost of one access pattern (names and meanings per INTERFACES.md)."""
 
@@ -179,7 +180,7 @@ class PatternEvaluation:
     in the design, `tables[i].stream_consumers[j].writes[k]`; None for the design's own patterns."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TargetLoad:
     """Units per second one target ("<table>" or "<table>#<index>") consumes, at average and peak rates.
 
@@ -193,7 +194,7 @@ class TargetLoad:
     peak_write_units_per_second: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TableEvaluation:
     name: str
     billing_mode: str
@@ -230,7 +231,7 @@ class TableEvaluation:
         return (self.storage_bytes + sum(self.index_storage_bytes.values())) / BYTES_PER_GB
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DerivedWriteEvaluation:
     """A stream consumer's write: a derived access pattern (its figures are `Evaluation.pattern(pattern)`)."""
 
@@ -248,7 +249,7 @@ class DerivedWriteEvaluation:
     """For a non-idempotent UpdateItem (a counter): the idempotency-marker transaction and its extra cost."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsumerEvaluation:
     """One consumer of a table's stream: how it keeps up (flow), what it costs (cost) and the writes it makes."""
 
@@ -269,7 +270,7 @@ class ConsumerEvaluation:
         return self.cost.monthly_usd
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StreamEvaluation:
     """A table's DynamoDB stream: its records, shards, readers per shard and consumers (engine.streams)."""
 
@@ -300,7 +301,7 @@ class StreamEvaluation:
         raise KeyError(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScreenEvaluation:
     """One page view of the application: the requests it issues and what one view costs."""
 
@@ -312,7 +313,14 @@ class ScreenEvaluation:
     """Request cost of a million views (incl. replicated writes), at the patterns' billing."""
 
 
-@dataclass(frozen=True)
+class CostShare(NamedTuple):
+    """One access pattern's share of the design's monthly total (Evaluation.cost_sensitivity)."""
+
+    pattern: str
+    share: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class Evaluation:
     """Everything evaluate() computes for one design (frozen)."""
 
@@ -366,12 +374,13 @@ class Evaluation:
         """The design's own access patterns, in design order (without stream consumers' derived writes)."""
         return tuple(p for p in self.patterns if p.derived_from is None)
 
-    def cost_sensitivity(self) -> tuple[tuple[str, float], ...]:
-        """(pattern, share of the total) of each pattern's rate-driven cost, largest first."""
+    def cost_sensitivity(self) -> tuple[CostShare, ...]:
+        """Each pattern's rate-driven cost as a share of the total, largest first."""
         total = self.total_monthly_usd
-        rows = [(p.name, (p.monthly_usd + p.replication_monthly_usd) / total if total > 0 else 0.0)
+        rows = [CostShare(pattern=p.name,
+                          share=(p.monthly_usd + p.replication_monthly_usd) / total if total > 0 else 0.0)
                 for p in self.patterns]
-        return tuple(sorted(rows, key=lambda r: -r[1]))
+        return tuple(sorted(rows, key=lambda r: -r.share))
 
     def cost_by_kind(self) -> dict[str, float]:
         """The design's monthly cost by kind (reads, writes, index writes, replication, storage, idle capacity, and
@@ -404,8 +413,9 @@ def _resolve_catalog(model: Any, options: EvaluateOptions) -> tuple[PriceCatalog
 
 
 def _catalog_info(catalog: PriceCatalog, hours: float) -> CatalogInfo:
-    return CatalogInfo(catalog.id, catalog.name, catalog.date, catalog.region, hours, catalog.sources,
-                       catalog.not_modelled)
+    return CatalogInfo(
+        id=catalog.id, name=catalog.name, date=catalog.date, region=catalog.region, hours_per_month=hours,
+        sources=catalog.sources, not_modelled=catalog.not_modelled)
 
 
 def _entity_sizes(model: Any, sizes: DesignSizes) -> tuple[EntitySize, ...]:
@@ -415,8 +425,10 @@ def _entity_sizes(model: Any, sizes: DesignSizes) -> tuple[EntitySize, ...]:
         table = model.table(entity.table)
         overhead = STORAGE_OVERHEAD_BYTES + (GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES if table.global_table else 0)
         q = dist.quantiles((0.5, 0.9, 0.99))
-        out.append(EntitySize(entity.name, entity.table, dist.mean, dist.min, dist.max, q[0.5], q[0.9], q[0.99],
-                              dist.mean + overhead, entity.item_count))
+        out.append(EntitySize(
+            entity=entity.name, table=entity.table, mean_size_bytes=dist.mean, min_size_bytes=dist.min,
+            max_size_bytes=dist.max, p50_size_bytes=q[0.5], p90_size_bytes=q[0.9], p99_size_bytes=q[0.99],
+            storage_bytes_per_item=dist.mean + overhead, item_count=entity.item_count))
     return tuple(out)
 
 
@@ -429,7 +441,9 @@ def _index_entry_sizes(model: Any, sizes: DesignSizes) -> tuple[IndexEntrySize, 
             if share <= 0:
                 continue
             dist = sizes.entry(entity.name, index.name)
-            out.append(IndexEntrySize(entity.name, table.name, index.name, share, dist.mean, dist.min, dist.max))
+            out.append(IndexEntrySize(
+                entity=entity.name, table=table.name, index=index.name, share_indexed=share,
+                mean_size_bytes=dist.mean, min_size_bytes=dist.min, max_size_bytes=dist.max))
     return tuple(out)
 
 
@@ -460,11 +474,12 @@ def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: P
         read_units_per_request_eventual=cap.read_units_per_request_eventual,
         write_units_per_request=cap.write_units_per_request,
         index_write_units_per_request=dict(cap.index_write_units_per_request), arms=cap.arms,
-        read_units_per_second=cap.read_units_per_request * rps, write_units_per_second=cap.write_units_per_request * rps,
+        read_units_per_second=cap.read_units_per_request * rps,
+        write_units_per_second=cap.write_units_per_request * rps,
         peak_read_units_per_second=cap.read_units_per_request * peak,
         peak_write_units_per_second=cap.write_units_per_request * peak,
-        worst_case_read_units_per_request=cap.worst_case_read_units_per_request,
-        monthly_usd=home, replication_monthly_usd=replication,
+        worst_case_read_units_per_request=cap.worst_case_read_units_per_request, monthly_usd=home,
+        replication_monthly_usd=replication,
         monthly_usd_per_request_per_second=sum(sum(parts.values()) for parts in unit.values()),
         cost_basis=cost_basis(table), demand_monthly_usd=home, demand_replication_monthly_usd=replication,
         cost_by_table=demand)
@@ -521,13 +536,26 @@ def _evaluate_tables(model: Any, patterns: tuple[PatternEvaluation, ...], entity
         base_bytes, index_bytes = _storage_bytes(model, table, entity_sizes, entries)
         stored = base_bytes + sum(index_bytes.values())
         costs = {cls: class_cost(table, cls, loads, stored, catalog, hours) for cls in (STANDARD, STANDARD_IA)}
-        drafts.append((table, loads, peak_loads, base_bytes, index_bytes, costs))
-    free = (free_tier_usd([(d[0], d[3] + sum(d[4].values()), d[5][STANDARD]) for d in drafts], catalog, hours)
-            if free_tier else [(0.0, 0.0)] * len(drafts))
+        drafts.append(_TableDraft(table=table, loads=loads, peak_loads=peak_loads, base_bytes=base_bytes,
+                                  index_bytes=index_bytes, costs=costs))
+    free = (free_tier_usd([(d.table, d.base_bytes + sum(d.index_bytes.values()), d.costs[STANDARD]) for d in drafts],
+                          catalog, hours)
+            if free_tier else [FreeTierShare(throughput_usd=0.0, storage_usd=0.0)] * len(drafts))
     return tuple(_table_evaluation(d, f, catalog, hours) for d, f in zip(drafts, free, strict=True))
 
 
-def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCatalog, hours: float) -> TableEvaluation:
+class _TableDraft(NamedTuple):
+    """A table's loads, storage and class costs before the free tier is shared out."""
+
+    table: Table
+    loads: dict[str, Load]
+    peak_loads: dict[str, Load]
+    base_bytes: float
+    index_bytes: dict[str, float]
+    costs: dict[str, ClassCost]
+
+
+def _table_evaluation(draft: _TableDraft, free: FreeTierShare, catalog: PriceCatalog, hours: float) -> TableEvaluation:
     table, loads, peak_loads, base_bytes, index_bytes, costs = draft
     cost = costs[table.table_class]
     average, peak = total_load(loads), total_load(peak_loads)
@@ -536,23 +564,31 @@ def _table_evaluation(draft: tuple, free: tuple[float, float], catalog: PriceCat
     std, ia = costs[STANDARD], costs[STANDARD_IA]
     classes = compare_table_classes(std.throughput + std.storage + std.replication,
                                     ia.throughput + ia.storage + ia.replication, std.storage, std.throughput)
-    throughput = cost.throughput - free[0]
-    storage = cost.storage - free[1]
+    throughput = cost.throughput - free.throughput_usd
+    storage = cost.storage - free.storage_usd
     cap = cost.capacity
     return TableEvaluation(
-        table.name, table.billing.mode, table.table_class, 0, base_bytes, index_bytes, replica_count(table),
-        average.read_units_per_second, average.write_units_per_second, peak.read_units_per_second,
-        peak.write_units_per_second, None if cap is None else cap.read_units_per_second,
-        None if cap is None else cap.write_units_per_second, throughput, storage, cost.replication,
-        free[0] + free[1], throughput + storage + cost.replication, billing, classes,
-        _target_rows(table.name, loads, peak_loads))
+        name=table.name, billing_mode=table.billing.mode, table_class=table.table_class, item_count=0,
+        storage_bytes=base_bytes, index_storage_bytes=index_bytes, replica_count=replica_count(table),
+        read_units_per_second=average.read_units_per_second,
+        write_units_per_second=average.write_units_per_second,
+        peak_read_units_per_second=peak.read_units_per_second,
+        peak_write_units_per_second=peak.write_units_per_second,
+        provisioned_read_capacity_units=None if cap is None else cap.read_units_per_second,
+        provisioned_write_capacity_units=None if cap is None else cap.write_units_per_second,
+        throughput_monthly_usd=throughput, storage_monthly_usd=storage,
+        replication_monthly_usd=cost.replication, free_tier_usd=free.throughput_usd + free.storage_usd,
+        monthly_usd=throughput + storage + cost.replication, billing=billing, table_class_comparison=classes,
+        targets=_target_rows(table.name, loads, peak_loads))
 
 
 def _target_rows(table: str, loads: Mapping[str, Load], peak_loads: Mapping[str, Load]) -> tuple[TargetLoad, ...]:
     names = sorted(set(loads) | set(peak_loads), key=lambda t: (t != table, t))
-    return tuple(TargetLoad(t, loads.get(t, Load()).read_units_per_second, loads.get(t, Load()).write_units_per_second,
-                            peak_loads.get(t, Load()).read_units_per_second,
-                            peak_loads.get(t, Load()).write_units_per_second) for t in names)
+    return tuple(TargetLoad(target=t, read_units_per_second=loads.get(t, Load()).read_units_per_second,
+                            write_units_per_second=loads.get(t, Load()).write_units_per_second,
+                            peak_read_units_per_second=peak_loads.get(t, Load()).read_units_per_second,
+                            peak_write_units_per_second=peak_loads.get(t, Load()).write_units_per_second)
+                 for t in names)
 
 
 def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours: float) -> tuple[ScreenEvaluation, ...]:
@@ -563,9 +599,10 @@ def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours
         calls = [(name, 1) for name in screen.access_patterns] + list(screen.repeat)
         rows = [(by_name[name], times) for name, times in calls if name in by_name]
         out.append(ScreenEvaluation(
-            screen.name, float(sum(t for _, t in rows)),
-            sum(p.read_units_per_request * t for p, t in rows), sum(p.write_units_per_request * t for p, t in rows),
-            sum(p.monthly_usd_per_request_per_second / seconds * t for p, t in rows) * 1_000_000))
+            name=screen.name, requests_per_view=float(sum(t for _, t in rows)),
+            read_units_per_view=sum(p.read_units_per_request * t for p, t in rows),
+            write_units_per_view=sum(p.write_units_per_request * t for p, t in rows),
+            usd_per_million_views=sum(p.monthly_usd_per_request_per_second / seconds * t for p, t in rows) * 1_000_000))
     return tuple(out)
 
 
@@ -591,9 +628,11 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
     has_consumers = any(t.stream_consumers for t in model.tables)
     assumptions = (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS) if not has_consumers else \
         (*CAPACITY_ASSUMPTIONS, *COST_ASSUMPTIONS[:-1], *STREAM_COST_ASSUMPTIONS, *STREAM_ASSUMPTIONS)
-    evaluation = Evaluation(_catalog_info(catalog, hours), options.free_tier, entity_sizes, entries, patterns, tables,
-                            sum(t.monthly_usd for t in tables), (), assumptions,
-                            _evaluate_screens(model, patterns, hours), streams)
+    evaluation = Evaluation(
+        catalog=_catalog_info(catalog, hours), free_tier=options.free_tier, entity_sizes=entity_sizes,
+        index_entry_sizes=entries, patterns=patterns, tables=tables,
+        total_monthly_usd=sum(t.monthly_usd for t in tables), findings=(), assumptions=assumptions,
+        screens=_evaluate_screens(model, patterns, hours), streams=streams)
     return replace(evaluation, findings=_sorted(evaluation_findings(model, evaluation)))
 
 
@@ -610,23 +649,27 @@ def _evaluate_streams(model: Any, traffic: StreamTraffic, patterns: tuple[Patter
         if table.stream_view_type is None:
             continue
         te = by_name[table.name]
-        shards, driver, candidates = shard_count(table, te.storage_bytes, te.peak_read_units_per_second,
-                                                 te.peak_write_units_per_second)
+        shards = shard_count(table, te.storage_bytes, te.peak_read_units_per_second, te.peak_write_units_per_second)
         records = traffic.table(table.name)
-        flows = [(consumer, consumer_flow(table, f"tables[{i}].stream_consumers[{j}]", consumer, records, shards),
-                  records) for j, consumer in enumerate(table.stream_consumers)]
-        drafts.append((table, records, shards, driver, candidates, flows))
-    items = [item for draft in drafts for item in draft[5]]
+        flows = [(consumer, consumer_flow(table, f"tables[{i}].stream_consumers[{j}]", consumer, records,
+                                          shards.shards), records)
+                 for j, consumer in enumerate(table.stream_consumers)]
+        drafts.append((table, records, shards, flows))
+    items = [item for _, _, _, flows in drafts for item in flows]
     costs = iter(consumer_costs(items, catalog, hours, free_tier))
     out = []
-    for table, records, shards, driver, candidates, flows in drafts:
+    for table, records, shards, flows in drafts:
         consumers = []
         for consumer, flow, _ in flows:
             writes = tuple(_derived_write(model, derived[f"{flow.path}.writes[{k}]"], write, catalog, hours)
                            for k, write in enumerate(consumer.writes))
-            consumers.append(ConsumerEvaluation(consumer.name, consumer.kind, flow.path, flow, next(costs), writes))
-        out.append(StreamEvaluation(table.name, table.stream_view_type, records, shards, driver, candidates,
-                                    readers_per_shard(table), max_readers_per_shard(table), tuple(consumers)))
+            consumers.append(ConsumerEvaluation(
+                name=consumer.name, kind=consumer.kind, path=flow.path, flow=flow, cost=next(costs),
+                writes=writes))
+        out.append(StreamEvaluation(
+            table=table.name, view_type=table.stream_view_type, records=records, shards=shards.shards,
+            shard_driver=shards.driver, shards_by_driver=shards.by_driver, readers_per_shard=readers_per_shard(table),
+            max_readers_per_shard=max_readers_per_shard(table), consumers=tuple(consumers)))
     return tuple(out)
 
 
@@ -635,8 +678,10 @@ def _derived_write(model: Any, pe: PatternEvaluation, write: Any, catalog: Price
     alternative = None
     if write.operation == "UpdateItem" and not write.idempotent:
         alternative = idempotent_alternative(model.table(write.table), pe.arms, pe.requests_per_second, catalog, hours)
-    return DerivedWriteEvaluation(pe.name, pe.derived_from or "", write.table, write.operation, write.idempotent,
-                                  pe.requests_per_second, pe.peak_requests_per_second, alternative)
+    return DerivedWriteEvaluation(
+        pattern=pe.name, path=pe.derived_from or "", target_table=write.table, operation=write.operation,
+        idempotent=write.idempotent, requests_per_second=pe.requests_per_second,
+        peak_requests_per_second=pe.peak_requests_per_second, idempotent_alternative=alternative)
 
 
 def _with_stream_costs(tables: tuple[TableEvaluation, ...],
@@ -657,7 +702,7 @@ def _with_count(table: TableEvaluation, count: int) -> TableEvaluation:
 
 
 __all__ = [
-    "CatalogInfo", "ConsumerEvaluation", "DerivedWriteEvaluation", "EntitySize", "EvaluateOptions", "Evaluation",
+    "CatalogInfo", "ConsumerEvaluation", "CostShare", "DerivedWriteEvaluation", "EntitySize", "EvaluateOptions", "Evaluation",
     "Finding", "IndexEntrySize", "PatternEvaluation", "ScreenEvaluation", "StreamEvaluation", "TableEvaluation",
     "TargetLoad", "evaluate",
 ]

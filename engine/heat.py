@@ -68,7 +68,7 @@ RELATIVE_NOISE_FLOOR = 1e-9  # throttled shares below this are float round-off  
 # Options
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TrafficProfile:
     """How one access pattern's rate moves over the horizon, as a multiplier of its average rate.
 
@@ -91,7 +91,7 @@ class TrafficProfile:
     """Diurnal period (a day)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HeatOptions:
     """Every parameter of the heat simulation; timing defaults are workbench choices, not AWS figures."""
 
@@ -142,7 +142,7 @@ class HeatOptions:
 # Array-level description of the load (what the simulator core consumes)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class KeyGroup:
     """Keys of one partition-key template on one target, as ranks (arms sharing it add up per key)."""
 
@@ -154,7 +154,7 @@ class KeyGroup:
     """Key value of a rank (only called for the few keys reported)."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ArmSpec:
     """One access pattern's load on one target."""
 
@@ -168,7 +168,7 @@ class ArmSpec:
     """Share of requests per rank of `group` (a sum below 1 spreads the rest evenly over partitions)."""
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class TargetSpec:
     """A table or GSI for the simulator."""
 
@@ -194,7 +194,7 @@ class TargetSpec:
 # Results
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternHeat:
     """One access pattern's admitted and throttled requests over the horizon."""
 
@@ -210,7 +210,7 @@ class PatternHeat:
     """Throttled share per time bucket."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TargetHeat:
     """A table's or GSI's capacity, consumption and partition count over time (per bucket)."""
 
@@ -227,7 +227,7 @@ class TargetHeat:
     throttled_write_series: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Heatmap:
     """Downsampled per-partition load of one target: rows = partitions (hottest first) x buckets."""
 
@@ -245,7 +245,7 @@ class Heatmap:
         return self.consumed_read / READ_UNITS_PER_PARTITION + self.consumed_write / WRITE_UNITS_PER_PARTITION
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KeyHeat:
     """One key's simulated load: ConsumedThroughputUnits (3 x WCU + RCU) admitted and demanded."""
 
@@ -256,7 +256,7 @@ class KeyHeat:
     throttled_fraction: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HeatResult:
     """What the heat simulation shows: per-pattern throttling, per-target series, heatmaps, hot keys."""
 
@@ -741,7 +741,7 @@ def _select_keys(peak_u: np.ndarray, ctu: np.ndarray, top: int, budget: int) -> 
 # The simulation over several targets (GSIs before their tables: back-pressure)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SimulationOutput:
     """Raw per-target simulators after the horizon (internal to heat; used by tests and benchmarks)."""
 

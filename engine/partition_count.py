@@ -5,6 +5,7 @@ peak. One home for the count, used by the partition report and by a Scan's minim
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from engine.model.table import GlobalSecondaryIndex, OnDemandBilling, ProvisionedBilling, Table
 
@@ -39,10 +40,17 @@ def warm_partitions(read_units: float, write_units: float) -> int:
                math.ceil(write_units / WRITE_UNITS_PER_PARTITION - 1e-9))
 
 
-def partition_count(candidates: dict[str, int]) -> tuple[int, str]:
+class PartitionCount(NamedTuple):
+    """How many partitions, and the driver that sets that count (one of DRIVERS)."""
+
+    partitions: int
+    driver: str
+
+
+def partition_count(candidates: dict[str, int]) -> PartitionCount:
     """The count and the driver that sets it (the largest candidate; ties keep DRIVERS order)."""
     best = max(DRIVERS, key=lambda d: (candidates.get(d, 0), -DRIVERS.index(d)))
-    return candidates[best], best
+    return PartitionCount(partitions=candidates[best], driver=best)
 
 
 def partition_candidates(table: Table, index: GlobalSecondaryIndex | None, storage_bytes: float) -> dict[str, int]:

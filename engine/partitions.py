@@ -95,7 +95,7 @@ _TEMPLATE_VAR_SEED_DOMAIN = b"ddb-workbench-keyspace"
 # Data
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class KeySpace:
     """The distinct partition-key values of one template on one target (ranked 0..key_count-1)."""
 
@@ -128,7 +128,7 @@ class KeySpace:
         return key_label(self.entity, self.template, rank)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ArmLoad:
     """One access pattern's load on one target (table or GSI), per key rank."""
 
@@ -159,7 +159,7 @@ class ArmLoad:
         return self.peak_requests_per_second * self.units_per_request
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, kw_only=True)
 class TargetLoad:
     """A table or GSI: partitions, capacity settings and every arm of load on it."""
 
@@ -194,7 +194,7 @@ class TargetLoad:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HotKey:
     """One key's load at the average and at the peak request rates."""
 
@@ -217,7 +217,7 @@ class HotKey:
     template_key_count: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartitionLoad:
     """Load of one partition at the average and peak request rates."""
 
@@ -229,7 +229,7 @@ class PartitionLoad:
     key_count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TargetLayout:
     """The static layout of one table or GSI."""
 
@@ -255,7 +255,7 @@ class TargetLayout:
     max_write_units: float | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PartitionReport:
     """Partition counts, hot keys and hot partitions of every table and GSI, with findings."""
 

@@ -93,7 +93,7 @@ class _Unavailable(Exception):
 # ----------------------------------------------------------------------------- results
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RequestRun:
     """One wire request issued for a pattern, with its weight in the pattern's average request."""
 
@@ -112,7 +112,7 @@ class RequestRun:
     """Sizes of the items (index entries on an index) the rules charged: evaluated, read or written."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternValidation:
     """What running one access pattern against the sample data showed."""
 
@@ -153,7 +153,7 @@ class PatternValidation:
         return self.operation in READ_OPERATIONS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScreenValidation:
     """Requests and units one view of a screen costs (one Query vs N+1)."""
 
@@ -169,7 +169,7 @@ class ScreenValidation:
     summary: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternReport:
     """Validation of every access pattern and screen of a design on its seeded sample data."""
 
@@ -691,9 +691,10 @@ def _run_query_or_scan(ctx: _Context, pattern: Any, table: Table, notes: list[st
             notes.append(f"reading {scanned} items takes {pages} requests (pages of at most 1 MB, DG/Query.html); "
                          "they count as one request of the pattern")
         runs.append(RequestRun(
-            f"Limit {limit}" if limit is not None else "every page", weight, pattern.operation, request, error,
-            scanned, None if error else len(items), _entities(ctx, table, items), measured,
-            _read_rules(ctx, pattern, table, probe_items),
+            scenario=f"Limit {limit}" if limit is not None else "every page", weight=weight,
+            operation=pattern.operation, request=request, error_code=error, items_read=scanned,
+            items_returned=None if error else len(items), entities_returned=_entities(ctx, table, items),
+            measured=measured, rules=_read_rules(ctx, pattern, table, probe_items),
             item_sizes_bytes=tuple(_evaluated_sizes(ctx, pattern, table, probe_items))))
     return runs
 
@@ -746,10 +747,12 @@ def _run_key_reads(ctx: _Context, pattern: Any, table: Table, notes: list[str]) 
             request, returned = _key_read_request(pattern.operation, table, keys, consistent)
             response, error, measured = _call(ctx, pattern.operation, request)
             items = [] if response is None else returned(response)
-            runs.append(RequestRun(f"{len(keys)} key(s)", weight / len(groups), pattern.operation, request, error,
-                                   len(keys), len(items), _entities(ctx, table, items), measured,
-                                   _key_read_rules(pattern, table, [None if f is None else _size(f.item) for f in found]),
-                                   item_sizes_bytes=tuple(_size(f.item) for f in found if f is not None)))
+            runs.append(RequestRun(
+                scenario=f"{len(keys)} key(s)", weight=weight / len(groups), operation=pattern.operation,
+                request=request, error_code=error, items_read=len(keys), items_returned=len(items),
+                entities_returned=_entities(ctx, table, items), measured=measured,
+                rules=_key_read_rules(pattern, table, [None if f is None else _size(f.item) for f in found]),
+                item_sizes_bytes=tuple(_size(f.item) for f in found if f is not None)))
     return runs
 
 
@@ -926,7 +929,10 @@ def _write_run(ctx: _Context, label: str, weight: float, operation: str, request
     if error is None:
         _undo(ctx, writes)
     sizes = tuple(max(_size(w.old) or 0, _size(w.new) or 0) for w in writes if w.old is not None or w.new is not None)
-    return RequestRun(label, weight, operation, request, error, None, None, (), measured, rules, disputed, sizes)
+    return RequestRun(
+        scenario=label, weight=weight, operation=operation, request=request, error_code=error, items_read=None,
+        items_returned=None, entities_returned=(), measured=measured, rules=rules, disputed=disputed,
+        item_sizes_bytes=sizes)
 
 
 def _run_batch_write(ctx: _Context, pattern: Any, notes: list[str]) -> list[RequestRun]:
@@ -1136,9 +1142,10 @@ def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimat
                                  items_returned=None, measured={}, rules={}, estimate=estimate, agreement="error",
                                  notes=tuple(notes), error=str(exc))
     if not runs:
-        return PatternValidation(**common, runs=(), entities_returned=(), heterogeneous=False, items_read=None,
-                                 items_returned=None, measured={}, rules={}, estimate=estimate, agreement="error",
-                                 notes=tuple(notes), error="no request could be built from the sample: " + "; ".join(notes))
+        return PatternValidation(
+            **common, runs=(), entities_returned=(), heterogeneous=False, items_read=None, items_returned=None,
+            measured={}, rules={}, estimate=estimate, agreement="error", notes=tuple(notes),
+            error="no request could be built from the sample: " + "; ".join(notes))
     measured, rules = _weighted(runs, "measured"), _weighted(runs, "rules")
     returned = tuple(dict.fromkeys(e for r in runs for e in r.entities_returned))
     skipped = any(" not run: " in n for n in notes)
@@ -1221,7 +1228,9 @@ def validate_patterns(model: DataModel, seed: int = 0, sandbox: Any = None,
     by_name = {p.name: validate_pattern(ctx, p, estimates.get(p.name), estimate_note) for p in ordered}
     patterns = tuple(by_name[p.name] for p in model.access_patterns)
     screens = tuple(validate_screen(s, by_name) for s in model.screens)
-    return PatternReport(model.name, seed, cap, patterns, screens, _assumptions())
+    return PatternReport(
+        design=model.name, seed=seed, max_items_per_entity=cap, patterns=patterns, screens=screens,
+        assumptions=_assumptions())
 
 
 def _assumptions() -> tuple[str, ...]:
@@ -1263,8 +1272,11 @@ def validate_screen(screen: Any, patterns: Mapping[str, PatternValidation]) -> S
     summary = (f"{requests} request{'s' if requests != 1 else ''} per view"
                + (f" in {rounds} round trip{'s' if rounds != 1 else ''} (repeated per item: {repeats})"
                   if n_plus_one else ""))
-    return ScreenValidation(screen.name, tuple(calls.items()), requests, rounds, n_plus_one, measured["read"],
-                            measured["write"], estimated["read"], estimated["write"], summary)
+    return ScreenValidation(
+        name=screen.name, calls=tuple(calls.items()), requests_per_view=requests, round_trips=rounds,
+        n_plus_one=n_plus_one, read_units_per_view_measured=measured["read"],
+        write_units_per_view_measured=measured["write"], read_units_per_view_estimate=estimated["read"],
+        write_units_per_view_estimate=estimated["write"], summary=summary)
 
 
 # ----------------------------------------------------------------------------- item-collection views

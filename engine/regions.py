@@ -55,7 +55,7 @@ FIBRE_KM_PER_MS = 200.0  # light in glass travels at about 2/3 c
 ROUTE_INFLATION = 1.5  # real routes are longer than the great circle (workbench assumption)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RoundTrip:
     """A round trip between two regions and where the figure comes from."""
 
@@ -93,20 +93,22 @@ def round_trip(region_a: str, region_b: str, overrides: Iterable[tuple[str, str,
     gives 0 ms (in-region latency is modelled separately).
     """
     if region_a == region_b:
-        return RoundTrip(region_a, region_b, 0.0, "same region")
+        return RoundTrip(region_a=region_a, region_b=region_b, round_trip_ms=0.0, source="same region")
     pair = frozenset({region_a, region_b})
     for a, b, ms in overrides:
         if frozenset({a, b}) == pair:
-            return RoundTrip(region_a, region_b, float(ms), "user override")
+            return RoundTrip(
+                region_a=region_a, region_b=region_b, round_trip_ms=float(ms), source="user override")
     if pair in MEASURED_ROUND_TRIP_MS:
         ms, source = MEASURED_ROUND_TRIP_MS[pair]
-        return RoundTrip(region_a, region_b, ms, source)
+        return RoundTrip(region_a=region_a, region_b=region_b, round_trip_ms=ms, source=source)
     estimate = estimated_round_trip_ms(region_a, region_b)
     if estimate is not None:
-        return RoundTrip(region_a, region_b, round(estimate, 1),
-                         f"estimated from distance (fibre {FIBRE_KM_PER_MS:g} km/ms, routes x{ROUTE_INFLATION:g})")
-    return RoundTrip(region_a, region_b, unknown_round_trip_ms,
-                     "region location unknown: default round trip (set round_trip_ms_overrides)")
+        return RoundTrip(
+            region_a=region_a, region_b=region_b, round_trip_ms=round(estimate, 1),
+            source=f"estimated from distance (fibre {FIBRE_KM_PER_MS:g} km/ms, routes x{ROUTE_INFLATION:g})")
+    return RoundTrip(region_a=region_a, region_b=region_b, round_trip_ms=unknown_round_trip_ms,
+                     source="region location unknown: default round trip (set round_trip_ms_overrides)")
 
 
 def round_trip_matrix(regions: Iterable[str], overrides: Iterable[tuple[str, str, float]] = (),
@@ -118,7 +120,7 @@ def round_trip_matrix(regions: Iterable[str], overrides: Iterable[tuple[str, str
                  for i, a in enumerate(names) for b in names[i + 1:])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MrscRegionAdvice:
     """Why a global table's regions cannot form an MRSC table, and the nearest region set that can
     (DG/multi-region-strong-consistency-gt.html: exactly three regions of one region set; two replicas and a witness

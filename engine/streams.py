@@ -29,7 +29,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -190,7 +190,7 @@ def _write_changes(write: Any) -> tuple[float, tuple[float, float, float]]:
 
 
 # --------------------------------------------------------------------------------------- results
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DerivedWrite:
     """A consumer's write as an access pattern on its target table (priced like any pattern)."""
 
@@ -207,7 +207,7 @@ class DerivedWrite:
     """Units per write (engine.capacity; sized on `item_size_bytes` when no entity is named)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TableStream:
     """Records per second a table's stream carries, and their sizes."""
 
@@ -231,7 +231,7 @@ class TableStream:
     """Consumer writes on this table feed back into a stream they come from, without dying out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StreamTraffic:
     """Every table's stream records and the consumers' derived writes (engine.evaluate prices them)."""
 
@@ -278,7 +278,10 @@ def _sized_capacity(table: str, write: Any) -> PatternCapacity:
     hit = write_units(size, size)
     miss = write_units(None, None) if write.operation == "DeleteItem" else write_units(None, size)
     units = existing * hit + (1 - existing) * miss
-    return PatternCapacity(0.0, None, None, units, {}, (Arm(table, 0.0, units),))
+    return PatternCapacity(
+        read_units_per_request=0.0, read_units_per_request_strong=None, read_units_per_request_eventual=None,
+        write_units_per_request=units, index_write_units_per_request={},
+        arms=(Arm(target=table, read_units_per_request=0.0, write_units_per_request=units),))
 
 
 def _derived_names(model: Any) -> list[str]:
@@ -369,33 +372,47 @@ def stream_traffic(model: Any, sizes: DesignSizes | None = None) -> StreamTraffi
         pattern = _derived_pattern(name, write, rate, peak, description)
         cap = pattern_capacity(model, sizes, pattern) if write.entity is not None else \
             _sized_capacity(write.table, write)
-        derived.append(DerivedWrite(path, table.name, consumer.name, consumer.kind, write, pattern, cap))
+        derived.append(DerivedWrite(
+            path=path, source_table=table.name, consumer=consumer.name, consumer_kind=consumer.kind,
+            write=write, pattern=pattern, capacity=cap))
     tables = []
     for table in model.tables:
         i, mix = index[table.name], mixes[table.name]
         total = float(rates[i])
         stream_bytes, kinesis_bytes = _record_bytes(mix, table.stream_view_type)
         tables.append(TableStream(
-            table.name, table.stream_view_type, total, max(total, float(peaks[i])),
-            base[table.name].records - ttl[table.name], float(ttl[table.name]),
-            max(0.0, total - base[table.name].records), mix.mean("item_bytes"),
-            mix.mean("change_units") if mix.records > 0 else 0.0, stream_bytes, kinesis_bytes,
-            looping and bool(on_loop[i])))
-    return StreamTraffic(tuple(tables), tuple(derived), looping)
+            table=table.name, view_type=table.stream_view_type, records_per_second=total,
+            peak_records_per_second=max(total, float(peaks[i])),
+            records_from_patterns_per_second=base[table.name].records - ttl[table.name],
+            records_from_ttl_per_second=float(ttl[table.name]),
+            records_from_consumers_per_second=max(0.0, total - base[table.name].records),
+            mean_item_bytes=mix.mean("item_bytes"),
+            change_units_per_record=mix.mean("change_units") if mix.records > 0 else 0.0,
+            stream_record_bytes=stream_bytes, kinesis_record_bytes=kinesis_bytes,
+            in_feedback_loop=looping and bool(on_loop[i])))
+    return StreamTraffic(tables=tuple(tables), derived=tuple(derived), feedback_loop=looping)
 
 
 # ---------------------------------------------------------------------------------------- shards
+class ShardCount(NamedTuple):
+    """Open shards of a table's stream, what sets that count, and the count each driver alone would give."""
+
+    shards: int
+    driver: str
+    by_driver: dict[str, int]
+
+
 def shard_count(table: Any, storage_bytes: float, peak_read_units: float = 0.0,
-                peak_write_units: float = 0.0) -> tuple[int, str, dict[str, int]]:
-    """(shards, what sets the count, count per driver) of a table's stream. Assumption (AWS documents no count):
+                peak_write_units: float = 0.0) -> ShardCount:
+    """Shards, what sets the count and the count per driver of a table's stream. Assumption (AWS documents no count):
     one open shard per partition of the table (engine.partition_count), or as many partitions as its own peak load
     needs (3,000 RCU / 1,000 WCU each, DOMAIN.md §4) when that is more."""
     candidates = dict(partition_candidates(table, None, storage_bytes))
     load = throughput_partitions(peak_read_units, peak_write_units)
     if load > candidates.get("throughput", 0):
         candidates["throughput"] = load
-    count, driver = partition_count(candidates)
-    return count, driver, candidates
+    count = partition_count(candidates)
+    return ShardCount(shards=count.partitions, driver=count.driver, by_driver=candidates)
 
 
 def readers_per_shard(table: Any) -> int:
@@ -409,7 +426,7 @@ def max_readers_per_shard(table: Any) -> int:
 
 
 # ------------------------------------------------------------------------------------------- lag
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LagSeries:
     """Iterator age over time for one shard: `records_per_second` in, at most `throughput` out, oldest first."""
 
@@ -470,10 +487,12 @@ def iterator_age(records_per_second: Sequence[float] | np.ndarray, throughput_re
         waiting = max(0.0, waiting) if queue else 0.0
         backlog[i] = waiting
         ages[i] = max(floor_seconds, end - queue[0][0]) if queue else floor_seconds
-    return LagSeries(np.arange(1, n + 1) * step_seconds, ages, backlog, lost)
+    return LagSeries(
+        seconds=np.arange(1, n + 1) * step_seconds, iterator_age_seconds=ages, backlog_records=backlog,
+        lost_records=lost)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SteadyLag:
     """A consumer at a constant record rate: whether it keeps up, and if not how fast its lag grows."""
 
@@ -496,12 +515,19 @@ def steady_lag(records_per_second: float, throughput_records_per_second: float |
     record read at time t arrived at c t / a, so the age grows as t (1 - c / a) and reaches the retention after
     retention / (1 - c / a) seconds, from when a - c records per second are trimmed unread."""
     if throughput_records_per_second is None:
-        return SteadyLag(True, 0.0, None, 0.0, None, 0.0)
+        return SteadyLag(
+            keeps_up=True, utilization=0.0, iterator_age_seconds=None, lag_growth_seconds_per_second=0.0,
+            hours_until_loss=None, lost_records_per_second=0.0)
     a, c = max(0.0, records_per_second), max(0.0, throughput_records_per_second)
     if a <= c:
-        return SteadyLag(True, a / c if c > 0 else 0.0, floor_seconds, 0.0, None, 0.0)
+        return SteadyLag(
+            keeps_up=True, utilization=a / c if c > 0 else 0.0, iterator_age_seconds=floor_seconds,
+            lag_growth_seconds_per_second=0.0, hours_until_loss=None, lost_records_per_second=0.0)
     growth = 1.0 - c / a
-    return SteadyLag(False, a / c if c > 0 else math.inf, None, growth, retention_seconds / growth / 3600, a - c)
+    return SteadyLag(
+        keeps_up=False, utilization=a / c if c > 0 else math.inf, iterator_age_seconds=None,
+        lag_growth_seconds_per_second=growth, hours_until_loss=retention_seconds / growth / 3600,
+        lost_records_per_second=a - c)
 
 
 def spike_lag(base_records_per_second: float, peak_records_per_second: float, throughput_records_per_second: float,
@@ -535,7 +561,7 @@ def profile_series(records_per_second: float, peak_records_per_second: float, pr
 
 
 # ----------------------------------------------------------------------------------------- flows
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsumerFlow:
     """How one consumer keeps up with its table's stream (figures per shard are for the average shard)."""
 
@@ -634,10 +660,14 @@ def consumer_flow(table: Any, path: str, consumer: Any, stream: TableStream, sha
         series = spike_lag(per_shard, peak_per_shard, throughput, wait)
         spike_age, spike_lost = series.max_iterator_age_seconds, series.total_lost_records
     return ConsumerFlow(
-        table.name, consumer.name, consumer.kind, path, shards, consumer.kind in READER_KINDS,
-        stream.records_per_second, stream.peak_records_per_second, delivered, per_shard, peak_per_shard,
-        throughput, concurrency, per_batch, invocations, polls, wait, average, peak, spike_age, spike_lost,
-        kinesis_shards, tuple(notes))
+        table=table.name, name=consumer.name, kind=consumer.kind, path=path, shards=shards,
+        reads_shards=consumer.kind in READER_KINDS, records_per_second=stream.records_per_second,
+        peak_records_per_second=stream.peak_records_per_second, delivered_records_per_second=delivered,
+        records_per_second_per_shard=per_shard, peak_records_per_second_per_shard=peak_per_shard,
+        throughput_records_per_second_per_shard=throughput, concurrency=concurrency,
+        records_per_batch=per_batch, invocations_per_second=invocations, get_records_per_second=polls,
+        wait_seconds=wait, average=average, peak=peak, spike_max_iterator_age_seconds=spike_age,
+        spike_lost_records=spike_lost, kinesis_shards_needed=kinesis_shards, notes=tuple(notes))
 
 
 def lag_over_time(flow: ConsumerFlow, records_per_second_per_shard: Sequence[float] | np.ndarray,
@@ -650,7 +680,7 @@ def lag_over_time(flow: ConsumerFlow, records_per_second_per_shard: Sequence[flo
 
 
 # -------------------------------------------------------------------------------------- scenario
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScenarioLag:
     """One consumer's iterator age under a traffic scenario (the Partitions page's heat-simulator profile)."""
 
@@ -727,15 +757,17 @@ def scenario_lags(model: Any, evaluation: Any, profile: Any, horizon_seconds: in
             max(1, stream.shards)
         for consumer in readers:
             flow = consumer.flow
-            out.append(ScenarioLag(stream.table, consumer.name, consumer.kind, stream.shards,
-                                   float(flow.throughput_records_per_second_per_shard), per_shard,
-                                   lag_over_time(flow, per_shard)))
+            out.append(ScenarioLag(
+                table=stream.table, consumer=consumer.name, kind=consumer.kind, shards=stream.shards,
+                throughput_records_per_second_per_shard=float(flow.throughput_records_per_second_per_shard),
+                records_per_second_per_shard=per_shard, lag=lag_over_time(flow, per_shard)))
     return tuple(out)
 
 
 __all__ = [
     "ASSUMPTIONS", "GET_RECORDS_MAX_RECORDS", "LAMBDA_POLLS_PER_SECOND", "MAX_READERS_PER_SHARD",
     "MAX_READERS_PER_SHARD_GLOBAL_TABLE", "RETENTION_SECONDS", "SPIKE_SECONDS", "ConsumerFlow", "DerivedWrite",
+    "ShardCount",
     "LagSeries", "ScenarioLag", "SteadyLag", "StreamTraffic", "TableStream", "consumer_flow", "iterator_age",
     "lag_over_time", "max_readers_per_shard", "pattern_changes", "profile_series", "readers_per_shard",
     "scenario_lags", "scenario_records", "shard_count", "spike_lag", "steady_lag", "stream_traffic",

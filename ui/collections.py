@@ -7,7 +7,7 @@ secondary index holds (only items carrying the index's partition key appear ther
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from engine.itemsize import item_size_bytes
 from engine.model import DataModel
@@ -85,11 +85,20 @@ def _projected(model: DataModel, table_name: str, index: str | None) -> set[str]
     return keys | set(idx.projection.attributes)
 
 
-def collection_sizes(rows: list[dict[str, Any]], pk: str) -> list[tuple[str, int, int]]:
-    """(partition key, items, total bytes) of each item collection in the rows, largest first."""
+class CollectionSize(NamedTuple):
+    """One item collection of the shown rows: its partition key value, its items and their total bytes."""
+
+    partition_key: str
+    items: int
+    bytes: int
+
+
+def collection_sizes(rows: list[dict[str, Any]], pk: str) -> list[CollectionSize]:
+    """Partition key, items and total bytes of each item collection in the rows, largest first."""
     totals: dict[str, list[int]] = {}
     for row in rows:
         entry = totals.setdefault(row[pk], [0, 0])
         entry[0] += 1
         entry[1] += int(row["size (bytes)"])
-    return sorted(((k, n, b) for k, (n, b) in totals.items()), key=lambda t: (-t[2], t[0]))
+    return sorted((CollectionSize(partition_key=k, items=n, bytes=b) for k, (n, b) in totals.items()),
+                  key=lambda c: (-c.bytes, c.partition_key))

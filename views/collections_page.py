@@ -40,7 +40,9 @@ if rows is not None:
         row = st.container(horizontal=True, gap="large")
         row.metric("Sample items shown", fmt.count(len(rows), "item"), width="content")
         row.metric("Item collections", fmt.count(len(sizes), "collection"), width="content")
-        row.metric("Largest collection", fmt.size(sizes[0][2]), help=f"{fmt.text(sizes[0][0])}: {sizes[0][1]} items",
+        largest = sizes[0]
+        row.metric("Largest collection", fmt.size(largest.bytes),
+                   help=f"{fmt.text(largest.partition_key)}: {largest.items} items",
                    width="content")
         st.caption(f"Sorted by partition key {fmt.text(pk, code=True)}"
                    + (f" then sort key {fmt.text(sk, code=True)}" if sk else "") + ". Items with "

@@ -169,7 +169,7 @@ def reserved_break_even_utilization(catalog: PriceCatalog, kind: str, hours_per_
     return monthly / (seconds_per_month(hours_per_month) * per_unit) if per_unit > 0 else math.inf
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BillingComparison:
     """The same average load priced as on-demand, auto-scaled provisioned, fixed-for-peak and reserved."""
 
@@ -215,14 +215,16 @@ def compare_billing(average: Load, peak: Load, catalog: PriceCatalog, table_clas
     if reserved is not None:
         options["reserved"] = reserved
     return BillingComparison(
-        od, prov, prov_peak, reserved, target_utilization,
-        break_even_utilization(catalog, "read", table_class), break_even_utilization(catalog, "write", table_class),
-        reserved_break_even_utilization(catalog, "read", hours_per_month),
-        reserved_break_even_utilization(catalog, "write", hours_per_month),
-        min(options, key=options.__getitem__))
+        on_demand_monthly_usd=od, provisioned_monthly_usd=prov, provisioned_for_peak_monthly_usd=prov_peak,
+        reserved_monthly_usd=reserved, target_utilization=target_utilization,
+        read_break_even_utilization=break_even_utilization(catalog, "read", table_class),
+        write_break_even_utilization=break_even_utilization(catalog, "write", table_class),
+        reserved_read_break_even_utilization=reserved_break_even_utilization(catalog, "read", hours_per_month),
+        reserved_write_break_even_utilization=reserved_break_even_utilization(catalog, "write", hours_per_month),
+        recommended=min(options, key=options.__getitem__))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TableClassComparison:
     """Throughput + storage (+ replication) of a table under each table class, with a recommendation."""
 
@@ -250,7 +252,9 @@ def compare_table_classes(standard_monthly: float, standard_ia_monthly: float, s
               f"{usd_text(-difference)} less" if difference < 0 else "the same")
     reason = (f"{ratio} ({rule} AWS's ~{IA_STORAGE_SHARE_THRESHOLD:.0%} rule of thumb); Standard-IA would cost "
               f"{change}")
-    return TableClassComparison(standard_monthly, standard_ia_monthly, share, recommended, reason)
+    return TableClassComparison(
+        standard_monthly_usd=standard_monthly, standard_ia_monthly_usd=standard_ia_monthly,
+        storage_share_of_throughput=share, recommended=recommended, reason=reason)
 
 
 SMALL_USD = 0.01  # below a cent, messages keep two significant digits instead of showing $0.00

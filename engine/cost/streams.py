@@ -42,7 +42,7 @@ TRANSACTION_FACTOR = 2.0
 """DOMAIN.md §2: a transaction doubles the table arm of every item (index arms are not doubled)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsumerCost:
     """One consumer's monthly usage and cost (home region, USD)."""
 
@@ -152,14 +152,21 @@ def consumer_costs(items: Sequence[tuple[Any, Any, Any]], catalog: PriceCatalog,
                     usage["data_out_gb"] * _price(catalog.kinesis_on_demand_data_out_usd_per_gb,
                                                   "Kinesis on-demand data read", unpriced)
         out.append(ConsumerCost(
-            usage["reads"], billed_reads[i] - free_reads[i], usage.get("cdc_units", 0.0),
-            usage.get("shard_hours", 0.0), usage.get("put_units", 0.0), usage.get("stream_hours", 0.0),
-            usage.get("data_in_gb", 0.0), usage.get("data_out_gb", 0.0), lambda_requests[i], lambda_seconds[i],
-            usage.get("pipes_requests", 0.0), kinds, free_usd, tuple(unpriced)))
+            stream_read_requests_per_month=usage["reads"],
+            billed_stream_read_requests_per_month=billed_reads[i] - free_reads[i],
+            change_data_capture_units_per_month=usage.get("cdc_units", 0.0),
+            kinesis_shard_hours_per_month=usage.get("shard_hours", 0.0),
+            kinesis_put_payload_units_per_month=usage.get("put_units", 0.0),
+            kinesis_stream_hours_per_month=usage.get("stream_hours", 0.0),
+            kinesis_data_in_gb_per_month=usage.get("data_in_gb", 0.0),
+            kinesis_data_out_gb_per_month=usage.get("data_out_gb", 0.0),
+            lambda_requests_per_month=lambda_requests[i], lambda_gb_seconds_per_month=lambda_seconds[i],
+            pipes_requests_per_month=usage.get("pipes_requests", 0.0), monthly_usd_by_kind=kinds,
+            free_tier_usd=free_usd, unpriced=tuple(unpriced)))
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IdempotentAlternative:
     """A counter update made idempotent: a transaction that puts an idempotency marker (the record's event id,
     condition attribute_not_exists) and updates the counter, so a retried batch fails the condition instead of
@@ -179,8 +186,10 @@ def idempotent_alternative(table: Any, arms: Sequence[Arm], rate: float, catalog
     now = sum(a.write_units_per_request for a in arms)
     table_units = sum(a.write_units_per_request for a in arms if a.target == table.name)
     extra = (TRANSACTION_FACTOR - 1) * table_units + TRANSACTION_FACTOR * IDEMPOTENCY_MARKER_UNITS
-    usd = sum(arm_costs(table, (Arm(table.name, 0.0, extra),), rate, catalog, hours).values())
-    return IdempotentAlternative(now, now + extra, usd)
+    arm = Arm(target=table.name, read_units_per_request=0.0, write_units_per_request=extra)
+    usd = sum(arm_costs(table, (arm,), rate, catalog, hours).values())
+    return IdempotentAlternative(
+        write_units_per_record=now, alternative_write_units_per_record=now + extra, extra_monthly_usd=usd)
 
 
 __all__ = ["STREAM_COST_KINDS", "ConsumerCost", "IdempotentAlternative", "consumer_costs", "idempotent_alternative"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from engine.capacity import target_name
 from engine.cost.rates import (
@@ -84,7 +85,7 @@ def provisioned_capacities(table: Table, loads: Mapping[str, Load]) -> tuple[Loa
     return table_cap, gsi_caps
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClassCost:
     """A table's monthly bill under one table class (before the free tier)."""
 
@@ -108,7 +109,7 @@ def class_cost(table: Table, table_class: str, loads: Mapping[str, Load], storag
         throughput = on_demand_monthly_usd(billed, catalog, table_class, hours)
         replication = replica_writes_monthly_usd(table_w, gsi_w, replicas - 1, catalog, table_class, hours,
                                                  provisioned=False)
-        return ClassCost(throughput, storage, replication, None)
+        return ClassCost(throughput=throughput, storage=storage, replication=replication, capacity=None)
     table_cap, gsi_caps = provisioned_capacities(table, loads)
     reserved_read = table.billing.reserved_read_capacity_units if table_class == STANDARD else 0
     # reserved capacity does not cover replicated write units (DOMAIN.md §3): a global table's own writes
@@ -125,12 +126,19 @@ def class_cost(table: Table, table_class: str, loads: Mapping[str, Load], storag
     gsi_write = sum(cap.write_units_per_second for cap in gsi_caps.values())
     replication = replica_writes_monthly_usd(table_cap.write_units_per_second, gsi_write, replicas - 1, catalog,
                                              table_class, hours, provisioned=True)
-    return ClassCost(throughput, storage, replication, all_cap)
+    return ClassCost(throughput=throughput, storage=storage, replication=replication, capacity=all_cap)
+
+
+class FreeTierShare(NamedTuple):
+    """What the free tier covers of one table's bill (USD per month)."""
+
+    throughput_usd: float
+    storage_usd: float
 
 
 def free_tier_usd(tables: Sequence[tuple[Table, float, ClassCost]], catalog: PriceCatalog,
-                  hours: float) -> list[tuple[float, float]]:
-    """(throughput, storage) USD the free tier covers per (table, stored bytes, Standard-class cost), in order:
+                  hours: float) -> list[FreeTierShare]:
+    """Throughput and storage USD the free tier covers per (table, stored bytes, Standard-class cost), in order:
     Standard class only, provisioned RCU/WCU and storage, taken by the tables in design order."""
     standard = [(t, stored, cost) for t, stored, cost in tables if t.table_class == STANDARD]
     gb = free_tier_split([stored / BYTES_PER_GB for _, stored, _ in standard], catalog.free_tier_storage_gb)
@@ -139,6 +147,7 @@ def free_tier_usd(tables: Sequence[tuple[Table, float, ClassCost]], catalog: Pri
     wcu = free_tier_split([c.write_units_per_second for c in caps], catalog.free_tier_wcu)
     by_table = {}
     for (t, _, _), g, r, w in zip(standard, gb, rcu, wcu, strict=True):
-        by_table[t.name] = (provisioned_monthly_usd(r, w, catalog, STANDARD, hours),
-                            g * catalog.storage_usd_per_gb_month(STANDARD))
-    return [by_table.get(t.name, (0.0, 0.0)) for t, _, _ in tables]
+        by_table[t.name] = FreeTierShare(throughput_usd=provisioned_monthly_usd(r, w, catalog, STANDARD, hours),
+                                         storage_usd=g * catalog.storage_usd_per_gb_month(STANDARD))
+    none = FreeTierShare(throughput_usd=0.0, storage_usd=0.0)
+    return [by_table.get(t.name, none) for t, _, _ in tables]

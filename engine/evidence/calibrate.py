@@ -14,7 +14,7 @@ CALIBRATED_FIELDS = ("requests_per_second", "peak_requests_per_second", "items_p
                      "filter_keep_share", "condition_failure_share")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Change:
     """One field of one access pattern, before and after."""
 
@@ -24,7 +24,7 @@ class Change:
     after: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Calibration:
     """The design's plain data with the observed figures, the changes, and what could not be matched."""
 
@@ -63,9 +63,10 @@ def calibrate(design: dict[str, Any], inferred: InferResult) -> Calibration:
             if field not in plain or field not in _allowed(target):
                 continue
             if target.get(field) != plain[field]:
-                changes.append(Change(target["name"], field, target.get(field), plain[field]))
+                changes.append(Change(
+                    pattern=target["name"], field=field, before=target.get(field), after=plain[field]))
                 target[field] = plain[field]
-    return Calibration(data, tuple(changes), tuple(unmatched))
+    return Calibration(data=data, changes=tuple(changes), unmatched=tuple(unmatched))
 
 
 def _allowed(pattern: dict[str, Any]) -> set[str]:

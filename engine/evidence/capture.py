@@ -31,7 +31,7 @@ class CaptureError(WorkbenchError):
     """A capture file that cannot be read: names the file, the line and the fix."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Observation:
     """One request as seen: where from, what it addressed, and what it did when the source says so."""
 

@@ -89,7 +89,7 @@ def rank_of(q: float, n: int) -> int:
     return max(1, math.ceil(q * n - 1e-9))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SizeSummary:
     """Exact item sizes (engine.itemsize rules) of a group of items."""
 
@@ -114,10 +114,11 @@ class SizeSummary:
         for s, c in pairs:
             units[max(1, math.ceil(s / WRITE_UNIT_BYTES))] += c
         q = [nearest_rank(pairs, rank_of(x, n)) for x in QUANTILES]
-        return cls(n, total, round(total / n, 3), pairs[0][0], q[0], q[1], q[2], pairs[-1][0], dict(sorted(units.items())))
+        return cls(items=n, total_bytes=total, mean_bytes=round(total / n, 3), min_bytes=pairs[0][0], p50_bytes=q[0],
+                   p90_bytes=q[1], p99_bytes=q[2], max_bytes=pairs[-1][0], write_units=dict(sorted(units.items())))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Spread:
     """How items spread over the values of a key: distinct values and items per value."""
 
@@ -156,11 +157,13 @@ class Spread:
             weighted += c * (m * rank + m * (m - 1) // 2)
             rank += m
         gini = (2 * weighted) / (distinct * items) - (distinct + 1) / distinct if items else 0.0
-        return cls(distinct, items, total_bytes, round(items / distinct, 3), q[0], q[1], q[2], pairs[-1][0],
-                   round(pairs[-1][0] / items, 6), round(top_items / items, 6), round(max(0.0, gini), 6))
+        return cls(distinct=distinct, items=items, bytes=total_bytes, mean_items=round(items / distinct, 3),
+                   p50_items=q[0], p90_items=q[1], p99_items=q[2], max_items=pairs[-1][0],
+                   top_share=round(pairs[-1][0] / items, 6), top_1pct_share=round(top_items / items, 6),
+                   gini=round(max(0.0, gini), 6))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ValueCount:
     """One key value with its items and bytes (and their shares of the key's)."""
 
@@ -171,7 +174,7 @@ class ValueCount:
     bytes_share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KeySummary:
     """Cardinality and skew of one key attribute of the table or of an index."""
 
@@ -185,7 +188,7 @@ class KeySummary:
     """What `bytes` adds up: item sizes, the item collection with its LSI entries, or index entries."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AttributeSummary:
     """One attribute of an entity: how many of its items carry it, of which types, how big its values are."""
 
@@ -198,7 +201,7 @@ class AttributeSummary:
     value_bytes_max: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntitySummary:
     """The items of one entity (a design entity, or a key prefix group)."""
 
@@ -218,7 +221,7 @@ class EntitySummary:
     """Design entities: distinct values seen of each key template variable."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Collection:
     """One item collection: a partition key value, its items and LSI entries."""
 
@@ -229,7 +232,7 @@ class Collection:
     storage_bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CollectionSummary:
     """Item collections (one per partition key value) of a table with a sort key."""
 
@@ -246,7 +249,7 @@ class CollectionSummary:
     largest: tuple[Collection, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LargestItem:
     """One of the largest items."""
 
@@ -257,7 +260,7 @@ class LargestItem:
     file: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HotKey:
     """A partition key value of the table or a GSI with many items or bytes."""
 
@@ -270,7 +273,7 @@ class HotKey:
     bytes_share: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunInfo:
     """How the scan ran (never in --json: timings and engine details vary between runs)."""
 
@@ -280,7 +283,7 @@ class RunInfo:
     peak_rss_bytes: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportAnalysis:
     """What an export holds, measured exactly."""
 
@@ -395,7 +398,7 @@ def entity_plan(model: Any, table: Any) -> tuple[tuple[EntityMatcher, ...], tupl
 # ----------------------------------------------------------------------------- the analysis
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AnalyzeOptions:
     """How to analyse an export: engine, what is known of the table, and the engine's limits."""
 
@@ -457,8 +460,10 @@ def analyze_export(path: str | Path, options: AnalyzeOptions | None = None) -> E
             step = time.perf_counter()
             result = _summarise(runner, plan, export, files, notes, table, options)
             timings["aggregate"] = time.perf_counter() - step
-            info = RunInfo(options.engine, runner.details(), {k: round(v, 3) for k, v in timings.items()},
-                           resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+            info = RunInfo(
+                engine=options.engine, details=runner.details(),
+                seconds={k: round(v, 3) for k, v in timings.items()},
+                peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
         finally:
             runner.close()
     finally:
@@ -492,7 +497,8 @@ def _scan_files(export: ExportFiles, work: Path, notes: list[str]) -> list[DataF
     for i, f in enumerate(export.files):
         target = work / f"ion-{i:06d}-{f.path.name.removesuffix('.gz')}.gz"
         count = ion_to_json_lines(f, target)
-        out.append(DataFile(f.key, target, f.item_count, None, None, f.manifest_line))
+        out.append(DataFile(
+            key=f.key, path=target, item_count=f.item_count, md5=None, etag=None, manifest_line=f.manifest_line))
         if count != f.item_count:
             raise ExportError(f"{f.name}: holds {count:,} items but the files manifest says {f.item_count:,}; "
                               "copy the file from S3 again")
@@ -580,9 +586,11 @@ def _summarise(runner: Any, plan: ScanPlan, export: ExportFiles, files: list[Dat
     for name in sorted(hist, key=lambda e: (e not in order, order.index(e) if e in order else 0, e)):
         n = sum(hist[name].values())
         entities.append(EntitySummary(
-            name, "not recognised" if name == UNRECOGNISED else recognised, n, round(n / total, 6),
-            SizeSummary.of(hist[name]), _attribute_summaries(attrs.get(name, []), n), spreads.get(name),
-            fits.get(name), templates.get(name, {}), variables.get(name, {})))
+            name=name, recognised_by="not recognised" if name == UNRECOGNISED else recognised, items=n,
+            share=round(n / total, 6), sizes=SizeSummary.of(hist[name]),
+            attributes=_attribute_summaries(attrs.get(name, []), n), partition_keys=spreads.get(name),
+            zipf_exponent=fits.get(name), key_templates=templates.get(name, {}),
+            variables=variables.get(name, {})))
     if UNRECOGNISED in hist:
         notes.append(f"{sum(hist[UNRECOGNISED].values()):,} items match no entity's key templates; they are listed "
                      f"as {UNRECOGNISED}")
@@ -590,7 +598,8 @@ def _summarise(runner: Any, plan: ScanPlan, export: ExportFiles, files: list[Dat
     for h in hist.values():
         overall.update(h)
 
-    largest = tuple(LargestItem(e, pk, sk, int(s), by_name[runner.file_name(f)].name) for e, pk, sk, s, f in runner.rows(
+    largest = tuple(LargestItem(entity=e, partition_key=pk, sort_key=sk, size_bytes=int(s),
+                                file=by_name[runner.file_name(f)].name) for e, pk, sk, s, f in runner.rows(
         f"SELECT entity, {'pk' if plan.keys.partition_key else 'NULL'}, {'sk' if plan.keys.sort_key else 'NULL'}, "
         f"size, file FROM items ORDER BY size DESC, 2 ASC NULLS FIRST, 3 ASC NULLS FIRST LIMIT {LARGEST_ITEMS}"))
     hot = tuple(_hot_keys(keys))
@@ -621,14 +630,18 @@ def _attribute_summaries(rows: list[tuple], items: int) -> tuple[AttributeSummar
         m[2] = int(lo) if m[2] is None else min(m[2], int(lo))
         m[3] = int(hi) if m[3] is None else max(m[3], int(hi))
         m[4][tag] = int(n)
-    out = [AttributeSummary(name, n, round(n / items, 6), dict(sorted(types.items())), round(total / n, 3), lo, hi)
+    out = [AttributeSummary(
+        name=name, items=n, presence=round(n / items, 6), types=dict(sorted(types.items())),
+        value_bytes_mean=round(total / n, 3), value_bytes_min=lo, value_bytes_max=hi)
            for name, (n, total, lo, hi, types) in merged.items()]
     return tuple(sorted(out, key=lambda a: (-a.items, a.name)))
 
 
 def _value_counts(rows: list[tuple], items: int, total_bytes: int) -> tuple[ValueCount, ...]:
-    return tuple(ValueCount(str(v), int(c), int(b), round(int(c) / items, 6) if items else 0.0,
-                            round(int(b) / total_bytes, 6) if total_bytes else 0.0) for v, c, b in rows)
+    return tuple(ValueCount(value=str(v), items=int(c), bytes=int(b),
+                            items_share=round(int(c) / items, 6) if items else 0.0,
+                            bytes_share=round(int(b) / total_bytes, 6) if total_bytes else 0.0)
+                 for v, c, b in rows)
 
 
 def _key_summaries(runner: Any, plan: ScanPlan) -> tuple[list[KeySummary], CollectionSummary | None]:
@@ -649,9 +662,11 @@ def _key_summaries(runner: Any, plan: ScanPlan) -> tuple[list[KeySummary], Colle
         meaning = ("item collection: items and their LSI entries" if column == "pk" and lsis else
                    "item sizes" if column in ("pk", "sk") else
                    f"{'GSI' if column.startswith('g') else 'LSI'} entry sizes (keys and projected attributes)")
-        out.append(KeySummary(attribute, role, index, Spread.of(histogram, int(total)),
-                              _value_counts(top_items, int(items), int(total)),
-                              _value_counts([r[:3] for r in top_bytes], int(items), int(total)), meaning))
+        out.append(KeySummary(
+            attribute=attribute, role=role, index=index, spread=Spread.of(histogram, int(total)),
+            top_by_items=_value_counts(top_items, int(items), int(total)),
+            top_by_bytes=_value_counts([r[:3] for r in top_bytes], int(items), int(total)),
+            bytes_meaning=meaning))
         if column == "pk" and plan.keys.sort_key:
             n = int(distinct)
             ranks = sorted({rank_of(q, n) for q in QUANTILES} | {n})
@@ -660,10 +675,13 @@ def _key_summaries(runner: Any, plan: ScanPlan) -> tuple[list[KeySummary], Colle
             limit = LSI_COLLECTION_LIMIT_BYTES if lsis else None
             over = int(runner.rows(f"SELECT count(*) FROM ks WHERE b + {STORAGE_OVERHEAD_BYTES} * (c + e) > {limit}")
                        [0][0]) if limit else 0
+            p50, p90, p99 = (int(at[rank_of(q, n)]) for q in QUANTILES)
             collections = CollectionSummary(
-                attribute, n, lsis, *(int(at[rank_of(q, n)]) for q in QUANTILES), int(at[n]), int(max_storage),
-                limit, over, tuple(Collection(str(v), int(c), int(e), int(b), int(b) + STORAGE_OVERHEAD_BYTES *
-                                              (int(c) + int(e))) for v, c, b, e in top_bytes))
+                partition_key=attribute, collections=n, lsis=lsis, p50_bytes=p50, p90_bytes=p90, p99_bytes=p99,
+                max_bytes=int(at[n]), max_storage_bytes=int(max_storage), limit_bytes=limit, over_limit=over,
+                largest=tuple(Collection(value=str(v), items=int(c), lsi_entries=int(e), bytes=int(b),
+                                         storage_bytes=int(b) + STORAGE_OVERHEAD_BYTES * (int(c) + int(e)))
+                              for v, c, b, e in top_bytes))
         runner.drop("ks")
     return out, collections
 
@@ -674,8 +692,9 @@ def _hot_keys(keys: list[KeySummary]) -> list[HotKey]:
         if not k.role.endswith("partition key"):
             continue
         for v in (*k.top_by_items[:HOT_KEYS_PER_KEY], *k.top_by_bytes[:HOT_KEYS_PER_KEY]):
-            out.setdefault((k.index, v.value), HotKey(k.index, k.attribute, v.value, v.items, v.items_share,
-                                                      v.bytes, v.bytes_share))
+            out.setdefault((k.index, v.value), HotKey(
+                index=k.index, attribute=k.attribute, value=v.value, items=v.items, items_share=v.items_share,
+                bytes=v.bytes, bytes_share=v.bytes_share))
     return sorted(out.values(), key=lambda h: (h.index is not None, h.index or "", -h.items, -h.bytes, h.value))
 
 

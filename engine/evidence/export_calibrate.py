@@ -29,7 +29,7 @@ SIZE_DECIMALS = 1
 SHARE_DECIMALS = 4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class EntityChange:
     """One field of one entity, before and after (None: absent)."""
 
@@ -49,7 +49,7 @@ class EntityChange:
         return f"{self.entity}.{self.field}: {shown(self.before)} -> {shown(self.after)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SizeCheck:
     """An entity's mean item size: the design's before, measured, the calibrated design's."""
 
@@ -59,7 +59,7 @@ class SizeCheck:
     design_after: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportCalibration:
     """The calibrated design (model and plain data), what changed, and what was left alone and why."""
 
@@ -89,7 +89,7 @@ def _calibrate_entity(entity: dict[str, Any], m: EntitySummary, changes: list[En
     def change(field: str, target: dict[str, Any], key: str, value: Any) -> None:
         before = target.get(key)
         if before != value:
-            changes.append(EntityChange(name, field, before, value))
+            changes.append(EntityChange(entity=name, field=field, before=before, after=value))
             if value is None:
                 target.pop(key, None)
             else:
@@ -123,7 +123,7 @@ def _calibrate_entity(entity: dict[str, Any], m: EntitySummary, changes: list[En
             continue
         spec = {"name": attr.name, **_attribute_fields(attr)}
         specs.append(spec)
-        changes.append(EntityChange(name, f"attributes.{attr.name}", None, "added"))
+        changes.append(EntityChange(entity=name, field=f"attributes.{attr.name}", before=None, after="added"))
     for variable in entity.get("variables", []):
         seen_values = m.variables.get(variable["name"])
         if not seen_values:
@@ -176,9 +176,11 @@ def calibrate_from_export(model: Any, analysis: ExportAnalysis, table: str) -> E
         if m is None or m.items == 0:
             continue
         after = calibrated.entity(entity.name)
-        checks.append(SizeCheck(entity.name, round(entity_size_distribution(entity, t_before).mean, 1),
-                                m.sizes.mean_bytes, round(entity_size_distribution(after, t_after).mean, 1)))
-    return ExportCalibration(calibrated, tuple(changes), tuple(checks), tuple(notes))
+        checks.append(SizeCheck(
+            entity=entity.name, design_before=round(entity_size_distribution(entity, t_before).mean, 1),
+            measured=m.sizes.mean_bytes, design_after=round(entity_size_distribution(after, t_after).mean, 1)))
+    return ExportCalibration(
+        model=calibrated, changes=tuple(changes), size_checks=tuple(checks), notes=tuple(notes))
 
 
 __all__ = ["EntityChange", "ExportCalibration", "SizeCheck", "calibrate_from_export"]

@@ -50,7 +50,7 @@ class ExportError(WorkbenchError):
     """An export that cannot be read as it is: the message names the file, the line and the fix."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DataFile:
     """One data file of the export as the files manifest lists it."""
 
@@ -67,7 +67,7 @@ class DataFile:
         return "data/" + self.key.split("/data/", 1)[1] if "/data/" in self.key else self.key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportFiles:
     """A verified export: its summary manifest's fields and its data files."""
 
@@ -186,8 +186,9 @@ def read_files_manifest(folder: Path) -> list[DataFile]:
                               "the export's data/ folder from S3 (aws s3 cp --recursive)")
         md5 = entry.get("md5Checksum")
         etag = entry.get("etag")
-        out.append(DataFile(entry["dataFileS3Key"], local, count, md5 if isinstance(md5, str) else None,
-                            etag if isinstance(etag, str) else None, lineno))
+        out.append(DataFile(
+            key=entry["dataFileS3Key"], path=local, item_count=count, md5=md5 if isinstance(md5, str) else None,
+            etag=etag if isinstance(etag, str) else None, manifest_line=lineno))
     if not out:
         raise ExportError(f"{path}: lists no data file; an export lists at least one per partition")
     return out
@@ -252,13 +253,16 @@ def read_export(path: str | Path, verify: bool = True) -> ExportFiles:
                           f"hold {listed:,} items: the manifests are from different exports or damaged; copy both "
                           "from S3 again")
     md5s, etags = verify_checksums(files) if verify else (0, 0)
-    return ExportFiles(folder, summary, tuple(files), summary.get("outputFormat", "DYNAMODB_JSON"), listed, md5s, etags)
+    return ExportFiles(
+        folder=folder, summary=summary, files=tuple(files),
+        output_format=summary.get("outputFormat", "DYNAMODB_JSON"), item_count=listed, md5_checked=md5s,
+        etags_checked=etags)
 
 
 # ----------------------------------------------------------------------------- lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Problem:
     """The first thing wrong in a data file."""
 
@@ -366,10 +370,11 @@ def diagnose(files: list[DataFile], fmt: str, keys: tuple[str, ...] = (), first:
                 if _check_line(raw, lineno, fmt, keys) is not None or (fmt == "ION" and raw.strip()):
                     count += 1
         except _LineProblem as problem:
-            return Problem(f.name, problem.line, problem.message)
+            return Problem(file=f.name, line=problem.line, message=problem.message)
         if count != f.item_count:
-            return Problem(f.name, None, f"holds {count:,} items but {MANIFEST_FILES} line {f.manifest_line} says "
-                                         f"{f.item_count:,}: the file is from another export or was cut; {RECOPY}")
+            return Problem(file=f.name, line=None,
+                           message=f"holds {count:,} items but {MANIFEST_FILES} line {f.manifest_line} says "
+                                   f"{f.item_count:,}: the file is from another export or was cut; {RECOPY}")
     return None
 
 
@@ -475,7 +480,7 @@ def ion_to_json_lines(f: DataFile, out: Path) -> int:
                 sink.write(json.dumps({"Item": converted}, ensure_ascii=False) + "\n")
                 count += 1
     except _LineProblem as problem:
-        raise ExportError(Problem(f.name, problem.line, problem.message).text()) from None
+        raise ExportError(Problem(file=f.name, line=problem.line, message=problem.message).text()) from None
     return count
 
 

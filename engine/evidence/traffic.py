@@ -40,7 +40,7 @@ class InferError(WorkbenchError):
     """Traffic a design cannot be inferred from (nothing usable, no window): says what to capture."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KeyFit:
     """How a pattern's requests spread over partition keys."""
 
@@ -52,7 +52,7 @@ class KeyFit:
     uniform_ks_distance: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PatternEvidence:
     """What was observed of one request shape and the access pattern made of it."""
 
@@ -68,7 +68,7 @@ class PatternEvidence:
     predicted_units_per_second: float | None = None  # the inferred design's evaluation for the same traffic
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InferResult:
     """The inferred design, what was observed per pattern, and every part guessed or not inferred."""
 
@@ -100,7 +100,9 @@ def fit_keys(counts: Counter[str]) -> KeyFit:
     ranked = [c for _, c in counts.most_common()]
     hot = tuple((k, round(c / total, 4)) for k, c in counts.most_common(HOT_KEYS_LISTED) if c / total >= HOT_KEY_SHARE)
     if total < ZIPF_MIN_REQUESTS or len(ranked) < 2:
-        return KeyFit(total, len(ranked), hot, None, None, None)
+        return KeyFit(
+            requests=total, distinct_keys=len(ranked), hot_keys=hot, zipf_exponent=None, ks_distance=None,
+            uniform_ks_distance=None)
     k = len(ranked)
     log_ranks = [math.log(r) for r in range(1, k + 1)]
     weighted = sum(c * lr for c, lr in zip(ranked, log_ranks, strict=True))
@@ -128,7 +130,9 @@ def fit_keys(counts: Counter[str]) -> KeyFit:
     ks = _ks(ranked, [w / h for w in weights])
     uniform = _ks(ranked, [1 / k] * k)
     exponent = round(s, 3) if s >= ZIPF_MIN_EXPONENT and ks <= uniform else None
-    return KeyFit(total, k, hot, exponent, round(ks, 4), round(uniform, 4))
+    return KeyFit(
+        requests=total, distinct_keys=k, hot_keys=hot, zipf_exponent=exponent, ks_distance=round(ks, 4),
+        uniform_ks_distance=round(uniform, 4))
 
 
 def _ks(counts: Sequence[int], probs: Sequence[float]) -> float:

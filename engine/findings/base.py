@@ -59,7 +59,7 @@ def render(template: str, values: dict[str, Any]) -> str:
     return _FORMATTER.vformat(template, (), values)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One legal-but-unwise (or impossible) aspect of a design, from a catalog rule.
 
@@ -82,7 +82,7 @@ class Finding:
                 "path": self.path, "message": self.message, "fix": self.fix, "values": dict(self.values)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """One catalog entry (docs/rules.md is generated from these)."""
 
@@ -104,8 +104,9 @@ class Rule:
 
     def finding(self, path: str, **values: Any) -> Finding:
         """A finding of this rule at `path`, its message and fix rendered from `values`."""
-        return Finding(self.id, self.severity, path, render(self.problem, values), render(self.fix, values),
-                       self.title, _plain(values))
+        return Finding(
+            rule_id=self.id, severity=self.severity, path=path, message=render(self.problem, values),
+            fix=render(self.fix, values), title=self.title, values=_plain(values))
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ class ImportError_(WorkbenchError):  # noqa: N801 - `ImportError` is a builtin
 InteropError = ImportError_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportNote:
     """One part of the input the import skipped, changed or guessed, and why."""
 
@@ -43,19 +43,19 @@ class ImportNote:
         return {"kind": self.kind, "where": self.where, "what": self.what, "why": self.why}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Notes:
     """Collects notes while an importer walks its input."""
 
     items: list[ImportNote] = field(default_factory=list)
 
     def add(self, kind: NoteKind, where: str, what: str, why: str) -> None:
-        note = ImportNote(kind, where, what, why)
+        note = ImportNote(kind=kind, where=where, what=what, why=why)
         if note not in self.items:
             self.items.append(note)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportResult:
     """An imported design, its import notes, and the sample items found in the input (per table, DynamoDB JSON)."""
 

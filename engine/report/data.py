@@ -16,7 +16,7 @@ HEAT_DESCRIPTION = ("one simulated hour (3,600 s) of each pattern at its average
                     "arrivals, seed 0), as ddb-workbench heat runs by default")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DesignReport:
     """One design's results for a report (engine objects, read-only)."""
 

@@ -318,7 +318,10 @@ def _zipf_spec(partitions, write_capacity, write_rps, read_rps, exponent, seed):
     shares = np.arange(1, keys + 1, dtype=float) ** -exponent
     shares /= shares.sum()
     group = KeyGroup(key_partition=np.random.default_rng(seed).integers(0, partitions, keys), splittable_units=1)
-    arms = (ArmSpec("w", "write", 1.0, write_rps, group, shares), ArmSpec("r", "read", 0.5, read_rps, group, shares))
+    arms = (ArmSpec(pattern="w", channel="write", units_per_request=1.0, requests_per_second=write_rps, group=group,
+                    shares=shares),
+            ArmSpec(pattern="r", channel="read", units_per_request=0.5, requests_per_second=read_rps, group=group,
+                    shares=shares))
     return provisioned("T", partitions, 3000.0 * partitions, write_capacity, arms)
 
 
