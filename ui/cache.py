@@ -3,22 +3,48 @@
 Every cached function takes all its inputs as arguments (the design's canonical JSON text and
 engine.ENGINE_VERSION first), reads no session state and has no side effects. Engine results are
 frozen, so they live in st.cache_resource (shared read-only, no unpickling per rerun); the few
-small derived tables go through st.cache_data. An engine module that has not been built yet is
-reported as missing (EngineMissing) so pages can say so instead of failing.
+small derived tables go through st.cache_data. Engine modules are imported here, at the top, and every cached
+function returns the engine's own result type; only DuckDB, an optional engine for table exports, is looked for
+when an export is analysed (EngineMissing says it is absent, so the page can say so instead of failing).
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
+from pydantic import ValidationError
 
-from engine import ENGINE_VERSION
-from engine.io import loads_model, sample_names, sample_path
-from engine.model import DataModel
+from engine import ENGINE_VERSION, consistency, heat, partitions, patterns, regions, samples, streams
+from engine.consistency import ConsistencyReport, GlobalTableConsistency
+from engine.diagram import design_dot as _dot_of
+from engine.errors import DesignValidationError
+from engine.evaluate import EvaluateOptions, Evaluation, evaluate
+from engine.evidence import calibrate as evidence_calibrate
+from engine.evidence import capture, export, export_calibrate, traffic
+from engine.evidence.calibrate import Calibration
+from engine.evidence.export import ExportAnalysis
+from engine.evidence.export_calibrate import ExportCalibration
+from engine.evidence.traffic import InferResult
+from engine.findings import Finding, collect
+from engine.heat import HeatResult
+from engine.interop import EXPORT_FORMATS, export_design, export_notes, import_design
+from engine.interop.notes import ImportResult
+from engine.io import design_data, dump_model, load_sample, loads_model, sample_names, sample_path, to_data
+from engine.model import DataModel, parse_model
+from engine.partitions import PartitionReport
+from engine.patterns import PatternReport
+from engine.regions import MrscRegionAdvice
+from engine.samples import SampleItem
+from engine.sandbox import Sandbox
+from engine.streams import ScenarioLag
+from ui.collections import collection_rows as facet_rows
 
 MAX_MODELS = 512  # parsed designs kept (a workshop of ~50 people, a few edits each in flight)
 MAX_RESULTS = 128  # engine results kept per entry point
@@ -37,7 +63,8 @@ class EngineMissing(Exception):
 
 
 def engine_available(module: str) -> bool:
-    """Whether `engine.<module>` exists and imports."""
+    """Whether `engine.<module>` exists and imports (every module this file imports does; kept for pages that
+    ask before showing a panel)."""
     try:
         if importlib.util.find_spec(f"engine.{module}") is None:
             return False
@@ -45,12 +72,6 @@ def engine_available(module: str) -> bool:
     except ImportError:
         return False
     return True
-
-
-def _engine(module: str) -> Any:
-    if not engine_available(module):
-        raise EngineMissing(module)
-    return importlib.import_module(f"engine.{module}")
 
 
 # ----------------------------------------------------------------------------- designs
@@ -82,8 +103,6 @@ def _sample_file(name: str) -> Path:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _sample_model(name: str, modified_ns: int, engine_version: str) -> DataModel:
-    from engine.io import load_sample
-
     return load_sample(name)
 
 
@@ -101,8 +120,6 @@ def sample_model(name: str) -> DataModel:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _sample_json(name: str, modified_ns: int, engine_version: str) -> str:
-    from engine.io import dump_model
-
     return dump_model(_sample_model(name, modified_ns, engine_version), "json")
 
 
@@ -124,36 +141,31 @@ def sample_file_text(name: str) -> str:
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
-def _evaluation(design_json: str, engine_version: str, catalog_id: str | None, free_tier: bool) -> Any:
-    evaluate_mod = _engine("evaluate")
-    options = evaluate_mod.EvaluateOptions(catalog_id=catalog_id, free_tier=free_tier)
-    return evaluate_mod.evaluate(model_from_json(design_json), options)
+def _evaluation(design_json: str, engine_version: str, catalog_id: str | None, free_tier: bool) -> Evaluation:
+    options = EvaluateOptions(catalog_id=catalog_id, free_tier=free_tier)
+    return evaluate(model_from_json(design_json), options)
 
 
-def evaluation(design_json: str, catalog_id: str | None = None, free_tier: bool = False) -> Any:
+def evaluation(design_json: str, catalog_id: str | None = None, free_tier: bool = False) -> Evaluation:
     """engine.evaluate.evaluate of a design (capacity, cost, findings), optionally with another catalog."""
     return _evaluation(design_json, ENGINE_VERSION, catalog_id, free_tier)
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
-def _partition_report(design_json: str, engine_version: str) -> Any:
-    partitions = _engine("partitions")
+def _partition_report(design_json: str, engine_version: str) -> PartitionReport:
     return partitions.analyze_partitions(model_from_json(design_json), evaluation(design_json))
 
 
-def partition_report(design_json: str) -> Any:
+def partition_report(design_json: str) -> PartitionReport:
     """engine.partitions.analyze_partitions of a design."""
     return _partition_report(design_json, ENGINE_VERSION)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _heat(design_json: str, engine_version: str, profile_items: tuple[tuple[str, Any], ...],
-          pattern: str | None, seed: int, horizon_seconds: int | None = None) -> Any:
-    import numpy as np
-
-    heat = _engine("heat")
+          pattern: str | None, seed: int, horizon_seconds: int | None = None) -> HeatResult:
     profile = heat.TrafficProfile(**dict(profile_items))
-    horizon = {"horizon_seconds": horizon_seconds} if horizon_seconds else {}
+    horizon: dict[str, Any] = {"horizon_seconds": horizon_seconds} if horizon_seconds else {}
     if pattern is None:
         options = heat.HeatOptions(default_profile=profile, **horizon)
     else:
@@ -163,7 +175,7 @@ def _heat(design_json: str, engine_version: str, profile_items: tuple[tuple[str,
 
 
 def heat_result(design_json: str, profile: dict[str, Any] | None = None, pattern: str | None = None,
-                seed: int = 0, horizon_seconds: int | None = None) -> Any:
+                seed: int = 0, horizon_seconds: int | None = None) -> HeatResult:
     """engine.heat.simulate_heat of a design with one traffic profile (on every pattern, or on `pattern`),
     over `horizon_seconds` (None: the engine's default hour).
 
@@ -175,15 +187,14 @@ def heat_result(design_json: str, profile: dict[str, Any] | None = None, pattern
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _stream_lags(design_json: str, engine_version: str, profile_items: tuple[tuple[str, Any], ...],
-                 pattern: str | None, horizon_seconds: int) -> Any:
-    streams = _engine("streams")
-    profile = _engine("heat").TrafficProfile(**dict(profile_items))
+                 pattern: str | None, horizon_seconds: int) -> tuple[ScenarioLag, ...]:
+    profile = heat.TrafficProfile(**dict(profile_items))
     return streams.scenario_lags(model_from_json(design_json), evaluation(design_json), profile, horizon_seconds,
                                  pattern)
 
 
 def stream_lags(design_json: str, profile: dict[str, Any], pattern: str | None = None,
-                horizon_seconds: int = 3600) -> tuple[Any, ...]:
+                horizon_seconds: int = 3600) -> tuple[ScenarioLag, ...]:
     """engine.streams.scenario_lags: every stream consumer's iterator age, second by second, under a heat-simulator
     traffic profile on every access pattern (or on `pattern`); read-only (a few series of `horizon_seconds`)."""
     return _stream_lags(design_json, ENGINE_VERSION, tuple(sorted(profile.items())), pattern, int(horizon_seconds))
@@ -191,35 +202,29 @@ def stream_lags(design_json: str, profile: dict[str, Any], pattern: str | None =
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _consistency(design_json: str, engine_version: str, assumptions_items: tuple[tuple[str, Any], ...],
-                 seed: int) -> Any:
-    import numpy as np
-
-    consistency = _engine("consistency")
+                 seed: int) -> ConsistencyReport:
     model = model_from_json(design_json)
     assumptions = None
     if assumptions_items:
         assumptions = consistency.ConsistencyAssumptions(**dict(assumptions_items))
-    ev = evaluation(design_json) if engine_available("evaluate") else None
-    return consistency.analyze_consistency(model, assumptions, np.random.default_rng(seed), ev)
+    return consistency.analyze_consistency(model, assumptions, np.random.default_rng(seed), evaluation(design_json))
 
 
-def consistency_report(design_json: str, assumptions: dict[str, Any] | None = None, seed: int = 0) -> Any:
+def consistency_report(design_json: str, assumptions: dict[str, Any] | None = None,
+                       seed: int = 0) -> ConsistencyReport:
     """engine.consistency.analyze_consistency of a design under (optionally edited) assumptions."""
     return _consistency(design_json, ENGINE_VERSION, tuple(sorted((assumptions or {}).items())), seed)
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _findings(design_json: str, engine_version: str, free_tier: bool,
-              assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Any, ...]:
-    findings_mod = _engine("findings")
-    partitions = partition_report(design_json) if engine_available("partitions") else None
-    consistency = (consistency_report(design_json, dict(assumptions_items))
-                   if engine_available("consistency") else None)
-    return findings_mod.collect(model_from_json(design_json), evaluation(design_json, None, free_tier),
-                                partitions, consistency)
+              assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Finding, ...]:
+    return collect(model_from_json(design_json), evaluation(design_json, None, free_tier),
+                   partition_report(design_json), consistency_report(design_json, dict(assumptions_items)))
 
 
-def findings(design_json: str, free_tier: bool = False, assumptions: dict[str, Any] | None = None) -> tuple[Any, ...]:
+def findings(design_json: str, free_tier: bool = False,
+             assumptions: dict[str, Any] | None = None) -> tuple[Finding, ...]:
     """engine.findings.collect of a design: the catalog's findings (stable ids, titles) of its evaluation (with
     the design's own price catalog; `free_tier` as the Capacity page's toggle), static partition report and
     consistency report (default assumptions, or the Consistency page's edited ones), sorted by severity then id.
@@ -228,8 +233,8 @@ def findings(design_json: str, free_tier: bool = False, assumptions: dict[str, A
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _sample_items(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
-    samples = _engine("samples")
+def _sample_items(design_json: str, engine_version: str, seed: int,
+                  max_items_per_entity: int) -> dict[str, list[dict]]:
     return samples.generate_items(model_from_json(design_json), seed=seed,
                                   max_items_per_entity=max_items_per_entity)
 
@@ -240,8 +245,8 @@ def sample_items(design_json: str, seed: int = 0, max_items_per_entity: int = 20
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _sample_records(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
-    samples = _engine("samples")
+def _sample_records(design_json: str, engine_version: str, seed: int,
+                    max_items_per_entity: int) -> dict[str, list[SampleItem]]:
     return samples.generate_samples(model_from_json(design_json), seed=seed,
                                     max_items_per_entity=max_items_per_entity)
 
@@ -249,10 +254,8 @@ def _sample_records(design_json: str, engine_version: str, seed: int, max_items_
 @st.cache_data(max_entries=256, show_spinner=False)
 def _collection_rows(design_json: str, engine_version: str, table: str, index: str | None,
                      entity: str | None) -> list[dict[str, Any]]:
-    from ui.collections import collection_rows
-
     records = _sample_records(design_json, engine_version, 0, SANDBOX_ITEMS_PER_ENTITY)
-    return collection_rows(model_from_json(design_json), records, table, index, entity)
+    return facet_rows(model_from_json(design_json), records, table, index, entity)
 
 
 def collection_rows(design_json: str, table: str, index: str | None = None,
@@ -263,7 +266,6 @@ def collection_rows(design_json: str, table: str, index: str | None = None,
 
 @st.cache_resource(show_spinner=False)
 def _consistency_defaults(engine_version: str) -> dict[str, Any]:
-    consistency = _engine("consistency")
     return consistency.ConsistencyAssumptions().model_dump()
 
 
@@ -274,27 +276,30 @@ def consistency_defaults() -> dict[str, Any]:
 
 def consistency_docs() -> dict[str, str]:
     """Consistency assumption field -> its documentation with source."""
-    return _engine("consistency").assumption_docs()
+    return consistency.assumption_docs()
 
 
 def check_consistency_assumptions(values: dict[str, Any]) -> None:
     """Raise ValueError with a readable message when edited assumptions are not coherent."""
-    from pydantic import ValidationError
-
     try:
-        _engine("consistency").ConsistencyAssumptions(**values)
+        consistency.ConsistencyAssumptions(**values)
     except ValidationError as exc:
         raise ValueError("; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'assumptions'}: "
                                    f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())) from None
 
 
+class OtherMode(NamedTuple):
+    """A global table's consistency with MREC and MRSC swapped, or why that mode is not possible."""
+
+    report: GlobalTableConsistency | None
+    """None when the swapped design is not valid (see problems)."""
+    problems: tuple[str, ...]
+    """The validator's messages about the swap (empty when it is possible)."""
+
+
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _other_mode(design_json: str, engine_version: str, table: str,
-                assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Any, tuple[str, ...]]:
-    from engine.errors import DesignValidationError
-    from engine.io import design_data, dump_model
-    from engine.model import parse_model
-
+                assumptions_items: tuple[tuple[str, Any], ...]) -> OtherMode:
     data = design_data(model_from_json(design_json))
     data.pop("format_version", None)
     for t in data["tables"]:
@@ -306,14 +311,14 @@ def _other_mode(design_json: str, engine_version: str, table: str,
     try:
         variant = parse_model(data)
     except DesignValidationError as exc:
-        return None, tuple(p for p in exc.problems if table in p or "MRSC" in p) or exc.problems
+        return OtherMode(report=None,
+                         problems=tuple(p for p in exc.problems if table in p or "MRSC" in p) or exc.problems)
     report = _consistency(dump_model(variant, "json"), engine_version, assumptions_items, 0)
-    return report.global_table(table), ()
+    return OtherMode(report=report.global_table(table), problems=())
 
 
-def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] | None = None
-                      ) -> tuple[Any, tuple[str, ...]]:
-    """The global-table consistency of `table` with MREC and MRSC swapped: (result, ()) or (None, reasons)."""
+def other_mode_report(design_json: str, table: str, assumptions: dict[str, Any] | None = None) -> OtherMode:
+    """The global-table consistency of `table` with MREC and MRSC swapped, or why it is not possible."""
     return _other_mode(design_json, ENGINE_VERSION, table, tuple(sorted((assumptions or {}).items())))
 
 
@@ -324,12 +329,11 @@ MAX_SHARED_SANDBOXES = 8
 
 
 @st.cache_resource(max_entries=MAX_SHARED_SANDBOXES, show_spinner=False)
-def _shared_sandbox(design_json: str, engine_version: str, seed: int) -> Any:
-    sandbox = _engine("sandbox")
-    return sandbox.Sandbox.from_model(model_from_json(design_json), seed)
+def _shared_sandbox(design_json: str, engine_version: str, seed: int) -> Sandbox:
+    return Sandbox.from_model(model_from_json(design_json), seed)
 
 
-def shared_sandbox(design_json: str, seed: int = 0) -> Any:
+def shared_sandbox(design_json: str, seed: int = 0) -> Sandbox:
     """engine.sandbox.Sandbox.from_model of a design (its tables and seeded sample items), shared by every
     session: READ-ONLY. ui.sandbox_runs runs only read operations on it and gives a session its own copy
     (ui.sandbox_runs.private_copy) before the session's first write."""
@@ -337,13 +341,13 @@ def shared_sandbox(design_json: str, seed: int = 0) -> Any:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _pattern_report(design_json: str, engine_version: str, seed: int, max_items_per_entity: int) -> Any:
-    patterns = _engine("patterns")
+def _pattern_report(design_json: str, engine_version: str, seed: int,
+                    max_items_per_entity: int) -> PatternReport:
     return patterns.validate_patterns(model_from_json(design_json), seed=seed,
                                       max_items_per_entity=max_items_per_entity)
 
 
-def pattern_report(design_json: str, seed: int = 0) -> Any:
+def pattern_report(design_json: str, seed: int = 0) -> PatternReport:
     """engine.patterns.validate_patterns on the page's sample (SANDBOX_ITEMS_PER_ENTITY per entity), read-only."""
     return _pattern_report(design_json, ENGINE_VERSION, seed, SANDBOX_ITEMS_PER_ENTITY)
 
@@ -364,17 +368,15 @@ def _figure_key(value: Any) -> tuple[Any, ...]:
 
 
 @st.cache_resource(max_entries=MAX_FIGURES, show_spinner=False)
-def _figure_spec(builder_name: str, key: tuple[Any, ...], _builder: Any, _args: tuple[Any, ...]
-                 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def _figure_spec(builder_name: str, key: tuple[Any, ...], _builder: Callable[..., go.Figure],
+                 _args: tuple[Any, ...]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return _args, _builder(*_args).to_dict()  # the arguments are kept with the spec (see _figure_key)
 
 
-def figure(builder: Any, *args: Any) -> Any:
+def figure(builder: Callable[..., go.Figure], *args: Any) -> go.Figure:
     """builder(*args) (an engine.charts figure of cached engine results), built once for every session: building
     a plotly figure validates every property (30-50 ms a chart); each call returns a new Figure made from the
     cached spec without validating it again (~2 ms), so a session changing its figure changes only its own."""
-    import plotly.graph_objects as go
-
     _, spec = _figure_spec(f"{builder.__module__}.{builder.__qualname__}", _figure_key(args), builder, args)
     try:
         return go.Figure(spec, _validate=False)  # the spec is what a validated figure gave: no need to redo it
@@ -384,8 +386,6 @@ def figure(builder: Any, *args: Any) -> Any:
 
 @st.cache_data(max_entries=MAX_MODELS, show_spinner=False)
 def _design_yaml(design_json: str, engine_version: str) -> str:
-    from engine.io import dump_model
-
     return dump_model(model_from_json(design_json), "yaml")
 
 
@@ -396,9 +396,7 @@ def design_yaml(design_json: str) -> str:
 
 @st.cache_data(max_entries=MAX_RESULTS, show_spinner=False)
 def _design_dot(design_json: str, engine_version: str) -> str:
-    from engine.diagram import design_dot
-
-    return design_dot(model_from_json(design_json))
+    return _dot_of(model_from_json(design_json))
 
 
 def design_dot(design_json: str) -> str:
@@ -409,7 +407,6 @@ def design_dot(design_json: str) -> str:
 def consistency_bounds() -> dict[str, tuple[float, float]]:
     """(lowest, highest) value each numeric consistency assumption accepts, from its field constraints
     (a strict lower bound of 0 becomes the smallest value the inputs show, 0.001)."""
-    consistency = _engine("consistency")
     out = {}
     for name, field in consistency.ConsistencyAssumptions.model_fields.items():
         low, high = 0.0, consistency.MAX_ASSUMED_MS
@@ -431,19 +428,18 @@ STRICT_BOUND_STEP = 0.001  # inputs show 3 decimals at most: a bound "above 0" s
 
 def relevant_assumptions(design_json: str, assumptions: dict[str, Any] | None = None) -> dict[str, str | None]:
     """engine.consistency.relevant_assumptions for the design's report (None: the assumption changes a number)."""
-    return _engine("consistency").relevant_assumptions(model_from_json(design_json),
-                                                       consistency_report(design_json, assumptions))
+    return consistency.relevant_assumptions(model_from_json(design_json), consistency_report(design_json, assumptions))
 
 
 # ----------------------------------------------------------------------------- interop (issue 13)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _imported(text: str, fmt: str, source: str, engine_version: str) -> Any:
-    return _engine("interop").import_design(text, fmt, source)
+def _imported(text: str, fmt: str, source: str, engine_version: str) -> ImportResult:
+    return import_design(text, fmt, source)
 
 
-def imported(text: str, fmt: str = "auto", source: str = "<upload>") -> Any:
+def imported(text: str, fmt: str = "auto", source: str = "<upload>") -> ImportResult:
     """engine.interop.import_design of an uploaded file's text: an ImportResult (model, notes, items, format);
     raises WorkbenchError with the file name, the place and the fix when it cannot be read."""
     return _imported(text, fmt, source, ENGINE_VERSION)
@@ -451,9 +447,8 @@ def imported(text: str, fmt: str = "auto", source: str = "<upload>") -> Any:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _exported(design_json: str, to: str, seed: int, engine_version: str) -> tuple[str, tuple[str, ...]]:
-    interop = _engine("interop")
     model = model_from_json(design_json)
-    return interop.export_design(model, to, seed=seed), tuple(interop.export_notes(model, to))
+    return export_design(model, to, seed=seed), tuple(export_notes(model, to))
 
 
 def exported(design_json: str, to: str, seed: int = 0) -> tuple[str, tuple[str, ...]]:
@@ -464,7 +459,7 @@ def exported(design_json: str, to: str, seed: int = 0) -> tuple[str, tuple[str, 
 
 def export_formats() -> tuple[str, ...]:
     """The formats `ddb-workbench export --to` writes, in the engine's order."""
-    return tuple(_engine("interop").EXPORT_FORMATS)
+    return tuple(EXPORT_FORMATS)
 
 
 # ----------------------------------------------------------------------------- evidence (issue 15)
@@ -472,39 +467,33 @@ def export_formats() -> tuple[str, ...]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _inferred(files: tuple[tuple[str, bytes], ...], window_seconds: float | None, scale: float,
-              engine_version: str) -> Any:
-    capture = _engine("evidence.capture")
-    traffic = _engine("evidence.traffic")
+              engine_version: str) -> InferResult:
     observations = sorted((o for name, raw in files for o in capture.parse_capture(raw, name)), key=lambda o: o.time)
     return traffic.infer_design(observations, window_seconds=window_seconds, scale=scale,
                                 sources=[name for name, _ in files])
 
 
-def inferred(files: tuple[tuple[str, bytes], ...], window_seconds: float | None = None, scale: float = 1.0) -> Any:
+def inferred(files: tuple[tuple[str, bytes], ...], window_seconds: float | None = None,
+             scale: float = 1.0) -> InferResult:
     """engine.evidence.traffic.infer_design of uploaded capture files ((name, bytes) each): an InferResult;
     raises WorkbenchError naming the file, line and fix."""
     return _inferred(files, window_seconds, scale, ENGINE_VERSION)
 
 
 def calibration(design_json: str, files: tuple[tuple[str, bytes], ...], window_seconds: float | None = None,
-                scale: float = 1.0) -> Any:
+                scale: float = 1.0) -> Calibration:
     """engine.evidence.calibrate of the current design with the uploaded captures' observed figures."""
-    from engine.io import to_data
-
-    calibrate = _engine("evidence.calibrate")
-    return calibrate.calibrate(to_data(model_from_json(design_json)), inferred(files, window_seconds, scale))
+    return evidence_calibrate.calibrate(to_data(model_from_json(design_json)), inferred(files, window_seconds, scale))
 
 
 
-def mrsc_region_advice(regions: tuple[str, ...], witness: str | None, home: str) -> Any:
+def mrsc_region_advice(region_names: tuple[str, ...], witness: str | None, home: str) -> MrscRegionAdvice | None:
     """engine.regions.mrsc_region_advice: why these regions cannot form an MRSC global table and what would (None
     when they can). Cheap: not cached."""
-    return _engine("regions").mrsc_region_advice(regions, witness, home)
+    return regions.mrsc_region_advice(region_names, witness, home)
 
 
 def _export_stamp(path: str) -> float:
-    from pathlib import Path
-
     try:
         return Path(path, "manifest-summary.json").stat().st_mtime
     except OSError:
@@ -512,23 +501,23 @@ def _export_stamp(path: str) -> float:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _export_analysis(path: str, stamp: float, design_json: str | None, engine_version: str) -> Any:
-    export = _engine("evidence.export")
-    if not engine_available("evidence.export_duckdb") or importlib.util.find_spec("duckdb") is None:
+def _export_analysis(path: str, stamp: float, design_json: str | None, engine_version: str) -> ExportAnalysis:
+    # DuckDB is optional (engine.evidence loads it through optional_module when an export is read): asked for here,
+    # when an export is analysed, so the app starts and every other page works without it.
+    if importlib.util.find_spec("duckdb") is None:
         raise EngineMissing("duckdb")
     model = model_from_json(design_json) if design_json else None
     # One thread and 1 GB: a shared server keeps serving pages while an export is read.
     return export.analyze_export(path, export.AnalyzeOptions(design=model, memory_limit="1GB", threads=1))
 
 
-def export_analysis(path: str, design_json: str | None = None) -> Any:
+def export_analysis(path: str, design_json: str | None = None) -> ExportAnalysis:
     """engine.evidence.export.analyze_export of an export folder on the server (DuckDB), with the design's
     entities recognising items; cached until the folder's manifest changes."""
     return _export_analysis(path, _export_stamp(path), design_json, ENGINE_VERSION)
 
 
-def export_calibration(path: str, design_json: str) -> Any:
+def export_calibration(path: str, design_json: str) -> ExportCalibration:
     """engine.evidence.export_calibrate.calibrate_from_export of the current design with an analysed export."""
     analysis = export_analysis(path, design_json)
-    calibrate = _engine("evidence.export_calibrate")
-    return calibrate.calibrate_from_export(model_from_json(design_json), analysis, analysis.table)
+    return export_calibrate.calibrate_from_export(model_from_json(design_json), analysis, analysis.table)

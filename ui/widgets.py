@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from ui.editors.base import PROBLEMS, apply, seeded, show_problems
 from ui.store import keep_days
 
 W = state.WIDGET_PREFIX
+Result = TypeVar("Result")
 
 
 # ----------------------------------------------------------------------------- page furniture
@@ -202,7 +203,7 @@ def engine_pending(what: str, module: str) -> None:
             icon=":material/construction:")
 
 
-def call_engine(label: str, func: Callable[[], Any], failed: str | None = None) -> Any | None:
+def call_engine(label: str, func: Callable[[], Result], failed: str | None = None) -> Result | None:
     """Run a cached engine call; show a readable message (never a traceback) and return None on failure.
     `failed` replaces the opening of the message for a refused input ("Cannot import model.json")."""
     try:

@@ -216,7 +216,8 @@ if report is not None:
     for gt in report.global_tables:
         other = widgets.call_engine("The other mode", lambda gt=gt: cache.other_mode_report(design_json, gt.table,
                                                                                               assumptions))
-        mrec, mrsc = (gt, other[0]) if gt.mode == "MREC" else (other[0], gt)
+        swapped = other.report if other is not None else None
+        mrec, mrsc = (gt, swapped) if gt.mode == "MREC" else (swapped, gt)
         st.markdown(f"**{fmt.text(gt.table, code=True)}**: {gt.mode} today, replicas in {fmt.text(', '.join(gt.regions))}"
                     + (f", witness in {fmt.text(gt.witness_region)}" if gt.witness_region else ""))
         col_a, col_b = st.columns(2)
@@ -226,7 +227,7 @@ if report is not None:
                 st.markdown(f"**{label}**" + (" · current" if result is gt else " · what if"))
                 if result is None:
                     st.warning("Not possible for this table as it is. "
-                               + " ".join(_other_mode_problems(gt.table, other[1])))
+                               + " ".join(_other_mode_problems(gt.table, other.problems if other else ())))
                     continue
                 worst_write = max(result.write_latency_ms.values()) if result.write_latency_ms else 0
                 pairs_help = (f"Distinct writes, each counted once (at most the writes per day). Overlapping write "
