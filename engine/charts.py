@@ -10,12 +10,20 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import plotly.graph_objects as go
 
 from engine.cost.arms import COST_KINDS
 from engine.cost.rates import usd_text
+
+if TYPE_CHECKING:  # types only: the charts read results, they never build them
+    from engine.consistency import ConsistencyReport, GlobalTableConsistency
+    from engine.cost.rates import BillingComparison
+    from engine.evaluate import Evaluation, PatternEvaluation, TableEvaluation
+    from engine.heat import Heatmap, HeatResult
+    from engine.partitions import TargetLayout
+    from engine.streams import ScenarioLag
 
 # Colours by meaning, kept the same on every chart.
 COLOR_READ = "#2457a6"
@@ -55,7 +63,7 @@ def _plain(text: object, template: bool = False) -> str:
 # ----------------------------------------------------------------------------- consistency
 
 
-def _curve_groups(report: Any, names: Sequence[str] | None) -> list[tuple[str, tuple[float, ...], float | None]]:
+def _curve_groups(report: ConsistencyReport, names: Sequence[str] | None) -> list[tuple[str, tuple[float, ...], float | None]]:
     """Patterns with identical curves share one line: (label, curve, marked read delay in ms)."""
     groups: dict[tuple[float, ...], list[Any]] = {}
     for p in report.patterns:
@@ -73,7 +81,7 @@ def _curve_groups(report: Any, names: Sequence[str] | None) -> list[tuple[str, t
     return out
 
 
-def stale_read_figure(report: Any, names: Sequence[str] | None = None) -> go.Figure:
+def stale_read_figure(report: ConsistencyReport, names: Sequence[str] | None = None) -> go.Figure:
     """P(stale read) against time since the write, one directly labelled line per distinct read path."""
     fig = go.Figure()
     xs = [x for x in report.curve_ms if x > 0]
@@ -105,7 +113,7 @@ def _interpolate(xs: Sequence[float], ys: Sequence[float], x: float) -> float:
     return ys[-1] if ys and x > xs[-1] else (ys[0] if ys else 0.0)
 
 
-def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
+def latency_by_region_figure(mrec: GlobalTableConsistency | None, mrsc: GlobalTableConsistency | None) -> go.Figure:
     """Write latency per region for MREC and MRSC side by side (grouped bars, values on the bars)."""
     fig = go.Figure()
     for label, gt, color in (("MREC", mrec, COLOR_READ), ("MRSC", mrsc, COLOR_WRITE)):
@@ -122,7 +130,7 @@ def latency_by_region_figure(mrec: Any | None, mrsc: Any | None) -> go.Figure:
 # ----------------------------------------------------------------------------- capacity and cost
 
 
-def pattern_cost_parts(pattern: Any) -> dict[str, float]:
+def pattern_cost_parts(pattern: PatternEvaluation) -> dict[str, float]:
     """A pattern's billed monthly cost by kind (reads, writes, index writes, replication; USD), summed over the
     tables its arms land on (engine.cost.allocation; adds up to monthly_usd + replication_monthly_usd)."""
     parts = dict.fromkeys(COST_KINDS, 0.0)
@@ -147,7 +155,7 @@ class CostRow(NamedTuple):
     usd_by_kind: dict[str, float]
 
 
-def cost_rows(evaluation: Any) -> list[CostRow]:
+def cost_rows(evaluation: Evaluation) -> list[CostRow]:
     """One (label, cost by kind) row per access pattern (stream consumers' derived writes included), per table's idle
     capacity, per table's storage and per stream consumer, in table order; the figures are the evaluation's (billed
     shares, engine.cost.streams), so the rows add up to its total."""
@@ -182,7 +190,7 @@ def _cost_legend(fig: go.Figure) -> None:
                       margin={"l": 10, "r": 10, "t": 50, "b": 100})
 
 
-def cost_breakdown_figure(evaluation: Any) -> go.Figure:
+def cost_breakdown_figure(evaluation: Evaluation) -> go.Figure:
     """Where the money goes: one horizontal bar per access pattern and per table's storage, stacked by kind.
 
     Segments are labelled with their kind and amount inside the bar, each bar's total is written at its end,
@@ -214,7 +222,7 @@ def cost_breakdown_figure(evaluation: Any) -> go.Figure:
 UTILIZATION_GRID = tuple(u / 100 for u in range(5, 101, 1))
 
 
-def billing_curves(billing: Any) -> dict[str, list[float]]:
+def billing_curves(billing: BillingComparison) -> dict[str, list[float]]:
     """Monthly cost of the same average load by average utilization of the capacity paid for.
 
     On-demand pays per request, so it is flat; provisioned and reserved pay for capacity sized at
@@ -229,7 +237,7 @@ def billing_curves(billing: Any) -> dict[str, list[float]]:
     return out
 
 
-def break_even(billing: Any, option_monthly_usd: float) -> float | None:
+def break_even(billing: BillingComparison, option_monthly_usd: float) -> float | None:
     """Utilization at which a capacity option costs what on-demand costs (None when never within 0-100 %)."""
     if billing.on_demand_monthly_usd <= 0:
         return None
@@ -237,7 +245,7 @@ def break_even(billing: Any, option_monthly_usd: float) -> float | None:
     return u if 0 < u <= 1 else None
 
 
-def billing_figure(table: Any) -> go.Figure:
+def billing_figure(table: TableEvaluation) -> go.Figure:
     """On-demand vs provisioned vs reserved across utilization for one table, break-evens marked."""
     billing = table.billing
     xs = [100 * u for u in UTILIZATION_GRID]
@@ -275,7 +283,7 @@ def billing_figure(table: Any) -> go.Figure:
 # ----------------------------------------------------------------------------- partitions and heat
 
 
-def partition_load_figure(layout: Any, max_bars: int = 12) -> go.Figure:
+def partition_load_figure(layout: TargetLayout, max_bars: int = 12) -> go.Figure:
     """Peak load of a target's busiest partitions as a share of one partition's limit, the 100 % line marked."""
     parts = [p for p in layout.hottest_partitions if p.key_count > 0 or p.peak_utilization > 0][:max_bars]
     labels = [f"partition {p.partition} ({p.key_count} key{'s' if p.key_count != 1 else ''})" for p in parts]
@@ -292,7 +300,7 @@ def partition_load_figure(layout: Any, max_bars: int = 12) -> go.Figure:
     return _layout(fig, f"{_plain(layout.target)}: busiest partitions at peak", height=max(240, 34 * len(parts) + 110))
 
 
-def heatmap_figure(heatmap: Any, horizon_seconds: int) -> go.Figure:
+def heatmap_figure(heatmap: Heatmap, horizon_seconds: int) -> go.Figure:
     """Partition × time heatmap of consumed load as % of one partition's limit (hottest partitions on top)."""
     z = 100 * heatmap.consumed_utilization
     minutes = [(i + 0.5) * heatmap.bucket_seconds / 60 for i in range(z.shape[1])]
@@ -307,7 +315,7 @@ def heatmap_figure(heatmap: Any, horizon_seconds: int) -> go.Figure:
     return _layout(fig, f"{_plain(heatmap.target)}: load per partition over time", height=max(260, 16 * len(rows) + 120))
 
 
-def throttling_figure(result: Any) -> go.Figure:
+def throttling_figure(result: HeatResult) -> go.Figure:
     """Throttled share of each access pattern's requests over time; each line labelled at its end."""
     fig = go.Figure()
     minutes = None
@@ -338,7 +346,7 @@ def throttling_figure(result: Any) -> go.Figure:
 COLOR_ARRIVING = COLOR_MUTED
 
 
-def stream_lag_figure(lags: Sequence[Any], horizon_seconds: int) -> go.Figure:
+def stream_lag_figure(lags: Sequence[ScenarioLag], horizon_seconds: int) -> go.Figure:
     """One table's stream under a traffic scenario (engine.streams.scenario_lags of that table): above, the records
     arriving per shard against what each consumer gets through per shard; below, each consumer's iterator age
     (the age of the oldest record it has not read), which grows whenever records arrive faster than it reads."""
@@ -385,12 +393,12 @@ def stream_lag_figure(lags: Sequence[Any], horizon_seconds: int) -> go.Figure:
 # ----------------------------------------------------------------------------- comparison
 
 
-def evaluation_cost_parts(evaluation: Any) -> dict[str, float]:
+def evaluation_cost_parts(evaluation: Evaluation) -> dict[str, float]:
     """A design's monthly cost by kind: reads, writes, index writes, replication, storage, idle capacity (USD)."""
     return evaluation.cost_by_kind()
 
 
-def compare_cost_figure(evaluations: Sequence[tuple[str, Any]]) -> go.Figure:
+def compare_cost_figure(evaluations: Sequence[tuple[str, Evaluation]]) -> go.Figure:
     """Monthly cost of each design side by side, stacked by kind, each segment and total labelled."""
     labels = ["<br>".join(_plain(line) for line in textwrap.wrap(_short(label, 2 * COMPARE_LABEL_LINE_CHARS),
                                                                 COMPARE_LABEL_LINE_CHARS, break_on_hyphens=False))

@@ -12,10 +12,16 @@ Public API (reports and the `check` command render from it):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.findings.base import SEVERITIES, Finding, Rule, severity_rank
 from engine.findings.catalog import RULES, rule
+from engine.model import DataModel
+
+if TYPE_CHECKING:  # engine.evaluate, partitions and consistency import this package: types only
+    from engine.consistency import ConsistencyReport
+    from engine.evaluate import Evaluation
+    from engine.partitions import PartitionReport
 
 LOW_CARDINALITY_VALUES = 10
 """A partition key template with at most this many values is low-cardinality (product choice)."""
@@ -25,7 +31,8 @@ CONFLICTS_WARNING_PER_DAY = 1.0
 """Global-table writes lost or rejected per day from which a finding is raised (product choice)."""
 
 
-def collect(model: Any, evaluation: Any, partitions: Any = None, consistency: Any = None) -> tuple[Finding, ...]:
+def collect(model: DataModel, evaluation: Evaluation, partitions: PartitionReport | None = None,
+            consistency: ConsistencyReport | None = None) -> tuple[Finding, ...]:
     """Every finding of a design from the catalog, sorted by severity then id (then path)."""
     found = list(evaluation.findings)
     if partitions is not None:
@@ -37,7 +44,7 @@ def collect(model: Any, evaluation: Any, partitions: Any = None, consistency: An
     return tuple(sorted(found, key=lambda f: (severity_rank(f.severity), f.rule_id, f.path)))
 
 
-def target_path(model: Any, target: str) -> str:
+def target_path(model: DataModel, target: str) -> str:
     """'Orders#ByStatus' -> 'tables[0].gsis[1]'; 'Orders' -> 'tables[0]' (the target itself when unknown)."""
     from engine.capacity import split_target
 
@@ -56,7 +63,7 @@ def target_path(model: Any, target: str) -> str:
     return target
 
 
-def _on_design(model: Any, finding: Finding) -> Finding:
+def _on_design(model: DataModel, finding: Finding) -> Finding:
     """A partition report's finding with its path on the table or index it is about."""
     from dataclasses import replace
 
@@ -64,7 +71,7 @@ def _on_design(model: Any, finding: Finding) -> Finding:
     return replace(finding, path=target_path(model, target)) if target else finding
 
 
-def low_cardinality_findings(model: Any, partitions: Any, hot_targets: set[str]) -> list[Finding]:
+def low_cardinality_findings(model: DataModel, partitions: PartitionReport, hot_targets: set[str]) -> list[Finding]:
     """DDB-P103: targets whose busiest key comes from a template with few values (not already hot)."""
     from engine.partitions import READ_UNITS_PER_PARTITION, WRITE_UNITS_PER_PARTITION
 
@@ -85,7 +92,7 @@ def low_cardinality_findings(model: Any, partitions: Any, hot_targets: set[str])
     return out
 
 
-def consistency_findings(model: Any, consistency: Any) -> list[Finding]:
+def consistency_findings(model: DataModel, consistency: ConsistencyReport) -> list[Finding]:
     """DDB-R102 (stale read after write) and DDB-R103 (multi-region writes to the same items)."""
     out = []
     index = {p.name: i for i, p in enumerate(model.access_patterns)}
