@@ -261,6 +261,9 @@ class DesignSizes:
         self.model = model
         self._items: dict[str, SizeDistribution] = {}
         self._entries: dict[tuple[str, str], SizeDistribution] = {}
+        self._shares: dict[tuple[str, str], float] = {}
+        # item_write_units per (entity, kind, changed attributes): patterns on one entity share them
+        self.write_units: dict[tuple[str, str, frozenset[str] | None], dict[str, float]] = {}
 
     def item(self, entity_name: str) -> SizeDistribution:
         if entity_name not in self._items:
@@ -277,9 +280,12 @@ class DesignSizes:
         return self._entries[key]
 
     def share(self, entity_name: str, index_name: str) -> float:
-        entity = self.model.entity(entity_name)
-        table = self.model.table(entity.table)
-        return index_membership_share(entity, table, table.index(index_name))
+        key = (entity_name, index_name)
+        if key not in self._shares:
+            entity = self.model.entity(entity_name)
+            table = self.model.table(entity.table)
+            self._shares[key] = index_membership_share(entity, table, table.index(index_name))
+        return self._shares[key]
 
 
 def entity_weights(model: Any, entity_names: Iterable[str]) -> dict[str, float]:
@@ -417,6 +423,14 @@ def item_write_units(model: Any, sizes: DesignSizes, entity: str, kind: str,
     "delete" (present->absent), "missing" (write/delete of an absent item that stays absent: 1 WCU),
     "failed" (condition failed on an existing item: its size, no index writes), "check" (ConditionCheck).
     """
+    key = (entity, kind, changed)
+    if key not in sizes.write_units:
+        sizes.write_units[key] = _item_write_units(model, sizes, entity, kind, changed)
+    return dict(sizes.write_units[key])
+
+
+def _item_write_units(model: Any, sizes: DesignSizes, entity: str, kind: str,
+                      changed: frozenset[str] | None) -> dict[str, float]:
     table = model.table(model.entity(entity).table)
     if kind == "missing":
         return {target_name(table.name): float(MIN_WRITE_UNITS)}

@@ -427,7 +427,7 @@ class SizeDistribution:
         self.lo = int(lo) + int(nz[0])
         self.pmf = arr / arr.sum()
         self.pmf.setflags(write=False)
-        self._units_cache: dict[tuple[Any, int], Any] = {}
+        self._units_cache: dict[Any, Any] = {}
 
     @classmethod
     def fixed(cls, size_bytes: float) -> SizeDistribution:
@@ -462,12 +462,20 @@ class SizeDistribution:
         parts = [(w, d) for w, d in parts if w > 0]
         if not parts:
             return cls.fixed(0)
+        if len(parts) == 1:  # one part: itself (keeps its memoised units, shared by every pattern reading it)
+            return parts[0][1]
         lo = min(d.lo for _, d in parts)
         hi = max(d.hi for _, d in parts)
         pmf = np.zeros(hi - lo + 1)
         for w, d in parts:
             pmf[d.lo - lo: d.hi - lo + 1] += w * d.pmf
         return cls(lo, pmf)
+
+    def shifted(self, offset: int) -> SizeDistribution:
+        """This distribution moved by a whole number of bytes (the sum with a fixed size)."""
+        out = object.__new__(SizeDistribution)
+        out.lo, out.pmf, out._units_cache = self.lo + int(offset), self.pmf, {}
+        return out
 
     @property
     def hi(self) -> int:
@@ -481,7 +489,9 @@ class SizeDistribution:
 
     @property
     def mean(self) -> float:
-        return float(self.pmf @ self.sizes)
+        if "mean" not in self._units_cache:  # memoised: the distribution is immutable
+            self._units_cache["mean"] = float(self.pmf @ self.sizes)
+        return self._units_cache["mean"]
 
     @property
     def std(self) -> float:
@@ -499,7 +509,9 @@ class SizeDistribution:
         """Smallest size s with P(size <= s) >= q."""
         import numpy as np
 
-        idx = int(np.searchsorted(np.cumsum(self.pmf), q - 1e-12))
+        if "cdf" not in self._units_cache:  # memoised: the distribution is immutable
+            self._units_cache["cdf"] = np.cumsum(self.pmf)
+        idx = int(np.searchsorted(self._units_cache["cdf"], q - 1e-12))
         return self.lo + min(idx, self.pmf.size - 1)
 
     def quantiles(self, qs: Iterable[float] = (0.5, 0.9, 0.99)) -> dict[float, int]:
@@ -681,7 +693,7 @@ def _key_size_grid(entity: Any, table: Any) -> tuple[tuple[str, ...], Any]:
     """
     import numpy as np
 
-    from engine.keyspace import render_template, variable_cardinality, variable_value
+    from engine.keyspace import render_template, variable_cardinality, variable_value_bytes
 
     cached = _KEY_GRID_CACHE.get((id(entity), id(table)))
     if cached is not None and cached[0] is entity and cached[1] is table:
@@ -691,23 +703,26 @@ def _key_size_grid(entity: Any, table: Any) -> tuple[tuple[str, ...], Any]:
     variables = {v for k in templates for v in _template_vars(k.template)}
     cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
     points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS
-    rows = [{v: min(c - 1, int(((j + 0.5) / points) * c)) for v, c in cards.items()} for j in range(points)]
-    # each variable's value at each row's rank, rendered once (not once per template that uses it)
-    values = {v: [variable_value(entity.variable(v), ranks[v], v) for ranks in rows] for v in variables}
+    quantiles = (np.arange(points) + 0.5) / points  # the same float operations as (j + 0.5) / points
+    ranks = {v: np.minimum(c - 1, (quantiles * c).astype(np.int64)) for v, c in cards.items()}
+    # each variable's value sizes at the rows' ranks, worked out once (not once per template that uses it)
+    value_bytes = {v: variable_value_bytes(entity.variable(v), ranks[v], v) for v in variables}
+    braces = {v for v in variables if (var := entity.variable(v)) is not None and any("{" in x for x in var.values)}
     grid = np.zeros((points, len(templates)), dtype=np.int64)
     for i, k in enumerate(templates):
         names = _template_vars(k.template)
         key_type = types.get(k.attribute, "S")
         name_bytes = len(k.attribute.encode("utf-8"))
-        if key_type == "N" or any("{" in text for v in names for text in values[v]):
+        if key_type == "N" or braces.intersection(names):
             # a number is sized from its digits; a value holding a brace could change what later ones replace
-            for j, ranks in enumerate(rows):
-                grid[j, i] = name_bytes + key_value_size_bytes(key_type, render_template(k.template, entity, ranks))
+            for j in range(points):
+                row = {v: int(r[j]) for v, r in ranks.items()}
+                grid[j, i] = name_bytes + key_value_size_bytes(key_type, render_template(k.template, entity, row))
             continue
         # S and B: the rendered text's bytes are the template's literal text plus each substituted value
-        literal = len(_PLACEHOLDER.sub("", k.template).encode("utf-8"))
-        for j in range(points):
-            grid[j, i] = name_bytes + literal + sum(len(values[v][j].encode("utf-8")) for v in names)
+        grid[:, i] = name_bytes + len(_PLACEHOLDER.sub("", k.template).encode("utf-8"))
+        for v in names:
+            grid[:, i] += value_bytes[v]
     grid.setflags(write=False)
     attributes = tuple(k.attribute for k in templates)
     if len(_KEY_GRID_CACHE) >= _KEY_GRID_CACHE_SIZE:
@@ -739,10 +754,28 @@ def entity_size_distribution(entity: Any, table: Any, attributes: Iterable[str] 
     templated = {k.attribute for k in entity.keys}
     forced = set(present)
     dist = _keys_distribution(entity, table, [n for n in names if n in templated])
+    fixed = 0  # attributes always present with one whole-byte size add a constant: one shift, not a convolution
     for spec in entity.attributes:
         if spec.name in names and spec.name not in templated:
-            dist = dist + attribute_distribution(spec, present=spec.name in forced)
-    return dist
+            size = _fixed_attribute_bytes(spec, present=spec.name in forced)
+            if size is not None:
+                fixed += size
+            else:
+                dist = dist + attribute_distribution(spec, present=spec.name in forced)
+    return dist.shifted(fixed) if fixed else dist
+
+
+def _fixed_attribute_bytes(spec: Any, present: bool) -> int | None:
+    """Name + value bytes of an attribute every item carries with one whole-byte size, else None."""
+    if not (present or spec.presence >= 1) or spec.min_size_bytes is not None:
+        return None
+    if spec.size_bytes is None:
+        value = typed_value_size_bytes(spec.type, spec.example)
+    elif float(spec.size_bytes).is_integer():
+        value = int(spec.size_bytes)
+    else:
+        return None
+    return len(spec.name.encode("utf-8")) + value
 
 
 def index_key_names(table: Any, index: Any) -> tuple[str, ...]:

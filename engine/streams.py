@@ -325,12 +325,17 @@ def stream_traffic(model: Any, sizes: DesignSizes | None = None) -> StreamTraffi
     index = {n: i for i, n in enumerate(names)}
     base = {n: _Mix() for n in names}
     base_peak = {n: 0.0 for n in names}
-    for pattern in model.access_patterns:
+    # Only a table with a stream has records anyone reads (evaluate reports streamed tables; a consumer's writes
+    # reach a table's records only through that table's own stream): the others are left empty, unsized.
+    streamed = {t.name for t in model.tables if t.stream_view_type is not None}
+    for pattern in model.access_patterns if streamed else ():
         for entity, per_request, kind in pattern_changes(model, pattern):
             table = model.entity(entity).table
+            if table not in streamed:
+                continue
             base[table].add(pattern.requests_per_second * per_request, sized.of(entity), *kind)
             base_peak[table] += pattern.peak_rps * per_request
-    ttl = {t.name: t.ttl_deletions_per_second for t in model.tables}
+    ttl = {t.name: t.ttl_deletions_per_second if t.name in streamed else 0.0 for t in model.tables}
     for name, rate in ttl.items():
         if rate <= 0:
             continue  # _Mix.add ignores it; sizing every entity of the table for nothing took half of evaluate

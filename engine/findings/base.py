@@ -56,7 +56,33 @@ _FORMATTER = _Formatter()
 
 def render(template: str, values: dict[str, Any]) -> str:
     """Fill a rule template with a finding's values (see the module docstring for the format specs)."""
-    return _FORMATTER.vformat(template, (), values)
+    pieces = _parsed(template)
+    if pieces is None:  # attribute/index access, a conversion or a nested spec: the full formatter
+        return _FORMATTER.vformat(template, (), values)
+    out = []
+    for literal, name, spec in pieces:
+        out.append(literal)
+        if name is not None:
+            out.append(_FORMATTER.format_field(values[name], spec))
+    return "".join(out)
+
+
+_PARSED: dict[str, tuple[tuple[str, str | None, str], ...] | None] = {}
+
+
+def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...] | None:
+    """A template's (literal, field name, format spec) pieces when every field is a plain `{name}` or
+    `{name:spec}` (parsed once per template: a design with hundreds of findings rendered each template again)."""
+    if template not in _PARSED:
+        pieces = []
+        for literal, name, spec, conversion in _FORMATTER.parse(template):
+            if name is not None and (not name.isidentifier() or conversion is not None or "{" in (spec or "")):
+                _PARSED[template] = None
+                break
+            pieces.append((literal, name, spec or ""))
+        else:
+            _PARSED[template] = tuple(pieces)
+    return _PARSED[template]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.io import load_sample
@@ -67,3 +67,21 @@ def test_label_of_rank_is_stable(rank):
     e = entity(Variable(name="a", cardinality=100), Variable(name="b", cardinality=100))
     assert key_label(e, "K#{a}#{b}", rank) == key_label(e, "K#{a}#{b}", rank)
     assert key_label(e, "K#{a}#{b}", rank) == f"K#a-{rank // 100:06d}#b-{rank % 100:06d}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(["id", "number", "timestamp", "enum", "values", "undeclared"]),
+       cardinality=st.integers(min_value=1, max_value=10**15), rank_share=st.floats(min_value=0, max_value=1))
+def test_variable_value_bytes_equals_the_rendered_values_size(kind: str, cardinality: int, rank_share: float) -> None:
+    """The item-size grid sizes key values without rendering them: it must agree with variable_value."""
+    from engine.keyspace import variable_value_bytes
+
+    if kind == "undeclared":
+        variable = None
+    elif kind == "values":
+        variable = Variable(name="status", cardinality=3, kind="enum", values=("NEW", "PAÏD", "x"))
+    else:
+        variable = Variable(name="user_id", cardinality=cardinality, kind=kind)
+    ranks = [0, min(cardinality - 1, int(rank_share * cardinality)), cardinality - 1]
+    assert variable_value_bytes(variable, ranks, "user_id").tolist() == [
+        len(variable_value(variable, r, "user_id").encode("utf-8")) for r in ranks]
