@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from engine.capacity import split_target, target_name
 from engine.cost import STANDARD, STANDARD_IA, usd_text
@@ -16,6 +17,7 @@ from engine.findings.base import Finding, amount_text
 from engine.findings.catalog import rule
 from engine.itemsize import STORAGE_OVERHEAD_BYTES
 from engine.keyspace import key_count
+from engine.model import AccessPattern, DataModel, StreamConsumer, Table
 from engine.model.limits import (
     MAX_ITEM_BYTES,
     MAX_ITEM_COLLECTION_BYTES,
@@ -24,6 +26,10 @@ from engine.model.limits import (
 )
 from engine.pricing import BYTES_PER_GB
 from engine.units import duration
+
+if TYPE_CHECKING:  # types only: engine.evaluate imports this module to build its findings
+    from engine.evaluate import Evaluation, PatternEvaluation, TableEvaluation
+    from engine.streams import ConsumerFlow
 
 # Thresholds (product choices).
 OVER_READ_KEEP_SHARE = 0.5
@@ -51,7 +57,7 @@ READ_UNIT_BYTES = 4096
 WRITE_UNIT_BYTES = 1024
 
 
-def evaluation_findings(model: Any, evaluation: Any) -> tuple[Finding, ...]:
+def evaluation_findings(model: DataModel, evaluation: Evaluation) -> tuple[Finding, ...]:
     """Every catalog rule computed from the design and its evaluation (sizes, units, money)."""
     return (*_size_findings(model, evaluation), *_pattern_findings(model, evaluation),
             *_table_findings(model, evaluation), *_gsi_upkeep_findings(model, evaluation),
@@ -60,7 +66,7 @@ def evaluation_findings(model: Any, evaluation: Any) -> tuple[Finding, ...]:
             *_region_findings(model, evaluation), *_stream_findings(model, evaluation))
 
 
-def _region_findings(model: Any, ev: Any) -> list[Finding]:
+def _region_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     """Prices of one region applied to a design homed in another (the catalog says which region it prices)."""
     if not ev.catalog.region or ev.catalog.region == model.region:
         return []
@@ -73,7 +79,7 @@ def _min_read(consistency: str | None) -> float:
 
 
 # ----------------------------------------------------------------------------------- patterns
-def _pattern_findings(model: Any, ev: Any) -> list[Finding]:
+def _pattern_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out: list[Finding] = []
     for i, (pattern, pe) in enumerate(zip(model.access_patterns, ev.design_patterns, strict=True)):
         path = f"access_patterns[{i}]"
@@ -98,7 +104,7 @@ def _pattern_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _write_findings(model: Any, path: str, pattern: Any, pe: Any) -> list[Finding]:
+def _write_findings(model: DataModel, path: str, pattern: AccessPattern, pe: PatternEvaluation) -> list[Finding]:
     out: list[Finding] = []
     if pattern.is_read:
         return out
@@ -117,7 +123,7 @@ def _write_findings(model: Any, path: str, pattern: Any, pe: Any) -> list[Findin
     return out
 
 
-def _changed_units(model: Any, pattern: Any, changed: tuple[str, ...]) -> float:
+def _changed_units(model: DataModel, pattern: AccessPattern, changed: tuple[str, ...]) -> float:
     """Write units of a small item holding only the table's key attributes and the changed attributes."""
     from engine.itemsize import entity_size_distribution
 
@@ -129,7 +135,7 @@ def _changed_units(model: Any, pattern: Any, changed: tuple[str, ...]) -> float:
 
 
 # -------------------------------------------------------------------------------------- sizes
-def _size_findings(model: Any, ev: Any) -> list[Finding]:
+def _size_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
     for i, size in enumerate(ev.entity_sizes):
         values = dict(entity=size.entity, max_bytes=size.max_size_bytes, limit_bytes=MAX_ITEM_BYTES,
@@ -144,7 +150,7 @@ def _size_findings(model: Any, ev: Any) -> list[Finding]:
 
 
 # ------------------------------------------------------------------------------------- tables
-def _table_findings(model: Any, ev: Any) -> list[Finding]:
+def _table_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
     for i, (table, te) in enumerate(zip(model.tables, ev.tables, strict=True)):
         path = f"tables[{i}]"
@@ -165,7 +171,7 @@ def _table_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _billing_findings(path: str, table: Any, te: Any) -> list[Finding]:
+def _billing_findings(path: str, table: Table, te: TableEvaluation) -> list[Finding]:
     """Suggest another billing mode only when it wins even priced conservatively (fixed for peak)."""
     bill = te.billing
     if te.billing_mode == "on_demand":
@@ -184,7 +190,7 @@ def _billing_findings(path: str, table: Any, te: Any) -> list[Finding]:
         saving_usd=current - other)]
 
 
-def _gsi_upkeep_findings(model: Any, ev: Any) -> list[Finding]:
+def _gsi_upkeep_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     """A GSI's writes and storage against the reads that go through it ("do the math" both ways)."""
     write_usd, reads_usd = _gsi_write_and_read_usd(ev.patterns)
     out = []
@@ -202,7 +208,7 @@ def _gsi_upkeep_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _gsi_write_and_read_usd(patterns: Any) -> tuple[dict[str, float], dict[str, float]]:
+def _gsi_write_and_read_usd(patterns: Iterable[PatternEvaluation]) -> tuple[dict[str, float], dict[str, float]]:
     """Per index target: the patterns' index-write money (a table's "index writes" shared by the write units
     of its index arms) and the money of the reads that go through it; one pass over the patterns."""
     writes: dict[str, float] = {}
@@ -224,7 +230,7 @@ def _gsi_write_and_read_usd(patterns: Any) -> tuple[dict[str, float], dict[str, 
 
 
 # ------------------------------------------------------------------------------------ screens
-def _screen_findings(model: Any, ev: Any) -> list[Finding]:
+def _screen_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
     by_name = {p.name: (p, pe) for p, pe in zip(model.access_patterns, ev.design_patterns, strict=True)}
     for i, screen in enumerate(model.screens):
@@ -246,7 +252,7 @@ def _screen_findings(model: Any, ev: Any) -> list[Finding]:
 
 
 # ------------------------------------------------------------------------------ TTL, LSI, tx
-def _ttl_findings(model: Any, ev: Any) -> list[Finding]:
+def _ttl_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
     for i, entity in enumerate(model.entities):
         table = model.table(entity.table)
@@ -271,7 +277,7 @@ def _ttl_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _lsi_findings(model: Any, ev: Any) -> list[Finding]:
+def _lsi_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
     for i, table in enumerate(model.tables):
         if not table.lsis:
@@ -296,8 +302,10 @@ def _lsi_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _transaction_findings(model: Any, ev: Any) -> list[Finding]:
+def _transaction_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     out = []
+    actions: float
+    size: float
     for i, pattern in enumerate(model.access_patterns):
         if pattern.operation == "TransactWriteItems":
             actions = float(len(pattern.actions))
@@ -321,7 +329,7 @@ def duration_text(seconds: float) -> str:
     return duration(seconds)
 
 
-def _stream_findings(model: Any, ev: Any) -> list[Finding]:
+def _stream_findings(model: DataModel, ev: Evaluation) -> list[Finding]:
     """Readers per shard (L105), lag at the peak (L106), records lost (L107), non-idempotent consumer writes (R104),
     Kinesis order (R105) and consumer write loops (C110), from Evaluation.streams (engine.streams)."""
     out: list[Finding] = []
@@ -353,7 +361,7 @@ def _stream_findings(model: Any, ev: Any) -> list[Finding]:
     return out
 
 
-def _lag_fixes(consumer: Any, flow: Any, rate: float) -> str:
+def _lag_fixes(consumer: StreamConsumer, flow: ConsumerFlow, rate: float) -> str:
     """How to get `rate` records/s per shard through: the knobs of the consumer's kind, with the numbers."""
     throughput = flow.throughput_records_per_second_per_shard
     ratio = rate / throughput if throughput else math.inf
@@ -380,7 +388,7 @@ def avg_text(ms: float) -> str:
     return f"{ms:,.0f} ms" if ms >= 1 else f"{ms:.2g} ms"
 
 
-def _lag_findings(table: Any, consumer: Any, flow: Any) -> list[Finding]:
+def _lag_findings(table: Table, consumer: StreamConsumer, flow: ConsumerFlow) -> list[Finding]:
     if flow.throughput_records_per_second_per_shard is None:
         return []
     if not flow.average.keeps_up:
