@@ -340,22 +340,24 @@ class Evaluation:
     engine.cost.streams)."""
 
     def pattern(self, name: str) -> PatternEvaluation:
-        for p in self.patterns:
-            if p.name == name:
-                return p
-        raise KeyError(name)
+        return self._by_name("patterns", "name")[name]
 
     def table(self, name: str) -> TableEvaluation:
-        for t in self.tables:
-            if t.name == name:
-                return t
-        raise KeyError(name)
+        return self._by_name("tables", "name")[name]
 
     def entity_size(self, name: str) -> EntitySize:
-        for e in self.entity_sizes:
-            if e.entity == name:
-                return e
-        raise KeyError(name)
+        return self._by_name("entity_sizes", "entity")[name]
+
+    def _by_name(self, records: str, key: str) -> dict[str, Any]:
+        """`records` by their `key`, built once per tuple (the partition and heat passes ask thousands of times
+        on a large design: a scan each time took 0.2 s). The first of a name wins, as a scan did; the index is
+        kept outside the fields (not compared, not serialized) and rebuilt if the tuple is another one."""
+        items = getattr(self, records)
+        cached = self.__dict__.get("_index_" + records)
+        if cached is None or cached[0] is not items:
+            cached = (items, {getattr(r, key): r for r in reversed(items)})
+            object.__setattr__(self, "_index_" + records, cached)
+        return cached[1]
 
     def screen(self, name: str) -> ScreenEvaluation:
         for s in self.screens:
