@@ -29,15 +29,23 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from engine.capacity import Arm, DesignSizes, PatternCapacity, entity_weights, pattern_capacity, write_units
 from engine.itemsize import entity_size_distribution
+from engine.model import AccessPattern, DataModel, Table
 from engine.model.access_pattern import DeleteItem, PutItem, UpdateItem
-from engine.model.stream import READER_KINDS
+from engine.model.stream import READER_KINDS, ConsumerWrite, LambdaConsumer, PipesConsumer, StreamConsumer
 from engine.partition_count import partition_candidates, partition_count, throughput_partitions
+
+if TYPE_CHECKING:  # types only: engine.evaluate imports this module, engine.heat is imported where it is used
+    from engine.evaluate import Evaluation
+    from engine.heat import TrafficProfile
+
+DerivedPattern = PutItem | UpdateItem | DeleteItem
+"""A consumer write as an access pattern (engine.model.stream.WriteOperation)."""
 
 RETENTION_SECONDS = 24 * 3600
 """DG/Streams.html: stream records are kept for 24 hours."""
@@ -111,7 +119,7 @@ class _Mix:
 class _Sizes:
     """(item bytes, key bytes, 1 KB change units) per entity, computed once (DOMAIN.md §1-2)."""
 
-    def __init__(self, model: Any, sizes: DesignSizes) -> None:
+    def __init__(self, model: DataModel, sizes: DesignSizes) -> None:
         self.model, self.sizes, self._cache = model, sizes, {}
 
     def of(self, entity_name: str) -> tuple[float, float, float]:
@@ -147,7 +155,7 @@ def _upsert(existing: float) -> tuple[float, float, float]:
     return (1.0 - existing, existing, 0.0)
 
 
-def pattern_changes(model: Any, pattern: Any) -> list[tuple[str, float, tuple[float, float, float]]]:
+def pattern_changes(model: DataModel, pattern: AccessPattern) -> list[tuple[str, float, tuple[float, float, float]]]:
     """(entity, stream records per request, (insert, modify, remove) shares) of a write pattern.
 
     A failed condition, or a delete that finds nothing, changes nothing and makes no record (DG/Streams.html).
@@ -174,14 +182,14 @@ def pattern_changes(model: Any, pattern: Any) -> list[tuple[str, float, tuple[fl
 
 
 _DEFAULT_EXISTING = {"PutItem": 0.0, "UpdateItem": 1.0, "DeleteItem": 1.0}
-_PATTERN_CLASSES = {"PutItem": PutItem, "UpdateItem": UpdateItem, "DeleteItem": DeleteItem}
+_PATTERN_CLASSES: dict[str, type[DerivedPattern]] = {"PutItem": PutItem, "UpdateItem": UpdateItem, "DeleteItem": DeleteItem}
 
 
-def _write_existing(write: Any) -> float:
+def _write_existing(write: ConsumerWrite) -> float:
     return write.existing_item_share if write.existing_item_share is not None else _DEFAULT_EXISTING[write.operation]
 
 
-def _write_changes(write: Any) -> tuple[float, tuple[float, float, float]]:
+def _write_changes(write: ConsumerWrite) -> tuple[float, tuple[float, float, float]]:
     """(records per write, (insert, modify, remove) shares) of a consumer write on its target table."""
     existing = _write_existing(write)
     if write.operation == "DeleteItem":
@@ -199,9 +207,9 @@ class DerivedWrite:
     source_table: str
     consumer: str
     consumer_kind: str
-    write: Any
+    write: ConsumerWrite
     """The design's ConsumerWrite."""
-    pattern: Any
+    pattern: DerivedPattern
     """An access pattern object (PutItem / UpdateItem / DeleteItem) at the derived rates."""
     capacity: PatternCapacity
     """Units per write (engine.capacity; sized on `item_size_bytes` when no entity is named)."""
@@ -260,7 +268,7 @@ def _record_bytes(mix: _Mix, view_type: str | None) -> tuple[float, float]:
     return by_view.get(view_type or "", 0.0), both
 
 
-def _derived_pattern(name: str, write: Any, rate: float, peak: float, description: str) -> Any:
+def _derived_pattern(name: str, write: ConsumerWrite, rate: float, peak: float, description: str) -> DerivedPattern:
     fields: dict[str, Any] = {
         "name": name, "description": description, "table": write.table,
         "entities": (write.entity,) if write.entity is not None else (), "requests_per_second": rate,
@@ -271,7 +279,7 @@ def _derived_pattern(name: str, write: Any, rate: float, peak: float, descriptio
     return _PATTERN_CLASSES[write.operation].model_construct(**fields)
 
 
-def _sized_capacity(table: str, write: Any) -> PatternCapacity:
+def _sized_capacity(table: str, write: ConsumerWrite) -> PatternCapacity:
     """A write sized by `item_size_bytes`: one table arm, ceil(size / 1 KB) (a delete of nothing costs 1)."""
     size = int(math.ceil(write.item_size_bytes))
     existing = _write_existing(write)
@@ -284,7 +292,7 @@ def _sized_capacity(table: str, write: Any) -> PatternCapacity:
         arms=(Arm(target=table, read_units_per_request=0.0, write_units_per_request=units),))
 
 
-def _derived_names(model: Any) -> list[str]:
+def _derived_names(model: DataModel) -> list[str]:
     names, taken = [], {p.name for p in model.access_patterns}
     for table in model.tables:
         for consumer in table.stream_consumers:
@@ -312,7 +320,7 @@ def _feedback(gain: np.ndarray) -> tuple[bool, np.ndarray]:
     return bool(np.max(np.abs(np.linalg.eigvals(gain))) >= 1 - 1e-9), on_loop
 
 
-def stream_traffic(model: Any, sizes: DesignSizes | None = None) -> StreamTraffic:
+def stream_traffic(model: DataModel, sizes: DesignSizes | None = None) -> StreamTraffic:
     """Records per second of every table's stream and the consumers' writes as derived access patterns.
 
     A consumer write lands on its target table, where it makes stream records too (a chain of streams, or a loop
@@ -407,7 +415,7 @@ class ShardCount(NamedTuple):
     by_driver: dict[str, int]
 
 
-def shard_count(table: Any, storage_bytes: float, peak_read_units: float = 0.0,
+def shard_count(table: Table, storage_bytes: float, peak_read_units: float = 0.0,
                 peak_write_units: float = 0.0) -> ShardCount:
     """Shards, what sets the count and the count per driver of a table's stream. Assumption (AWS documents no count):
     one open shard per partition of the table (engine.partition_count), or as many partitions as its own peak load
@@ -420,12 +428,12 @@ def shard_count(table: Any, storage_bytes: float, peak_read_units: float = 0.0,
     return ShardCount(shards=count.partitions, driver=count.driver, by_driver=candidates)
 
 
-def readers_per_shard(table: Any) -> int:
+def readers_per_shard(table: Table) -> int:
     """Consumers reading each shard of the table's stream (Kinesis Data Streams for DynamoDB reads none)."""
     return sum(1 for c in table.stream_consumers if c.kind in READER_KINDS)
 
 
-def max_readers_per_shard(table: Any) -> int:
+def max_readers_per_shard(table: Table) -> int:
     """2 for a single-region table, 1 recommended for a global table (DG/ServiceQuotas.html)."""
     return MAX_READERS_PER_SHARD_GLOBAL_TABLE if table.global_table is not None else MAX_READERS_PER_SHARD
 
@@ -555,7 +563,7 @@ def spike_lag(base_records_per_second: float, peak_records_per_second: float, th
     return iterator_age(series, c, step_seconds=step, floor_seconds=floor_seconds)
 
 
-def profile_series(records_per_second: float, peak_records_per_second: float, profile: Any,
+def profile_series(records_per_second: float, peak_records_per_second: float, profile: TrafficProfile,
                    horizon_seconds: int) -> np.ndarray:
     """Records per second, second by second, under a heat-simulator traffic profile (engine.heat.TrafficProfile):
     the average rate times the profile's multiplier (a spike without its own multiplier goes to the peak)."""
@@ -608,7 +616,7 @@ class ConsumerFlow:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _batch(consumer: Any, delivered_per_shard: float) -> tuple[float, float, float, float]:
+def _batch(consumer: LambdaConsumer | PipesConsumer, delivered_per_shard: float) -> tuple[float, float, float, float]:
     """(throughput in delivered records/s per shard, records per batch, invocations/s per shard, wait seconds) of a
     Lambda or Pipes consumer (services-ddb-params.html; ASSUMPTIONS)."""
     duration = consumer.avg_duration_ms / 1000.0
@@ -629,7 +637,7 @@ def _records_per_call(record_bytes: float) -> float:
     return float(max(1, min(GET_RECORDS_MAX_RECORDS, math.floor(GET_RECORDS_MAX_BYTES / record_bytes))))
 
 
-def consumer_flow(table: Any, path: str, consumer: Any, stream: TableStream, shards: int) -> ConsumerFlow:
+def consumer_flow(table: Table, path: str, consumer: StreamConsumer, stream: TableStream, shards: int) -> ConsumerFlow:
     """Throughput, concurrency, polls and lag of one consumer of `table`'s stream with `shards` shards."""
     shards = max(1, shards)
     per_shard, peak_per_shard = stream.records_per_second / shards, stream.peak_records_per_second / shards
@@ -700,7 +708,7 @@ class ScenarioLag:
     lag: LagSeries
 
 
-def _pattern_records(model: Any, table: str, profile: Any, horizon: int,
+def _pattern_records(model: DataModel, table: str, profile: TrafficProfile, horizon: int,
                      pattern: str | None) -> tuple[np.ndarray, float]:
     """(records per second from the design's access patterns on `table`, second by second; their average)."""
     from engine.heat import profile_multipliers
@@ -720,7 +728,7 @@ def _pattern_records(model: Any, table: str, profile: Any, horizon: int,
     return series, average
 
 
-def scenario_records(model: Any, evaluation: Any, table: str, profile: Any, horizon_seconds: int,
+def scenario_records(model: DataModel, evaluation: Evaluation, table: str, profile: TrafficProfile, horizon_seconds: int,
                      pattern: str | None = None) -> np.ndarray:
     """A table's stream records per second, second by second, when a heat-simulator profile
     (engine.heat.TrafficProfile) drives every access pattern (or only `pattern`, the others at their average).
@@ -749,7 +757,7 @@ def scenario_records(model: Any, evaluation: Any, table: str, profile: Any, hori
     return ttl + own + from_consumers * follow
 
 
-def scenario_lags(model: Any, evaluation: Any, profile: Any, horizon_seconds: int,
+def scenario_lags(model: DataModel, evaluation: Evaluation, profile: TrafficProfile, horizon_seconds: int,
                   pattern: str | None = None) -> tuple[ScenarioLag, ...]:
     """Iterator age of every consumer that reads a stream (Lambda, Pipes, custom readers; not Kinesis, whose lag is
     not modelled) under a traffic scenario, records spread evenly over the table's shards (ASSUMPTIONS)."""
