@@ -29,13 +29,14 @@ the rest are admitted in full (their demand never exceeds what they are guarante
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from engine.errors import WorkbenchError
+from engine.model import DataModel
 from engine.partitions import (
     CTU_WRITE_WEIGHT,
     ON_DEMAND_PEAK_FACTOR,
@@ -49,6 +50,9 @@ from engine.partitions import (
     top_ranks,
     warm_partitions,
 )
+
+if TYPE_CHECKING:  # types only: the evaluation is computed where it is needed (simulate_heat)
+    from engine.evaluate import Evaluation
 
 LIMITS = np.array([READ_UNITS_PER_PARTITION, WRITE_UNITS_PER_PARTITION])
 READ, WRITE = 0, 1
@@ -608,7 +612,7 @@ class _TargetSim:
             scale = np.where(total > room, room / np.maximum(total, 1e-300), 1.0)
         return admitted * scale
 
-    def _attribute(self, mult, sl, hard, frac, beta) -> None:
+    def _attribute(self, mult: np.ndarray, sl: slice, hard: np.ndarray, frac: np.ndarray, beta: np.ndarray) -> None:
         """Throttled units per arm and reason: key range (hard limits) vs capacity."""
         key_hard = hard[self.key_local] if self.key_local.size else np.zeros((0, mult.shape[1]))
         for ch in (READ, WRITE):
@@ -623,7 +627,8 @@ class _TargetSim:
             self.kr[sel, sl] = kr * mult[sel]
             self.cap_th[sel, sl] = cp * mult[sel]
 
-    def _record_partitions(self, mult, sl, dem, raw, hard, frac) -> None:
+    def _record_partitions(self, mult: np.ndarray, sl: slice, dem: np.ndarray, raw: np.ndarray, hard: np.ndarray,
+                           frac: np.ndarray) -> None:
         """Consumed and throttled units for the heatmap rows and the partition count."""
         rows, local = self.display, self.display_local
         inside = np.flatnonzero(local >= 0)
@@ -649,7 +654,8 @@ class _TargetSim:
         """Per-bucket means (units per second) of a summed heatmap grid."""
         return (grid / np.maximum(self.bucket_counts, 1.0)).astype(np.float32)
 
-    def _record_keys(self, key_r, key_w, beta, hard, frac) -> None:
+    def _record_keys(self, key_r: np.ndarray, key_w: np.ndarray, beta: np.ndarray, hard: np.ndarray,
+                     frac: np.ndarray) -> None:
         if not self.key_local.size:
             return
         kh = hard[self.key_local]
@@ -782,7 +788,8 @@ def simulate_targets(targets: list[TargetSpec], multipliers: Mapping[str, np.nda
     return SimulationOutput(sims=sims, gsi_throttle=_gsi_reasons(sims, ordered))
 
 
-def _run_step(sim, spec, multipliers, gsi_share, t0, t1) -> None:
+def _run_step(sim: _TargetSim, spec: TargetSpec, multipliers: Mapping[str, np.ndarray],
+              gsi_share: dict[str, np.ndarray], t0: int, t1: int) -> None:
     if not spec.arms:
         return
     mult = np.stack([multipliers[a.pattern][t0:t1] for a in spec.arms])
@@ -799,7 +806,7 @@ def _run_step(sim, spec, multipliers, gsi_share, t0, t1) -> None:
                 share[t0:t1] *= admitted[a]
 
 
-def _gsi_reasons(sims, ordered) -> dict[str, dict[str, np.ndarray]]:
+def _gsi_reasons(sims: Mapping[str, _TargetSim], ordered: Sequence[TargetSpec]) -> dict[str, dict[str, np.ndarray]]:
     """Per write pattern: the share of its requests each GSI reason throttled, per second."""
     out: dict[str, dict[str, np.ndarray]] = {}
     for spec in ordered:
@@ -971,7 +978,7 @@ def target_spec(load: TargetLoad) -> TargetSpec:
         arms=tuple(arms), is_index=load.index is not None, table=load.table if load.index else None)
 
 
-def _on_demand_floor(model, load: TargetLoad) -> tuple[float, float]:
+def _on_demand_floor(model: DataModel, load: TargetLoad) -> tuple[float, float]:
     billing = model.table(load.table).billing
     if load.billing != "on_demand":
         return (0.0, 0.0)
@@ -990,8 +997,8 @@ ASSUMPTIONS = (
 )
 
 
-def simulate_heat(model, options: HeatOptions | None = None, rng: np.random.Generator | None = None,
-                  evaluation=None) -> HeatResult:
+def simulate_heat(model: DataModel, options: HeatOptions | None = None, rng: np.random.Generator | None = None,
+                  evaluation: Evaluation | None = None) -> HeatResult:
     """Simulate the design's traffic over the horizon and report throttling, heatmaps and hot keys."""
     from engine.partitions import build_targets, report_of
 
