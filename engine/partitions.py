@@ -23,11 +23,11 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from engine.capacity import Target, split_target, target_name
+from engine.capacity import Arm, Target, split_target, target_name
 from engine.findings.base import Finding
 from engine.findings.catalog import rule
 from engine.keyspace import (
@@ -38,6 +38,7 @@ from engine.keyspace import (
     pattern_distribution,
     popularity,
 )
+from engine.model import AccessPattern, DataModel
 from engine.model.entity import (
     Entity,
     HotKeys,
@@ -69,6 +70,9 @@ from engine.partition_count import (  # noqa: F401  (re-exported: engine.partiti
     throughput_partitions,
     warm_partitions,
 )
+
+if TYPE_CHECKING:  # types only: the evaluation is computed where it is needed (analyze_partitions)
+    from engine.evaluate import Evaluation, TableEvaluation
 
 # DOMAIN.md §4 (DG/burst-adaptive-capacity.html): per-partition throughput and storage.
 # DOMAIN.md §4 (Contributor Insights): ConsumedThroughputUnits = 3 x WCU + RCU.
@@ -474,13 +478,13 @@ def _index_write_distribution(pattern_template: str, index_template: str, distri
     return Uniform(), f"written items spread uniformly over the {space.key_count} index key value(s)"
 
 
-def _pattern_entities(model, pattern) -> list[Entity]:
+def _pattern_entities(model: DataModel, pattern: AccessPattern) -> list[Entity]:
     """Entities a pattern touches: its `entities`, then those of its transaction actions."""
     names = list(pattern.entities) + [a.entity for a in getattr(pattern, "actions", ())]
     return [model.entity(n) for n in dict.fromkeys(names)]
 
 
-def _entity_of(model, pattern, table: str | None = None, attribute: str | None = None) -> Entity:
+def _entity_of(model: DataModel, pattern: AccessPattern, table: str | None = None, attribute: str | None = None) -> Entity:
     """The pattern's entity stored in `table` (and carrying `attribute`), else its first entity."""
     entities = _pattern_entities(model, pattern)
     in_table = [e for e in entities if table is None or e.table == table] or list(model.entities_of(table or "")) \
@@ -505,18 +509,18 @@ def _attribute_space(table: Table, index: str | None, entity: Entity, attribute:
                       count=max(entity.item_count, 1)), note
 
 
-def _pattern_space(model, pattern, table: Table, target: str, index: str | None) -> KeySpace | None:
+def _pattern_space(model: DataModel, pattern: AccessPattern, table: Table, target: str, index: str | None) -> KeySpace | None:
     if pattern.key_condition is None:
         return None
     entity = _entity_of(model, pattern, table.name)
     return make_space(target, table, index, entity, pattern.key_condition.partition_key)
 
 
-def _arms_of(evaluation, pattern_name: str) -> tuple:
+def _arms_of(evaluation: Evaluation, pattern_name: str) -> tuple[Arm, ...]:
     return tuple(evaluation.pattern(pattern_name).arms)
 
 
-def _arm_target(model, target: str) -> tuple[Table, str, str | None, bool]:
+def _arm_target(model: DataModel, target: str) -> tuple[Table, str, str | None, bool]:
     """(table, target the load lands on, GSI name or None, is a GSI). LSIs live on the table's partitions."""
     table_name, name = split_target(target)
     table = model.table(table_name)
@@ -527,7 +531,7 @@ def _arm_target(model, target: str) -> tuple[Table, str, str | None, bool]:
     return table, target, name, True
 
 
-def build_arms(model, evaluation) -> tuple[list[ArmLoad], list[str]]:
+def build_arms(model: DataModel, evaluation: Evaluation) -> tuple[list[ArmLoad], list[str]]:
     """Every (pattern, target) arm of load with its key space and key shares."""
     notes: list[str] = []
     spaces: dict[tuple, KeySpace] = {}
@@ -596,8 +600,8 @@ def constant_tail_start(values: np.ndarray) -> int:
     return last_different + 1 if differs[values.size - 1 - last_different] else 0
 
 
-def _arm_space(model, pattern, table: Table, target: str, index: str | None, is_gsi: bool,
-               distribution: KeyDistribution, notes: list[str]):
+def _arm_space(model: DataModel, pattern: AccessPattern, table: Table, target: str, index: str | None, is_gsi: bool,
+               distribution: KeyDistribution, notes: list[str]) -> tuple[KeySpace | None, KeyDistribution]:
     """The key space and distribution of one arm.
 
     The pattern's key condition addresses its own table (and LSIs), or the GSI it reads. Other
@@ -623,7 +627,7 @@ def _arm_space(model, pattern, table: Table, target: str, index: str | None, is_
     return space, dist
 
 
-def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:
+def build_targets(model: DataModel, evaluation: Evaluation) -> tuple[list[TargetLoad], list[str]]:
     """Every table and GSI with its partition count, capacity and arms of load."""
     arms, notes = build_arms(model, evaluation)
     targets: list[TargetLoad] = []
@@ -646,14 +650,14 @@ def build_targets(model, evaluation) -> tuple[list[TargetLoad], list[str]]:
     return targets, notes
 
 
-def _table_evaluation(evaluation, name: str):
+def _table_evaluation(evaluation: Evaluation, name: str) -> TableEvaluation | None:
     try:
         return evaluation.table(name)
     except (KeyError, AttributeError):
         return None
 
 
-def _storage_bytes(te, index: str | None) -> float:
+def _storage_bytes(te: TableEvaluation | None, index: str | None) -> float:
     if te is None:
         return 0.0
     if index is None:
@@ -927,7 +931,7 @@ def findings_of(layouts: list[TargetLayout]) -> list[Finding]:
 # Entry point
 
 
-def analyze_partitions(model, evaluation=None, top_n: int = DEFAULT_TOP_KEYS) -> PartitionReport:
+def analyze_partitions(model: DataModel, evaluation: Evaluation | None = None, top_n: int = DEFAULT_TOP_KEYS) -> PartitionReport:
     """Partition counts (with their driver), per-partition and per-key load, hot keys and fixes."""
     if evaluation is None:
         from engine.evaluate import evaluate
