@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: build_report imports the passes when it runs them
+    from engine.consistency import ConsistencyReport
+    from engine.consistency.results import PatternConsistency
+    from engine.evaluate import Evaluation
+    from engine.findings.base import Finding
+    from engine.heat import HeatResult
+    from engine.model import DataModel
+    from engine.partitions import PartitionReport
 
 HEAT_SEED = 0
 HEAT_DESCRIPTION = ("one simulated hour (3,600 s) of each pattern at its average rate (steady profile, Poisson "
@@ -20,14 +29,14 @@ HEAT_DESCRIPTION = ("one simulated hour (3,600 s) of each pattern at its average
 class DesignReport:
     """One design's results for a report (engine objects, read-only)."""
 
-    model: Any
+    model: DataModel
     design_json: str
     content_sha256: str
-    evaluation: Any
-    partitions: Any
-    heat: Any
-    consistency: Any
-    findings: tuple[Any, ...]
+    evaluation: Evaluation
+    partitions: PartitionReport
+    heat: HeatResult
+    consistency: ConsistencyReport
+    findings: tuple[Finding, ...]
     workbench_version: str
     engine_version: str
     heat_description: str = HEAT_DESCRIPTION
@@ -47,7 +56,7 @@ class DesignReport:
         return self.partitions.hot_keys[0].peak_partition_utilization if self.partitions.hot_keys else 0.0
 
     @property
-    def riskiest_read(self) -> Any | None:
+    def riskiest_read(self) -> PatternConsistency | None:
         return max(self.consistency.patterns, key=lambda p: p.expected_stale_at_read_after_write, default=None)
 
     @property
@@ -81,14 +90,15 @@ def workbench_version() -> str:
         return ENGINE_VERSION
 
 
-def collect_findings(model: Any, evaluation: Any, partitions: Any, consistency: Any) -> tuple[Any, ...]:
+def collect_findings(model: DataModel, evaluation: Evaluation, partitions: PartitionReport | None,
+                     consistency: ConsistencyReport | None) -> tuple[Finding, ...]:
     """Every finding of the design from the findings catalog (engine.findings: stable ids, titles, values)."""
     from engine.findings import collect
 
     return collect(model, evaluation, partitions=partitions, consistency=consistency)
 
 
-def build_report(model: Any, *, heat_seed: int = HEAT_SEED) -> DesignReport:
+def build_report(model: DataModel, *, heat_seed: int = HEAT_SEED) -> DesignReport:
     """Run evaluate, analyze_partitions, simulate_heat (default options, seed `heat_seed`) and
     analyze_consistency (analytic, no Monte Carlo) on `model` and keep their results for rendering."""
     import numpy as np
