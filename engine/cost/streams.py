@@ -21,12 +21,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.capacity import Arm
 from engine.cost.arms import arm_costs
 from engine.cost.rates import free_tier_split, seconds_per_month
+from engine.model import StreamConsumer, Table
 from engine.pricing import BYTES_PER_GB, UNITS_PER_MILLION, UNITS_PER_STREAM_PRICE, PriceCatalog
+
+if TYPE_CHECKING:  # types only: engine.streams computes what engine.evaluate prices here
+    from engine.streams import ConsumerFlow, TableStream
 
 STREAM_COST_KINDS = ("stream reads", "change data capture", "kinesis", "lambda", "pipes")
 """The kinds a stream consumer's money is split into (Evaluation.cost_by_kind adds them to the pattern kinds)."""
@@ -78,7 +82,7 @@ def _price(value: float | None, name: str, unpriced: list[str]) -> float:
     return value
 
 
-def _usage(consumer: Any, flow: Any, stream: Any, seconds: float, hours: float) -> dict[str, float]:
+def _usage(consumer: StreamConsumer, flow: ConsumerFlow, stream: TableStream, seconds: float, hours: float) -> dict[str, float]:
     """Monthly quantities of one consumer (before prices and the free tier)."""
     usage = {"reads": flow.get_records_per_second * seconds}
     if consumer.kind == "lambda":
@@ -102,7 +106,7 @@ def _usage(consumer: Any, flow: Any, stream: Any, seconds: float, hours: float) 
     return usage
 
 
-def consumer_costs(items: Sequence[tuple[Any, Any, Any]], catalog: PriceCatalog, hours: float,
+def consumer_costs(items: Sequence[tuple[StreamConsumer, ConsumerFlow, TableStream]], catalog: PriceCatalog, hours: float,
                    free_tier: bool = False) -> list[ConsumerCost]:
     """Cost of each (consumer, engine.streams.ConsumerFlow, engine.streams.TableStream), in design order.
 
@@ -180,7 +184,7 @@ class IdempotentAlternative:
     """What the extra units cost per month on the target table at the write's rate (demand, no free tier)."""
 
 
-def idempotent_alternative(table: Any, arms: Sequence[Arm], rate: float, catalog: PriceCatalog,
+def idempotent_alternative(table: Table, arms: Sequence[Arm], rate: float, catalog: PriceCatalog,
                            hours: float) -> IdempotentAlternative:
     """The extra cost of making an unconditional counter update idempotent (IdempotentAlternative)."""
     now = sum(a.write_units_per_request for a in arms)

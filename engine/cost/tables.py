@@ -21,7 +21,7 @@ from engine.cost.rates import (
     replica_writes_monthly_usd,
     storage_monthly_usd,
 )
-from engine.model import Table
+from engine.model import ProvisionedBilling, ProvisionedThroughput, Table
 from engine.pricing import BYTES_PER_GB, PriceCatalog
 
 
@@ -58,7 +58,7 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _group_capacity(consumed: Load, provisioned, target: float) -> Load:
+def _group_capacity(consumed: Load, provisioned: ProvisionedBilling | ProvisionedThroughput, target: float) -> Load:
     """Provisioned capacity of a table (or GSI): fixed, or auto scaling tracking load / target within bounds."""
     scaling = provisioned.auto_scaling
     if scaling is None:
