@@ -3,7 +3,7 @@ pattern reads or writes, as Graphviz DOT text (the aggregate view a reviewer rea
 
 from __future__ import annotations
 
-from engine.model import DataModel
+from engine.model import AccessPattern, DataModel
 
 READ_COLOR = "#2457a6"
 WRITE_COLOR = "#e07b00"
@@ -79,7 +79,7 @@ def design_dot(model: DataModel) -> str:
     return "\n".join(lines)
 
 
-def _targets(model: DataModel, pattern) -> list[str]:
+def _targets(model: DataModel, pattern: AccessPattern) -> list[str]:
     targets = [f"i:{pattern.table}#{pattern.index}" if pattern.index else f"t:{pattern.table}"]
     for action in getattr(pattern, "actions", ()):
         table = model.entity(action.entity).table
