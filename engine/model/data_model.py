@@ -90,11 +90,11 @@ class DataModel(Frozen):
 
     @model_validator(mode="after")
     def _cross_references(self) -> DataModel:
-        from engine.model.validate import cross_reference_problems
+        from engine.model.validate import CrossReferenceProblems, cross_reference_problems
 
         problems = cross_reference_problems(self)
         if problems:
-            raise ValueError("\n".join(problems))
+            raise CrossReferenceProblems(problems)
         return self
 
     def table(self, name: str) -> Table:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import DesignValidationError
+from engine.errors import DesignValidationError, Problem
 from engine.model.base import BOUND_REASONS
 
 Locate = Callable[[tuple[str | int, ...]], int | None]
@@ -39,32 +39,38 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
 BOUND_ERRORS = {"less_than", "less_than_equal", "greater_than", "greater_than_equal", "finite_number"}
 
 
-def _message(err: dict[str, Any], locate: Locate | None) -> list[str]:
+def _message(err: dict[str, Any], locate: Locate | None) -> list[Problem]:
+    from engine.model.validate import CrossReferenceProblems
+
+    error = err.get("ctx", {}).get("error")
+    if isinstance(error, CrossReferenceProblems):  # the cross-reference records carry their own paths
+        return list(error.problems)
     loc = _clean_loc(tuple(err["loc"]))
-    path = format_path(loc)
-    line = locate(loc) if locate else None
-    where = f"{path} (line {line})" if line else path
+    path = format_path(loc) if loc else ""
+    at = {"path": path, "line": locate(loc) if locate else None}
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
-    if kind == "value_error" and "\n" in msg or (kind == "value_error" and not loc):
-        # cross-reference problems already carry their own paths
-        return [m for m in msg.split("\n") if m]
     value = err.get("input")
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
     if kind == "extra_forbidden":
-        return [f"{where}: unknown key '{loc[-1]}'; remove it or check its spelling"]
+        key, fix = f"'{loc[-1]}'", "remove it or check its spelling"
+        return [Problem(**at, message=f"unknown key {key}; {fix}", value=key, fix=fix)]
     if kind == "missing":
-        return [f"{where}: required field is missing; add it"]
+        return [Problem(**at, message="required field is missing; add it", rule="required", fix="add it")]
     if kind == "union_tag_invalid":
-        tag = err.get("ctx", {}).get("tag")
-        expected = err.get("ctx", {}).get("expected_tags")
-        return [f"{where}: {tag!r} is not a known kind (expected one of {expected}); use one of them"]
+        tag = repr(err.get("ctx", {}).get("tag"))
+        rule = f"expected one of {err.get('ctx', {}).get('expected_tags')}"
+        return [Problem(**at, message=f"{tag} is not a known kind ({rule}); use one of them", value=tag, rule=rule,
+                        fix="use one of them")]
     if kind == "union_tag_not_found":
-        return [f"{where}: says nothing about which kind it is; add `{err['ctx']['discriminator']}`"]
+        fix = f"add `{err['ctx']['discriminator']}`"
+        return [Problem(**at, message=f"says nothing about which kind it is; {fix}", fix=fix)]
     if kind == "value_error":  # a rule of ours: its message says what is wrong and the fix, no raw value needed
-        return [f"{where}: {msg}"]
+        return [Problem(**at, message=msg)]
     reason = BOUND_REASONS.get(str(loc[-1])) if loc and kind in BOUND_ERRORS else None
-    return [f"{where}: {shown} is invalid: {msg}" + (f" ({reason})" if reason else "") + "; fix the value"]
+    rule = msg + (f" ({reason})" if reason else "")
+    return [Problem(**at, message=f"{shown} is invalid: {rule}; fix the value", value=shown, rule=rule,
+                    fix="fix the value")]
 
 
 def _unencodable_text(data: Any, limit: int = 20) -> list[str]:
@@ -95,17 +101,19 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
     from engine.model.data_model import DataModel
 
     if not isinstance(data, dict):
-        raise DesignValidationError([f"(design): expected a mapping of design fields, got {type(data).__name__}; "
-                                     "start the file with `name:` and `tables:`"], source)
+        kind, fix = type(data).__name__, "start the file with `name:` and `tables:`"
+        raise DesignValidationError([Problem(path="", message=f"expected a mapping of design fields, got {kind}; {fix}",
+                                             value=kind, rule="a mapping of design fields", fix=fix)], source)
     broken = _unencodable_text(data)
     if broken:
-        raise DesignValidationError([f"{path}: text holds a lone surrogate code point, which is not Unicode text and "
-                                     "cannot be stored or sized as UTF-8; retype the text" for path in broken], source)
+        raise DesignValidationError([Problem(path=path, message="text holds a lone surrogate code point, which is not "
+                                             "Unicode text and cannot be stored or sized as UTF-8; retype the text",
+                                             fix="retype the text") for path in broken], source)
     try:
         try:
             return DataModel.model_validate(data)
         except ValidationError as exc:
-            problems: list[str] = []
+            problems: list[Problem] = []
             for err in exc.errors(include_url=False):
                 problems += _message(err, locate)
             raise DesignValidationError(problems, source) from None
@@ -114,6 +122,7 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
             raise
         # Python refuses to turn an integer of more than 4,300 digits into text, which happens while a value is
         # reported: the design holds such a number (from data built in code, not from a file's text)
-        raise DesignValidationError(["(design): a number has more than the 4,300 digits an integer may have here; no "
-                                     "design figure needs more than a few dozen (DynamoDB numbers have at most 38 "
-                                     "digits); shorten it"], source) from None
+        raise DesignValidationError([Problem(path="", message="a number has more than the 4,300 digits an integer "
+                                             "may have here; no design figure needs more than a few dozen (DynamoDB "
+                                             "numbers have at most 38 digits); shorten it",
+                                             fix="shorten it")], source) from None
