@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.itemsize import (
     GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES,
@@ -30,6 +30,21 @@ from engine.itemsize import (
     project_item,
 )
 from engine.partition_count import PARTITION_STORAGE_BYTES, partition_candidates, partition_count
+
+if TYPE_CHECKING:  # types only
+    from engine.model import (
+        AccessPattern,
+        DataModel,
+        DeleteItem,
+        PutItem,
+        Query,
+        ReadPattern,
+        Scan,
+        Table,
+        TransactWriteItems,
+        UpdateItem,
+        WritePattern,
+    )
 
 # DOMAIN.md §2 (DG/read-write-operations.html): reads in 4 KB units, writes in 1 KB units.
 READ_UNIT_BYTES = 4 * 1024
@@ -257,7 +272,7 @@ def split_target(target: str) -> tuple[str, str | None]:
 class DesignSizes:
     """Size distributions of a design's entities and index entries, computed once and cached."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: DataModel) -> None:
         self.model = model
         self._items: dict[str, SizeDistribution] = {}
         self._entries: dict[tuple[str, str], SizeDistribution] = {}
@@ -288,7 +303,7 @@ class DesignSizes:
         return self._shares[key]
 
 
-def entity_weights(model: Any, entity_names: Iterable[str]) -> dict[str, float]:
+def entity_weights(model: DataModel, entity_names: Iterable[str]) -> dict[str, float]:
     """Shares of a pattern's entities: by item count, equal when every count is 0."""
     names = list(dict.fromkeys(entity_names))
     counts = {n: float(model.entity(n).item_count) for n in names}
@@ -322,7 +337,7 @@ def _item_read_strong(sizes: DesignSizes, weights: Mapping[str, float]) -> float
     return sum(w * sizes.item(n).expected_ceil_units(READ_UNIT_BYTES, MIN_READ_UNITS) for n, w in weights.items())
 
 
-def _read_population(model: Any, sizes: DesignSizes, pattern: Any) -> tuple[SizeDistribution, float]:
+def _read_population(model: DataModel, sizes: DesignSizes, pattern: ReadPattern) -> tuple[SizeDistribution, float]:
     """Mixture of the evaluated items/entries and the share of entity items present on the target."""
     weights = entity_weights(model, pattern.entities)
     if pattern.index is None:
@@ -332,14 +347,14 @@ def _read_population(model: Any, sizes: DesignSizes, pattern: Any) -> tuple[Size
     return SizeDistribution.mixture(parts), present
 
 
-def _query_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
+def _query_capacity(model: DataModel, sizes: DesignSizes, pattern: Query) -> PatternCapacity:
     table = model.table(pattern.table)
     population, _ = _read_population(model, sizes, pattern)
     count = pattern.items_per_request
     strong = {target_name(table.name, pattern.index): population.expected_sum_ceil_units(
         count, READ_UNIT_BYTES, MIN_READ_UNITS)}
     worst_count = pattern.max_items_per_request or count
-    worst = max(MIN_READ_UNITS, math.ceil(worst_count * population.max / READ_UNIT_BYTES))
+    worst: float = max(MIN_READ_UNITS, math.ceil(worst_count * population.max / READ_UNIT_BYTES))
     index = table.index(pattern.index) if pattern.index else None
     gsi = index is not None and index in table.gsis
     if index is not None and not gsi and getattr(pattern, "fetch_from_table", False):
@@ -350,7 +365,7 @@ def _query_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapa
     return _read_result(strong, pattern.consistency, gsi, worst)
 
 
-def scanned_partitions(model: Any, sizes: DesignSizes, table: Any, index_name: str | None) -> int:
+def scanned_partitions(model: DataModel, sizes: DesignSizes, table: Table, index_name: str | None) -> int:
     """Partitions a full Scan reads, counted as the partition report counts them (engine.partition_count: storage,
     provisioned or warm throughput, previous peak): a Scan pays the minimum read on each (DOMAIN.md §2). An LSI
     lives in its table's partitions; a GSI has its own."""
@@ -367,7 +382,7 @@ def scanned_partitions(model: Any, sizes: DesignSizes, table: Any, index_name: s
     return partition_count(partition_candidates(table, gsi, stored)).partitions
 
 
-def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
+def _scan_capacity(model: DataModel, sizes: DesignSizes, pattern: Scan) -> PatternCapacity:
     table = model.table(pattern.table)
     population, present = _read_population(model, sizes, pattern)
     count = pattern.items_per_request
@@ -381,7 +396,7 @@ def _scan_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
     return _read_result(strong, pattern.consistency, index is not None and index in table.gsis)
 
 
-def read_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
+def read_capacity(model: DataModel, sizes: DesignSizes, pattern: ReadPattern) -> PatternCapacity:
     """Read units per request of a read pattern (GetItem, BatchGetItem, TransactGetItems, Query, Scan)."""
     if pattern.operation == "Query":
         return _query_capacity(model, sizes, pattern)
@@ -403,7 +418,7 @@ def _entry_units(sizes: DesignSizes, entity: str, index: str) -> float:
     return sizes.entry(entity, index).expected_ceil_units(WRITE_UNIT_BYTES, MIN_WRITE_UNITS)
 
 
-def _index_change_factor(model: Any, entity: str, index_name: str, changed: frozenset[str] | None) -> float:
+def _index_change_factor(model: DataModel, entity: str, index_name: str, changed: frozenset[str] | None) -> float:
     """Entry writes per indexed item for an update: 2 if a key moves, 1 if the entry changes, else 0."""
     ent = model.entity(entity)
     table = model.table(ent.table)
@@ -415,7 +430,7 @@ def _index_change_factor(model: Any, entity: str, index_name: str, changed: froz
     return 1.0 if changed & set(index_entry_attribute_names(ent, table, index)) else 0.0
 
 
-def item_write_units(model: Any, sizes: DesignSizes, entity: str, kind: str,
+def item_write_units(model: DataModel, sizes: DesignSizes, entity: str, kind: str,
                      changed: frozenset[str] | None = None) -> dict[str, float]:
     """Expected standard write units per target for one item write of `kind`.
 
@@ -429,7 +444,7 @@ def item_write_units(model: Any, sizes: DesignSizes, entity: str, kind: str,
     return dict(sizes.write_units[key])
 
 
-def _item_write_units(model: Any, sizes: DesignSizes, entity: str, kind: str,
+def _item_write_units(model: DataModel, sizes: DesignSizes, entity: str, kind: str,
                       changed: frozenset[str] | None) -> dict[str, float]:
     table = model.table(model.entity(entity).table)
     if kind == "missing":
@@ -460,7 +475,7 @@ def _changed(pattern_changed: tuple[str, ...], empty_means_all: bool) -> frozens
     return frozenset(pattern_changed)
 
 
-def _single_write(model: Any, sizes: DesignSizes, pattern: Any, entity: str) -> dict[str, float]:
+def _single_write(model: DataModel, sizes: DesignSizes, pattern: PutItem | UpdateItem | DeleteItem, entity: str) -> dict[str, float]:
     """Put/Update/Delete of one item, mixing existing/missing items and failed conditions."""
     existing = pattern.existing_item_share
     failure = pattern.condition_failure_share
@@ -481,7 +496,7 @@ def _single_write(model: Any, sizes: DesignSizes, pattern: Any, entity: str) -> 
     return total
 
 
-def _transaction_units(model: Any, sizes: DesignSizes, pattern: Any) -> dict[str, float]:
+def _transaction_units(model: DataModel, sizes: DesignSizes, pattern: TransactWriteItems) -> dict[str, float]:
     kinds = {"Put": "new", "Update": "update", "Delete": "delete", "ConditionCheck": "check"}
     success: dict[str, float] = {}
     cancelled: dict[str, float] = {}
@@ -499,7 +514,7 @@ def _transaction_units(model: Any, sizes: DesignSizes, pattern: Any) -> dict[str
     return {t: u * (1.0 if Target.parse(t).is_index else TRANSACTIONAL_WRITE_FACTOR) for t, u in total.items()}
 
 
-def write_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
+def write_capacity(model: DataModel, sizes: DesignSizes, pattern: WritePattern) -> PatternCapacity:
     """Write units per request of a write pattern, with one arm per target it touches."""
     if pattern.operation == "TransactWriteItems":
         per_target = _transaction_units(model, sizes, pattern)
@@ -522,7 +537,7 @@ def write_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapac
         index_write_units_per_request=index_units, arms=arms)
 
 
-def pattern_capacity(model: Any, sizes: DesignSizes, pattern: Any) -> PatternCapacity:
+def pattern_capacity(model: DataModel, sizes: DesignSizes, pattern: AccessPattern) -> PatternCapacity:
     """Units per request of any access pattern (reads or writes)."""
     from engine.model.access_pattern import READ_OPERATIONS
 
