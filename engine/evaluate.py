@@ -40,7 +40,7 @@ from engine.cost.tables import ClassCost, FreeTierShare, total_load
 from engine.findings.base import Finding
 from engine.findings.design_rules import evaluation_findings
 from engine.itemsize import GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES, STORAGE_OVERHEAD_BYTES
-from engine.model import Table
+from engine.model import AccessPattern, ConsumerWrite, DataModel, Table
 from engine.pricing import BYTES_PER_GB, PriceCatalog, load_catalog
 from engine.streams import ASSUMPTIONS as STREAM_ASSUMPTIONS
 from engine.streams import (
@@ -408,7 +408,7 @@ class Evaluation:
 
 
 # ------------------------------------------------------------------------------------- helpers
-def _resolve_catalog(model: Any, options: EvaluateOptions) -> tuple[PriceCatalog, float]:
+def _resolve_catalog(model: DataModel, options: EvaluateOptions) -> tuple[PriceCatalog, float]:
     catalog = load_catalog(options.catalog_id or model.price_catalog, options.price_overrides or None)
     hours = options.hours_per_month or model.hours_per_month or catalog.hours_per_month
     return catalog, hours
@@ -420,7 +420,7 @@ def _catalog_info(catalog: PriceCatalog, hours: float) -> CatalogInfo:
         sources=catalog.sources, not_modelled=catalog.not_modelled)
 
 
-def _entity_sizes(model: Any, sizes: DesignSizes) -> tuple[EntitySize, ...]:
+def _entity_sizes(model: DataModel, sizes: DesignSizes) -> tuple[EntitySize, ...]:
     out = []
     for entity in model.entities:
         dist = sizes.item(entity.name)
@@ -434,7 +434,7 @@ def _entity_sizes(model: Any, sizes: DesignSizes) -> tuple[EntitySize, ...]:
     return tuple(out)
 
 
-def _index_entry_sizes(model: Any, sizes: DesignSizes) -> tuple[IndexEntrySize, ...]:
+def _index_entry_sizes(model: DataModel, sizes: DesignSizes) -> tuple[IndexEntrySize, ...]:
     out = []
     for entity in model.entities:
         table = model.table(entity.table)
@@ -450,7 +450,7 @@ def _index_entry_sizes(model: Any, sizes: DesignSizes) -> tuple[IndexEntrySize, 
 
 
 # ------------------------------------------------------------------------------------- patterns
-def _evaluate_pattern(model: Any, pattern: Any, cap: PatternCapacity, catalog: PriceCatalog,
+def _evaluate_pattern(model: DataModel, pattern: AccessPattern, cap: PatternCapacity, catalog: PriceCatalog,
                       hours: float) -> PatternEvaluation:
     """A pattern's units and demand; its billed share (monthly_usd) is set once the tables are priced."""
     table = model.table(pattern.table)
@@ -517,7 +517,7 @@ def _target_loads(patterns: tuple[PatternEvaluation, ...], peak: bool) -> dict[s
             for table, targets in sums.items()}
 
 
-def _storage_bytes(model: Any, table: Any, entity_sizes: tuple[EntitySize, ...],
+def _storage_bytes(model: DataModel, table: Table, entity_sizes: tuple[EntitySize, ...],
                    entries: tuple[IndexEntrySize, ...]) -> tuple[float, dict[str, float]]:
     base = sum(e.item_count * e.storage_bytes_per_item for e in entity_sizes if e.table == table.name)
     counts = {e.entity: e.item_count for e in entity_sizes}
@@ -529,7 +529,7 @@ def _storage_bytes(model: Any, table: Any, entity_sizes: tuple[EntitySize, ...],
     return base, per_index
 
 
-def _evaluate_tables(model: Any, patterns: tuple[PatternEvaluation, ...], entity_sizes: tuple[EntitySize, ...],
+def _evaluate_tables(model: DataModel, patterns: tuple[PatternEvaluation, ...], entity_sizes: tuple[EntitySize, ...],
                      entries: tuple[IndexEntrySize, ...], catalog: PriceCatalog, hours: float,
                      free_tier: bool) -> tuple[TableEvaluation, ...]:
     drafts = []
@@ -595,7 +595,7 @@ def _target_rows(table: str, loads: Mapping[str, Load], peak_loads: Mapping[str,
                  for t in names)
 
 
-def _evaluate_screens(model: Any, patterns: tuple[PatternEvaluation, ...], hours: float) -> tuple[ScreenEvaluation, ...]:
+def _evaluate_screens(model: DataModel, patterns: tuple[PatternEvaluation, ...], hours: float) -> tuple[ScreenEvaluation, ...]:
     by_name = {p.name: p for p in patterns}
     seconds = hours * 3600
     out = []
@@ -627,7 +627,7 @@ def _updated(record: _Record, **changes: Any) -> _Record:
 
 
 # ------------------------------------------------------------------------------------ entry point
-def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
+def evaluate(model: DataModel, options: EvaluateOptions | None = None) -> Evaluation:
     """Sizes, units, costs and findings of a design (pure; see module docstrings for meanings)."""
     options = options or EvaluateOptions()
     catalog, hours = _resolve_catalog(model, options)
@@ -657,7 +657,7 @@ def evaluate(model: Any, options: EvaluateOptions | None = None) -> Evaluation:
 
 
 # --------------------------------------------------------------------------------------- streams
-def _evaluate_streams(model: Any, traffic: StreamTraffic, patterns: tuple[PatternEvaluation, ...],
+def _evaluate_streams(model: DataModel, traffic: StreamTraffic, patterns: tuple[PatternEvaluation, ...],
                       tables: tuple[TableEvaluation, ...], catalog: PriceCatalog, hours: float,
                       free_tier: bool) -> tuple[StreamEvaluation, ...]:
     """Shards, readers, consumer flows and consumer costs of every table with a stream (engine.streams,
@@ -693,7 +693,7 @@ def _evaluate_streams(model: Any, traffic: StreamTraffic, patterns: tuple[Patter
     return tuple(out)
 
 
-def _derived_write(model: Any, pe: PatternEvaluation, write: Any, catalog: PriceCatalog,
+def _derived_write(model: DataModel, pe: PatternEvaluation, write: ConsumerWrite, catalog: PriceCatalog,
                    hours: float) -> DerivedWriteEvaluation:
     alternative = None
     if write.operation == "UpdateItem" and not write.idempotent:
