@@ -24,7 +24,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import ItemError
 from engine.model.limits import (  # DG/ServiceQuotas.html (MAX_ITEM_BYTES is re-exported)
@@ -34,6 +34,11 @@ from engine.model.limits import (  # DG/ServiceQuotas.html (MAX_ITEM_BYTES is re
     MAX_NUMBER_EXPONENT,
     MIN_NUMBER_EXPONENT,
 )
+
+if TYPE_CHECKING:  # types only: numpy is imported where sizes are computed
+    import numpy as np
+
+    from engine.model import AttributeSpec, Entity, GlobalSecondaryIndex, LocalSecondaryIndex, Table
 
 # DG/CapacityUnitCalculations.html (DOMAIN.md §1)
 BOOL_NULL_BYTES = 1
@@ -605,7 +610,7 @@ def _fft_size(n: int) -> int:
     return 1 << max(0, (n - 1).bit_length())
 
 
-def _convolve(a: Any, b: Any) -> Any:
+def _convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     import numpy as np
 
     if a.size * b.size <= 1 << 16:
@@ -615,7 +620,7 @@ def _convolve(a: Any, b: Any) -> Any:
     return np.fft.irfft(np.fft.rfft(a, size) * np.fft.rfft(b, size), size)[:n]
 
 
-def _convolve_power(pmf: Any, n: int) -> Any:
+def _convolve_power(pmf: np.ndarray, n: int) -> np.ndarray:
     import numpy as np
 
     length = n * (pmf.size - 1) + 1
@@ -637,7 +642,7 @@ def typed_value_size_bytes(attribute_type: str, example: Any) -> int:
     return plain_value_size_bytes(example)
 
 
-def _attribute_value_distribution(spec: Any) -> SizeDistribution:
+def _attribute_value_distribution(spec: AttributeSpec) -> SizeDistribution:
     if spec.size_bytes is None and spec.min_size_bytes is None:
         return SizeDistribution.fixed(typed_value_size_bytes(spec.type, spec.example))
     if spec.min_size_bytes is not None and spec.max_size_bytes is not None:
@@ -645,7 +650,7 @@ def _attribute_value_distribution(spec: Any) -> SizeDistribution:
     return SizeDistribution.fixed(spec.size_bytes)
 
 
-def attribute_distribution(spec: Any, present: bool = False) -> SizeDistribution:
+def attribute_distribution(spec: AttributeSpec, present: bool = False) -> SizeDistribution:
     """Name + value size of one AttributeSpec; absent with probability 1 - presence unless `present`."""
     name = len(spec.name.encode("utf-8"))
     dist = SizeDistribution.fixed(name) + _attribute_value_distribution(spec)
@@ -662,7 +667,7 @@ def key_value_size_bytes(key_type: str, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _keys_distribution(entity: Any, table: Any, names: Iterable[str]) -> SizeDistribution:
+def _keys_distribution(entity: Entity, table: Table, names: Iterable[str]) -> SizeDistribution:
     """Joint size (names + values) of the entity's templated key attributes in `names`."""
     import numpy as np
 
@@ -684,7 +689,7 @@ _KEY_GRID_CACHE_SIZE = 4096
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")  # engine.model.entity's template variable syntax
 
 
-def _key_size_grid(entity: Any, table: Any) -> tuple[tuple[str, ...], Any]:
+def _key_size_grid(entity: Entity, table: Table) -> tuple[tuple[str, ...], np.ndarray]:
     """Per key template (names) and grid point (rows): the attribute's name + value size in bytes.
 
     Row j renders every variable at the (j + 0.5)/KEY_GRID_POINTS quantile of its ranks (one row when no
@@ -737,12 +742,12 @@ def _template_vars(template: str) -> tuple[str, ...]:
     return template_variables(template)
 
 
-def entity_attribute_names(entity: Any) -> tuple[str, ...]:
+def entity_attribute_names(entity: Entity) -> tuple[str, ...]:
     """Every attribute an entity's items may carry: key templates first, then attribute specs."""
     return tuple(dict.fromkeys([*(k.attribute for k in entity.keys), *(a.name for a in entity.attributes)]))
 
 
-def entity_size_distribution(entity: Any, table: Any, attributes: Iterable[str] | None = None,
+def entity_size_distribution(entity: Entity, table: Table, attributes: Iterable[str] | None = None,
                              present: Iterable[str] = ()) -> SizeDistribution:
     """Item size distribution of an entity (or of the subset `attributes` of it, e.g. an index entry).
 
@@ -765,7 +770,7 @@ def entity_size_distribution(entity: Any, table: Any, attributes: Iterable[str] 
     return dist.shifted(fixed) if fixed else dist
 
 
-def _fixed_attribute_bytes(spec: Any, present: bool) -> int | None:
+def _fixed_attribute_bytes(spec: AttributeSpec, present: bool) -> int | None:
     """Name + value bytes of an attribute every item carries with one whole-byte size, else None."""
     if not (present or spec.presence >= 1) or spec.min_size_bytes is not None:
         return None
@@ -778,13 +783,13 @@ def _fixed_attribute_bytes(spec: Any, present: bool) -> int | None:
     return len(spec.name.encode("utf-8")) + value
 
 
-def index_key_names(table: Any, index: Any) -> tuple[str, ...]:
+def index_key_names(table: Table, index: GlobalSecondaryIndex | LocalSecondaryIndex) -> tuple[str, ...]:
     """Key attribute names of a GSI/LSI (an LSI's partition key is the table's)."""
     pk = getattr(index, "partition_key", None) or table.partition_key
     return tuple(k.name for k in (pk, index.sort_key) if k is not None)
 
 
-def index_membership_share(entity: Any, table: Any, index: Any) -> float:
+def index_membership_share(entity: Entity, table: Table, index: GlobalSecondaryIndex | LocalSecondaryIndex) -> float:
     """Share of the entity's items that appear in the index: those carrying every index key (sparse)."""
     share = 1.0
     templated = {k.attribute for k in entity.keys}
@@ -796,7 +801,8 @@ def index_membership_share(entity: Any, table: Any, index: Any) -> float:
     return share
 
 
-def index_entry_attribute_names(entity: Any, table: Any, index: Any) -> tuple[str, ...]:
+def index_entry_attribute_names(entity: Entity, table: Table,
+                                index: GlobalSecondaryIndex | LocalSecondaryIndex) -> tuple[str, ...]:
     """Attributes of an index entry: table keys + index keys + projected attributes (DG/GSI.html)."""
     keys = (*table.key_names, *index_key_names(table, index))
     projection = index.projection
@@ -807,7 +813,8 @@ def index_entry_attribute_names(entity: Any, table: Any, index: Any) -> tuple[st
     return tuple(n for n in entity_attribute_names(entity) if n in wanted)
 
 
-def index_entry_distribution(entity: Any, table: Any, index: Any) -> SizeDistribution:
+def index_entry_distribution(entity: Entity, table: Table,
+                             index: GlobalSecondaryIndex | LocalSecondaryIndex) -> SizeDistribution:
     """Size distribution of the entity's entries in an index, given that the item is indexed."""
     return entity_size_distribution(entity, table, index_entry_attribute_names(entity, table, index),
                                     present=index_key_names(table, index))
