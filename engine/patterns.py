@@ -30,13 +30,28 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine import capacity
 from engine.capacity import target_name
 from engine.itemsize import index_entry_size_bytes, item_size_bytes, project_item
 from engine.keyspace import variable_cardinality
-from engine.model import DataModel
+from engine.model import (
+    AccessPattern,
+    BatchGetItem,
+    BatchWriteItem,
+    DataModel,
+    DeleteItem,
+    GetItem,
+    PutItem,
+    Query,
+    Scan,
+    Screen,
+    TransactAction,
+    TransactGetItems,
+    TransactWriteItems,
+    UpdateItem,
+)
 from engine.model.entity import Entity, template_variables
 from engine.model.table import GlobalSecondaryIndex, Table
 from engine.samples import (
@@ -49,6 +64,10 @@ from engine.samples import (
     key_value,
     primary_key_text,
 )
+
+if TYPE_CHECKING:  # types only: the sandbox and the evaluation are built where they are needed
+    from engine.evaluate import Evaluation
+    from engine.sandbox import Sandbox
 
 Item = dict[str, dict[str, Any]]
 Arms = dict[str, float]
@@ -218,7 +237,7 @@ def _pattern_dict(p: PatternValidation) -> dict[str, Any]:
 class _Context:
     """The sandbox, the sample items and lookups shared by every pattern run."""
 
-    def __init__(self, model: DataModel, sandbox: Any, samples: dict[str, list[SampleItem]], seed: int = 0) -> None:
+    def __init__(self, model: DataModel, sandbox: Sandbox, samples: dict[str, list[SampleItem]], seed: int = 0) -> None:
         self.model = model
         self.sandbox = sandbox
         self.samples = samples
@@ -551,7 +570,7 @@ def _target_counts(ctx: _Context, table: Table, index: str | None, entities: Seq
     return Counter(_scalar(s.item[pk_name]) for s in ctx.items_of(table.name, entities) if pk_name in s.item)
 
 
-def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
+def _candidates(ctx: _Context, pattern: AccessPattern) -> list[SampleItem]:
     """Sample items of the pattern's entities that declare every variable of its key condition."""
     kc = pattern.key_condition
     texts = [] if kc is None else [kc.partition_key] + (
@@ -564,7 +583,7 @@ def _candidates(ctx: _Context, pattern: Any) -> list[SampleItem]:
     return out
 
 
-def _query_probe_key(ctx: _Context, pattern: Any, table: Table) -> tuple[SampleItem, dict[str, str]]:
+def _query_probe_key(ctx: _Context, pattern: Query | Scan, table: Table) -> tuple[SampleItem, dict[str, str]]:
     """The sample item whose rendered partition key is the hottest key of the pattern's distribution, or
     else holds the most items of the pattern's entities."""
     candidates = _candidates(ctx, pattern)
@@ -582,7 +601,7 @@ def _query_probe_key(ctx: _Context, pattern: Any, table: Table) -> tuple[SampleI
     return best[1], best[2]
 
 
-def _hot_key_shares(ctx: _Context, pattern: Any) -> dict[str, float]:
+def _hot_key_shares(ctx: _Context, pattern: Query | Scan) -> dict[str, float]:
     """Hot keys of the distribution in force (the pattern's, else its first entity's) and their shares."""
     from engine.keyspace import pattern_distribution
     from engine.model.entity import HotKeys
@@ -591,7 +610,7 @@ def _hot_key_shares(ctx: _Context, pattern: Any) -> dict[str, float]:
     return {h.key: h.share for h in dist.keys} if isinstance(dist, HotKeys) else {}
 
 
-def _query_request(ctx: _Context, pattern: Any, table: Table, limit: int | None) -> tuple[dict, _Expression]:
+def _query_request(ctx: _Context, pattern: Query | Scan, table: Table, limit: int | None) -> tuple[dict, _Expression]:
     expr = _Expression()
     request: dict[str, Any] = {"TableName": table.name, "ReturnConsumedCapacity": "INDEXES"}
     if pattern.index is not None:
@@ -640,7 +659,7 @@ def _paged(ctx: _Context, operation: str, request: dict,
         page_request = {**request, "ExclusiveStartKey": last}
 
 
-def _evaluated_sizes(ctx: _Context, pattern: Any, table: Table, evaluated: list[Item]) -> list[int]:
+def _evaluated_sizes(ctx: _Context, pattern: Query | Scan, table: Table, evaluated: list[Item]) -> list[int]:
     """Sizes the read is charged on: whole items on the table, index entries on an index (DG/GSI.html)."""
     full = [ctx.full_item(table, it) for it in evaluated]
     if pattern.index is None:
@@ -648,7 +667,7 @@ def _evaluated_sizes(ctx: _Context, pattern: Any, table: Table, evaluated: list[
     return [_entry_size(table, pattern.index, i) or 0 for i in full]
 
 
-def _read_rules(ctx: _Context, pattern: Any, table: Table, evaluated: list[Item]) -> Arms:
+def _read_rules(ctx: _Context, pattern: Query | Scan, table: Table, evaluated: list[Item]) -> Arms:
     """engine.capacity's Query/Scan rule on the evaluated items (index entries on an index)."""
     full = [ctx.full_item(table, it) for it in evaluated]
     index = table.index(pattern.index) if pattern.index else None
@@ -675,7 +694,7 @@ def _count_mix(count: float | None) -> list[tuple[int | None, float]]:
     return [(low, 1 - frac), (low + 1, frac)]
 
 
-def _run_query_or_scan(ctx: _Context, pattern: Any, table: Table, notes: list[str]) -> list[RequestRun]:
+def _run_query_or_scan(ctx: _Context, pattern: Query | Scan, table: Table, notes: list[str]) -> list[RequestRun]:
     runs = []
     for limit, weight in _count_mix(pattern.items_per_request):
         request, expr = _query_request(ctx, pattern, table, limit)
@@ -703,7 +722,7 @@ def _entities(ctx: _Context, table: Table, items: Iterable[Item]) -> tuple[str, 
     return tuple(dict.fromkeys(e for e in (ctx.entity_of(table, it) for it in items) if e is not None))
 
 
-def _key_candidates(ctx: _Context, pattern: Any, table: Table, count: int) -> list[tuple[SampleItem, Item]]:
+def _key_candidates(ctx: _Context, pattern: GetItem | BatchGetItem | TransactGetItems, table: Table, count: int) -> list[tuple[SampleItem, Item]]:
     """`count` distinct primary keys rendered from the pattern's key condition (existing items first)."""
     kc = pattern.key_condition
     types = table.key_types
@@ -724,7 +743,7 @@ def _key_candidates(ctx: _Context, pattern: Any, table: Table, count: int) -> li
     return chosen + list(missing.values())[: count - len(chosen)]
 
 
-def _key_groups(ctx: _Context, pattern: Any, table: Table, count: int) -> list[list[Item]]:
+def _key_groups(ctx: _Context, pattern: GetItem | BatchGetItem | TransactGetItems, table: Table, count: int) -> list[list[Item]]:
     """Keys for the requests of one item count: GetItem probes PROBES items, batches one set of keys."""
     probes = ctx.probes if pattern.operation == "GetItem" else 1
     keys = [k for _, k in _key_candidates(ctx, pattern, table, count * probes)]
@@ -733,7 +752,7 @@ def _key_groups(ctx: _Context, pattern: Any, table: Table, count: int) -> list[l
     return [keys[i:i + count] for i in range(0, len(keys), count)][:probes]
 
 
-def _run_key_reads(ctx: _Context, pattern: Any, table: Table, notes: list[str]) -> list[RequestRun]:
+def _run_key_reads(ctx: _Context, pattern: GetItem | BatchGetItem | TransactGetItems, table: Table, notes: list[str]) -> list[RequestRun]:
     runs = []
     consistent = pattern.consistency == "strong"
     for count, weight in _count_mix(getattr(pattern, "items_per_request", 1)):
@@ -769,7 +788,7 @@ def _key_read_request(operation: str, table: Table, keys: list[Item],
             lambda r: [x["Item"] for x in r.get("Responses", []) if x.get("Item")])
 
 
-def _key_read_rules(pattern: Any, table: Table, sizes: list[int | None]) -> Arms:
+def _key_read_rules(pattern: GetItem | BatchGetItem | TransactGetItems, table: Table, sizes: list[int | None]) -> Arms:
     if pattern.operation == "TransactGetItems":
         return {table.name: sum(capacity.read_units(s, "transactional") for s in sizes)}
     return {table.name: capacity.batch_get_read_units(sizes, pattern.consistency)}
@@ -861,7 +880,7 @@ _FAILS_IF_EXISTS = "attribute_not_exists(#pk)"
 _FAILS_IF_MISSING = "attribute_exists(#pk)"
 
 
-def _single_write_scenarios(pattern: Any) -> list[tuple[str, float, bool, bool]]:
+def _single_write_scenarios(pattern: PutItem | UpdateItem | DeleteItem) -> list[tuple[str, float, bool, bool]]:
     """(label, weight, on an existing item, condition fails) of one Put/Update/Delete request."""
     e, f = pattern.existing_item_share, pattern.condition_failure_share
     missing_label = {"PutItem": "new item", "UpdateItem": "upsert of a missing item",
@@ -873,7 +892,7 @@ def _single_write_scenarios(pattern: Any) -> list[tuple[str, float, bool, bool]]
             ("condition fails on a missing item", f * (1 - e), False, True)]
 
 
-def _single_write(ctx: _Context, pattern: Any, entity: str, existing: bool, fails: bool,
+def _single_write(ctx: _Context, pattern: PutItem | UpdateItem | DeleteItem, entity: str, existing: bool, fails: bool,
                   skip: set[tuple[str, ...]]) -> tuple[dict, list[_Write], Arms]:
     """The request, its item writes and the rules' charge for one Put/Update/Delete scenario."""
     table = ctx.model.table(ctx.model.entity(entity).table)
@@ -899,7 +918,7 @@ def _single_write(ctx: _Context, pattern: Any, entity: str, existing: bool, fail
     return request, [write], _write_rules([write])
 
 
-def _run_single_writes(ctx: _Context, pattern: Any, notes: list[str]) -> list[RequestRun]:
+def _run_single_writes(ctx: _Context, pattern: PutItem | UpdateItem | DeleteItem, notes: list[str]) -> list[RequestRun]:
     runs = []
     weights = capacity.entity_weights(ctx.model, pattern.entities)
     for label, weight, existing, fails in _single_write_scenarios(pattern):
@@ -935,7 +954,7 @@ def _write_run(ctx: _Context, label: str, weight: float, operation: str, request
         item_sizes_bytes=sizes)
 
 
-def _run_batch_write(ctx: _Context, pattern: Any, notes: list[str]) -> list[RequestRun]:
+def _run_batch_write(ctx: _Context, pattern: BatchWriteItem, notes: list[str]) -> list[RequestRun]:
     entity = pattern.entities[0]
     if len(pattern.entities) > 1:
         notes.append(f"batch items are all of entity '{entity}' (the estimate mixes {list(pattern.entities)})")
@@ -957,7 +976,7 @@ def _run_batch_write(ctx: _Context, pattern: Any, notes: list[str]) -> list[Requ
     return runs
 
 
-def _transaction_action(ctx: _Context, action: Any, skip: set[tuple[str, ...]],
+def _transaction_action(ctx: _Context, action: TransactAction, skip: set[tuple[str, ...]],
                         fail: bool) -> tuple[dict, _Write | None, _Write]:
     """(TransactItems member, its write or None for a ConditionCheck, the item it checks)."""
     table = ctx.model.table(ctx.model.entity(action.entity).table)
@@ -985,7 +1004,7 @@ def _strip(request: dict) -> dict:
     return {k: v for k, v in request.items() if k != "ReturnConsumedCapacity"}
 
 
-def _run_transaction(ctx: _Context, pattern: Any, notes: list[str]) -> list[RequestRun]:
+def _run_transaction(ctx: _Context, pattern: TransactWriteItems, notes: list[str]) -> list[RequestRun]:
     runs = []
     for label, weight, fail in (("commits", 1 - pattern.condition_failure_share, False),
                                 ("cancelled by a failed condition", pattern.condition_failure_share, True)):
@@ -1025,7 +1044,7 @@ def _transaction_rules(writes: list[_Write], checked: list[_Write], cancelled: b
 # ----------------------------------------------------------------------------- patterns
 
 
-def served_by(pattern: Any, table: Table) -> tuple[str, str]:
+def served_by(pattern: AccessPattern, table: Table) -> tuple[str, str]:
     """(category, one-line description) of how DynamoDB serves the pattern."""
     op = pattern.operation
     filt = "" if getattr(pattern, "filter_keep_share", 1) >= 1 else (
@@ -1049,7 +1068,7 @@ def served_by(pattern: Any, table: Table) -> tuple[str, str]:
     return "key_write", f"{op}: one item by its primary key on table '{table.name}'"
 
 
-def _runs_for(ctx: _Context, pattern: Any, table: Table, notes: list[str]) -> list[RequestRun]:
+def _runs_for(ctx: _Context, pattern: AccessPattern, table: Table, notes: list[str]) -> list[RequestRun]:
     op = pattern.operation
     if op in ("Query", "Scan"):
         return _run_query_or_scan(ctx, pattern, table, notes)
@@ -1076,7 +1095,7 @@ def _mean(values: Sequence[tuple[float, int | None]]) -> float | None:
     return None if not known or total <= 0 else sum(w * v for w, v in known) / total
 
 
-def _agreement(pattern: Any, runs: Sequence[RequestRun], measured: Arms, rules: Arms, estimate: Arms | None,
+def _agreement(pattern: AccessPattern, runs: Sequence[RequestRun], measured: Arms, rules: Arms, estimate: Arms | None,
                skipped: bool = False) -> str:
     if any(not same_arms(r.measured, r.rules) and not r.disputed for r in runs):
         return "sandbox_differs"
@@ -1093,7 +1112,7 @@ def _agreement(pattern: Any, runs: Sequence[RequestRun], measured: Arms, rules: 
     return "sample_differs"
 
 
-def _difference_notes(pattern: Any, runs: Sequence[RequestRun], ctx: _Context, table: Table) -> list[str]:
+def _difference_notes(pattern: AccessPattern, runs: Sequence[RequestRun], ctx: _Context, table: Table) -> list[str]:
     notes = []
     asked = getattr(pattern, "items_per_request", None)
     read = _mean([(r.weight, r.items_read) for r in runs])
@@ -1114,7 +1133,7 @@ def _difference_notes(pattern: Any, runs: Sequence[RequestRun], ctx: _Context, t
     return notes
 
 
-def _design_mean_bytes(model: DataModel, pattern: Any) -> float | None:
+def _design_mean_bytes(model: DataModel, pattern: AccessPattern) -> float | None:
     """Mean item (or index entry) size of the pattern's entities by engine.capacity's size model."""
     if pattern.operation == "TransactWriteItems":
         return None
@@ -1127,12 +1146,12 @@ def _design_mean_bytes(model: DataModel, pattern: Any) -> float | None:
     return None if total <= 0 else sum(w * m for w, m in parts) / total
 
 
-def validate_pattern(ctx: _Context, pattern: Any, estimate: Arms | None, estimate_note: str | None) -> PatternValidation:
+def validate_pattern(ctx: _Context, pattern: AccessPattern, estimate: Arms | None, estimate_note: str | None) -> PatternValidation:
     """Run one access pattern and compare its measured capacity with the rules and the estimate."""
     table = ctx.model.table(pattern.table)
     category, summary = served_by(pattern, table)
     notes: list[str] = [] if estimate_note is None else [estimate_note]
-    common = dict(name=pattern.name, operation=pattern.operation, table=pattern.table, index=pattern.index,
+    common: dict[str, Any] = dict(name=pattern.name, operation=pattern.operation, table=pattern.table, index=pattern.index,
                   entities=tuple(pattern.entities), served_by=category, summary=summary,
                   needs_filter=getattr(pattern, "filter_keep_share", 1) < 1, needs_scan=pattern.operation == "Scan")
     try:
@@ -1171,7 +1190,7 @@ def probes_per_pattern(model: DataModel) -> int:
     return max(MIN_PROBES, min(PROBES, PROBES_PER_DESIGN // max(len(model.access_patterns), 1)))
 
 
-def _estimates(model: DataModel, evaluation: Any = None) -> tuple[dict[str, Arms], str | None]:
+def _estimates(model: DataModel, evaluation: Evaluation | None = None) -> tuple[dict[str, Arms], str | None]:
     """Per-pattern arms from engine.evaluate (the capacity engine's estimate), or why there are none."""
     try:
         from engine.evaluate import evaluate
@@ -1196,7 +1215,7 @@ def sample_cap(model: DataModel) -> int:
     return int(min(MAX_SAMPLE_ITEMS, max(DEFAULT_SAMPLE_ITEMS, SAMPLE_HEADROOM * max(wanted, default=0))))
 
 
-def loaded_sandbox(model: DataModel, samples: Mapping[str, list[SampleItem]]) -> Any:
+def loaded_sandbox(model: DataModel, samples: Mapping[str, list[SampleItem]]) -> Sandbox:
     """A sandbox with the design's tables (engine.sandbox.create_table_request) holding `samples`."""
     from engine.sandbox import Sandbox, create_table_request
 
@@ -1207,8 +1226,8 @@ def loaded_sandbox(model: DataModel, samples: Mapping[str, list[SampleItem]]) ->
     return sandbox
 
 
-def validate_patterns(model: DataModel, seed: int = 0, sandbox: Any = None,
-                      max_items_per_entity: int | None = None, evaluation: Any = None) -> PatternReport:
+def validate_patterns(model: DataModel, seed: int = 0, sandbox: Sandbox | None = None,
+                      max_items_per_entity: int | None = None, evaluation: Evaluation | None = None) -> PatternReport:
     """Run every access pattern of the design against a sandbox loaded with its seeded sample items.
 
     Without a sandbox one is built holding sample_cap(model) items per entity (or
@@ -1252,7 +1271,7 @@ def _assumptions() -> tuple[str, ...]:
     )
 
 
-def validate_screen(screen: Any, patterns: Mapping[str, PatternValidation]) -> ScreenValidation:
+def validate_screen(screen: Screen, patterns: Mapping[str, PatternValidation]) -> ScreenValidation:
     """Requests and capacity of one view of a screen: listed patterns once each, repeats N times."""
     calls = Counter(screen.access_patterns)
     for name, times in screen.repeat:
