@@ -708,26 +708,27 @@ def _key_size_grid(entity: Entity, table: Table) -> tuple[tuple[str, ...], np.nd
     variables = {v for k in templates for v in _template_vars(k.template)}
     cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
     points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS
-    quantiles = (np.arange(points) + 0.5) / points  # the same float operations as (j + 0.5) / points
-    ranks = {v: np.minimum(c - 1, (quantiles * c).astype(np.int64)) for v, c in cards.items()}
+    # plain Python on 32 rows: numpy's per-call overhead cost more than the arithmetic
+    ranks = {v: [min(c - 1, int(((j + 0.5) / points) * c)) for j in range(points)] for v, c in cards.items()}
     # each variable's value sizes at the rows' ranks, worked out once (not once per template that uses it)
     value_bytes = {v: variable_value_bytes(entity.variable(v), ranks[v], v) for v in variables}
     braces = {v for v in variables if (var := entity.variable(v)) is not None and any("{" in x for x in var.values)}
-    grid = np.zeros((points, len(templates)), dtype=np.int64)
-    for i, k in enumerate(templates):
+    columns = []
+    for k in templates:
         names = _template_vars(k.template)
         key_type = types.get(k.attribute, "S")
         name_bytes = len(k.attribute.encode("utf-8"))
         if key_type == "N" or braces.intersection(names):
             # a number is sized from its digits; a value holding a brace could change what later ones replace
-            for j in range(points):
-                row = {v: int(r[j]) for v, r in ranks.items()}
-                grid[j, i] = name_bytes + key_value_size_bytes(key_type, render_template(k.template, entity, row))
+            columns.append([name_bytes + key_value_size_bytes(key_type, render_template(
+                k.template, entity, {v: r[j] for v, r in ranks.items()})) for j in range(points)])
             continue
         # S and B: the rendered text's bytes are the template's literal text plus each substituted value
-        grid[:, i] = name_bytes + len(_PLACEHOLDER.sub("", k.template).encode("utf-8"))
+        column = [name_bytes + len(_PLACEHOLDER.sub("", k.template).encode("utf-8"))] * points
         for v in names:
-            grid[:, i] += value_bytes[v]
+            column = [a + b for a, b in zip(column, value_bytes[v], strict=True)]
+        columns.append(column)
+    grid = np.array(columns, dtype=np.int64).T.reshape(points, len(templates))
     grid.setflags(write=False)
     attributes = tuple(k.attribute for k in templates)
     if len(_KEY_GRID_CACHE) >= _KEY_GRID_CACHE_SIZE:

@@ -70,19 +70,14 @@ def variable_value(variable: Variable | None, rank: int, name: str = "") -> str:
     return f"{variable.name}-{rank:0{width}d}"
 
 
-_POWERS_OF_TEN = np.array([10**k for k in range(1, 19)], dtype=np.int64)
-
-
-def variable_value_bytes(variable: Variable | None, ranks: Sequence[int] | np.ndarray, name: str = "") -> np.ndarray:
-    """UTF-8 bytes of variable_value at each rank (int64 array), without rendering the `name-000017` kind:
-    its name, a dash and the rank's digits zero-padded to the width of the largest rank (at least 6)."""
-    ranks = np.asarray(ranks, dtype=np.int64)
+def variable_value_bytes(variable: Variable | None, ranks: Sequence[int], name: str = "") -> list[int]:
+    """UTF-8 bytes of variable_value at each rank, without rendering the common `name-000017` kind: its name, a
+    dash and the rank's digits zero-padded to the width of the largest rank (at least 6)."""
     if variable is not None and not variable.values and variable.kind not in ("timestamp", "number"):
         width = max(6, len(str(max(variable.cardinality - 1, 0))))
-        digits = 1 + np.searchsorted(_POWERS_OF_TEN, ranks, side="right")
-        return len(variable.name.encode("utf-8")) + 1 + np.maximum(width, digits)
-    return np.array([len(variable_value(variable, int(rank), name).encode("utf-8")) for rank in ranks],
-                    dtype=np.int64)
+        prefix = len(variable.name.encode("utf-8")) + 1
+        return [prefix + max(width, len(str(rank))) for rank in ranks]
+    return [len(variable_value(variable, rank, name).encode("utf-8")) for rank in ranks]
 
 
 def variable_cardinality(variable: Variable | None) -> int:

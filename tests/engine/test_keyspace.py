@@ -83,5 +83,5 @@ def test_variable_value_bytes_equals_the_rendered_values_size(kind: str, cardina
     else:
         variable = Variable(name="user_id", cardinality=cardinality, kind=kind)
     ranks = [0, min(cardinality - 1, int(rank_share * cardinality)), cardinality - 1]
-    assert variable_value_bytes(variable, ranks, "user_id").tolist() == [
+    assert variable_value_bytes(variable, ranks, "user_id") == [
         len(variable_value(variable, r, "user_id").encode("utf-8")) for r in ranks]
