@@ -73,6 +73,10 @@ def test_an_invalid_design_fails_with_the_validate_message(capsys, tmp_path):
     assert code == 1 and f"{bad}: invalid" in out and problem in out and "Traceback" not in err
     code, data = check_json(capsys, str(bad))
     assert code == 1 and data["designs"][0]["valid"] is False and problem in data["designs"][0]["problems"][0]
+    # a cross-reference problem has no line of its own: the line of its path (the table's name, line 3)
+    record = data["designs"][0]["problem_records"][0]
+    assert record["path"] == "tables[0].name" and record["value"] == "'ab'" and record["fix"] == "rename it"
+    assert data["designs"][0]["problem_lines"] == [3]
 
 
 def test_an_unreadable_design_fails_with_a_message(capsys, tmp_path):

@@ -59,6 +59,12 @@ def test_validate_reports_problems_with_exit_1_and_json(capsys, tmp_path):
     assert result["valid"] is False
     assert any("tables[0].billing" in p and "'free'" in p for p in result["problems"])
     assert "Traceback" not in err
+    # the same problems as records: path (with its line), message, value, rule, fix
+    records = result["problem_records"]
+    assert len(records) == len(result["problems"])
+    assert all(p.startswith(r["path"]) and p.endswith(r["message"])
+               for p, r in zip(result["problems"], records, strict=True)), records
+    assert any(r["path"].startswith("tables[0].billing") and r["line"] == 5 for r in records), records
 
 
 @pytest.mark.parametrize("content", [b"\xff\xfe\x00", b"name: [", b"- just\n- a list\n", b""])

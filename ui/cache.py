@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from engine import ENGINE_VERSION, consistency, heat, partitions, patterns, regions, samples, streams
 from engine.consistency import ConsistencyReport, GlobalTableConsistency
 from engine.diagram import design_dot as _dot_of
-from engine.errors import DesignValidationError
+from engine.errors import DesignValidationError, Problem
 from engine.evaluate import EvaluateOptions, Evaluation, evaluate
 from engine.evidence import calibrate as evidence_calibrate
 from engine.evidence import capture, export, export_calibrate, traffic
@@ -293,8 +293,8 @@ class OtherMode(NamedTuple):
 
     report: GlobalTableConsistency | None
     """None when the swapped design is not valid (see problems)."""
-    problems: tuple[str, ...]
-    """The validator's messages about the swap (empty when it is possible)."""
+    problems: tuple[Problem, ...]
+    """The validator's problems with the swap (empty when it is possible)."""
 
 
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
@@ -302,8 +302,10 @@ def _other_mode(design_json: str, engine_version: str, table: str,
                 assumptions_items: tuple[tuple[str, Any], ...]) -> OtherMode:
     data = design_data(model_from_json(design_json))
     data.pop("format_version", None)
-    for t in data["tables"]:
+    where = ""
+    for i, t in enumerate(data["tables"]):
         if t["name"] == table:
+            where = f"tables[{i}]"
             gt = t["global_table"]
             gt["mode"] = "MRSC" if gt.get("mode", "MREC") == "MREC" else "MREC"
             if gt["mode"] == "MREC":
@@ -311,8 +313,9 @@ def _other_mode(design_json: str, engine_version: str, table: str,
     try:
         variant = parse_model(data)
     except DesignValidationError as exc:
-        return OtherMode(report=None,
-                         problems=tuple(p for p in exc.problems if table in p or "MRSC" in p) or exc.problems)
+        about = tuple(p for p in exc.records if p.path == where or p.path.startswith((f"{where}.", f"{where}["))
+                      or table in p.message or "MRSC" in p.message)
+        return OtherMode(report=None, problems=about or exc.records)
     report = _consistency(dump_model(variant, "json"), engine_version, assumptions_items, 0)
     return OtherMode(report=report.global_table(table), problems=())
 

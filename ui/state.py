@@ -23,7 +23,7 @@ from typing import Any
 
 import streamlit as st
 
-from engine.errors import DesignValidationError, WorkbenchError
+from engine.errors import DesignValidationError, Problem, WorkbenchError
 from engine.io import design_data, dump_model, loads_model, sample_names
 from engine.model import DataModel, parse_model
 from ui import cache, store
@@ -284,15 +284,16 @@ def set_model(model: DataModel, note: str = "", keep_widget: str | None = None) 
 
 
 def edit_design(mutate: Callable[[dict[str, Any]], None], note: str = "",
-                keep_widget: str | None = None) -> list[str]:
-    """Apply a change to the design's plain data; return the validation problems (empty when applied)."""
+                keep_widget: str | None = None) -> list[Problem | str]:
+    """Apply a change to the design's plain data; return the validation problems (empty when applied): records, or
+    text for a change that could not be made at all."""
     data = design_data(current_model())
     data.pop("format_version", None)
     try:
         mutate(data)
         model = parse_model(data)
     except DesignValidationError as exc:
-        return list(exc.problems)
+        return list(exc.records)
     except WorkbenchError as exc:
         return [str(exc)]
     except (KeyError, IndexError, ValueError, TypeError) as exc:
@@ -301,12 +302,13 @@ def edit_design(mutate: Callable[[dict[str, Any]], None], note: str = "",
     return []
 
 
-def load_text(text: str, fmt: str, source: str) -> list[str]:
-    """Replace the design by a YAML/JSON text; return its problems (with line numbers) when it does not load."""
+def load_text(text: str, fmt: str, source: str) -> list[Problem | str]:
+    """Replace the design by a YAML/JSON text; return its problems (with line numbers) when it does not load:
+    records, or text when the file could not be read."""
     try:
         model = loads_model(text, fmt, source=source)
     except DesignValidationError as exc:
-        return list(exc.problems)
+        return list(exc.records)
     except WorkbenchError as exc:
         return [str(exc)]
     set_model(model, f"Loaded {source}.")

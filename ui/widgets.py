@@ -16,7 +16,7 @@ from engine.errors import WorkbenchError
 from engine.model import DataModel
 from ui import cache, state
 from ui import format as fmt
-from ui.editors.base import PROBLEMS, apply, seeded, show_problems
+from ui.editors.base import apply, seeded, set_problems, show_problems
 from ui.store import keep_days
 
 W = state.WIDGET_PREFIX
@@ -263,12 +263,12 @@ def upload_design() -> None:
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                st.session_state.setdefault(PROBLEMS, {})["upload"] = [
-                    f"{uploaded.name}: the file is not UTF-8 text; save it as UTF-8 and upload again"]
+                set_problems("upload", [f"{uploaded.name}: the file is not UTF-8 text; save it as UTF-8 and upload "
+                                        "again"])
             else:
                 fmt_name = "json" if uploaded.name.lower().endswith(".json") else "yaml"
                 problems = state.load_text(text, fmt_name, uploaded.name)
-                st.session_state.setdefault(PROBLEMS, {})["upload"] = problems
+                set_problems("upload", problems)
                 if not problems:
                     st.rerun()
     show_problems("upload")

@@ -1,10 +1,9 @@
 """Consistency page: stale-read risk per read pattern, what strong reads cost, global-table conflicts, MREC vs MRSC."""
 
-import re
-
 import streamlit as st
 
 from engine import charts
+from engine.errors import Problem
 from ui import cache, state, widgets
 from ui import findings as findings_ui
 from ui import format as fmt
@@ -112,9 +111,12 @@ def _mrsc_region_advice(table) -> str | None:
             f"count as three. To try MRSC here, {pick} (the {advice.set_name} set).")
 
 
-def _other_mode_problems(table_name: str, problems) -> list[str]:
-    """Why the other global-table mode is not possible, in plain sentences (validation texts as a fallback)."""
+def _other_mode_problems(table_name: str, problems: tuple[Problem, ...]) -> list[str]:
+    """Why the other global-table mode is not possible, in plain sentences (the validator's messages, without their
+    paths, for the rest)."""
     table = model.table(table_name)
+    where = f"tables[{[t.name for t in model.tables].index(table_name)}]"
+    explained = {f"{where}.global_table", f"{where}.ttl_attribute", f"{where}.lsis"}  # the sentences below say these
     out = []
     if table.global_table.mode == "MREC":
         advice = _mrsc_region_advice(table)
@@ -126,15 +128,9 @@ def _other_mode_problems(table_name: str, problems) -> list[str]:
         if table.lsis:
             out.append(f"It has local secondary indexes ({_region_list([i.name for i in table.lsis])}), which MRSC "
                        "does not support.")
-    rest = [_without_path(p) for p in problems
-            if "MRSC needs exactly" not in p and "ttl_attribute" not in p and ".lsis" not in p]
+    rest = [p.message for p in problems if p.path not in explained]
     out += [fmt.text(r[0].upper() + r[1:] + ("" if r.endswith(".") else ".")) for r in rest if r]
-    return out or [fmt.text(_without_path(p)) for p in problems]
-
-
-def _without_path(problem: str) -> str:
-    """A validation message without its leading field path ("tables[0].global_table: ...")."""
-    return re.sub(r"^[\w\[\].]+(?::\s|\s(?='))", "", problem)
+    return out or [fmt.text(p.message) for p in problems]
 
 
 def _set_consistency(pattern_name: str, consistency: str) -> None:
@@ -145,7 +141,7 @@ def _set_consistency(pattern_name: str, consistency: str) -> None:
 
     problems = state.edit_design(mutate, f"{pattern_name}: {consistency} reads.")
     if problems:
-        state.flash(" ".join(problems))
+        state.flash(" ".join(map(str, problems)))
 
 
 if report is not None:

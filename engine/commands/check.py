@@ -13,7 +13,10 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.errors import Problem
 
 HELP = "check designs for CI: findings with rule ids and YAML lines, a budget, suppressions; exit 1 on failure"
 
@@ -57,6 +60,9 @@ class DesignCheck:
     """Why the design could not be read or is invalid (empty when it is valid)."""
     problem_lines: tuple[int, ...] = ()
     """The YAML line of each problem (1 when unknown)."""
+    records: tuple[Problem, ...] = ()
+    """The validation problems as records (path, message, value, rule, fix; empty when the
+    design could not be read at all)."""
     findings: list[tuple[Any, int]] = field(default_factory=list)
     """(finding, line) not suppressed."""
     suppressed: list[tuple[Any, int, str, str]] = field(default_factory=list)
@@ -107,9 +113,14 @@ def check_design(spec: str, budget: float | None, ignored: set[str]) -> DesignCh
         result.uri = uri
         model = loads_model(text, fmt, source=uri)
     except WorkbenchError as exc:
-        result.problems = exc.problems if isinstance(exc, DesignValidationError) else (str(exc),)
         locate = line_locator(text, fmt, result.uri) if text is not None and fmt else None
-        result.problem_lines = tuple(_problem_line(p, locate) for p in result.problems)
+        if isinstance(exc, DesignValidationError):
+            result.records, result.problems = exc.records, exc.problems
+            result.problem_lines = tuple(r.line or (locate(path_tuple(r.path)) if locate else None) or 1
+                                         for r in exc.records)
+        else:
+            result.problems = (str(exc),)
+            result.problem_lines = (_problem_line(str(exc)),)
         return result
     result.name = model.name
     locate = line_locator(text, fmt, uri)
@@ -182,7 +193,7 @@ def json_payload(checks: list[DesignCheck], args: argparse.Namespace, code: int)
         "exit_code": code,
         "designs": [{
             "model": c.spec, "file": c.uri, "name": c.name, "valid": c.valid, "problems": list(c.problems),
-            "problem_lines": list(c.problem_lines),
+            "problem_lines": list(c.problem_lines), "problem_records": [r.as_json() for r in c.records],
             "total_monthly_usd": c.total_monthly_usd, "catalog": c.catalog, "over_budget": c.over_budget,
             "failed": failed(c, args.fail_on),
             "findings": [_finding_json(f, line) for f, line in c.findings],
@@ -250,17 +261,13 @@ def github_annotations(checks: list[DesignCheck], budget: float | None) -> str:
 
 
 _LINE_IN_PROBLEM = re.compile(r"\(line (\d+)\)|line (\d+)")
-_PATH_OF_PROBLEM = re.compile(r"^([A-Za-z_]+(?:\[\d+\]|\.[A-Za-z_]+)*)")
 
 
-def _problem_line(problem: str, locate=None) -> int:
-    """The line a validation message names, else the line of the design path it starts with, else 1."""
+def _problem_line(problem: str) -> int:
+    """The line an unreadable file's message names (YAML syntax errors do), else 1. (A validation problem's line is
+    its record's, or its path's.)"""
     m = _LINE_IN_PROBLEM.search(problem)
-    if m:
-        return int(m.group(1) or m.group(2))
-    path = _PATH_OF_PROBLEM.match(problem)
-    line = locate(path_tuple(path.group(1))) if path and locate else None
-    return line or 1
+    return int(m.group(1) or m.group(2)) if m else 1
 
 
 def sarif_log(checks: list[DesignCheck], budget: float | None) -> dict[str, Any]:

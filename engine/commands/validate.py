@@ -11,7 +11,9 @@ HELP = "check design files (YAML/JSON) and report every problem with its path an
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", metavar="FILE", nargs="+",
                         help="design file (.yaml/.json), sample name, or '-' for a design on stdin")
-    parser.add_argument("--json", action="store_true", help="print {file: {valid, problems}} as JSON")
+    parser.add_argument("--json", action="store_true",
+                        help="print {file: {valid, problems, problem_records}} as JSON (problem_records: path, line, "
+                             "message, value, rule, fix of each problem)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             model = load_model_arg(spec)
         except DesignValidationError as exc:
-            results[spec] = {"valid": False, "problems": list(exc.problems)}
+            results[spec] = {"valid": False, "problems": list(exc.problems),
+                             "problem_records": [p.as_json() for p in exc.records]}
         except WorkbenchError as exc:
             results[spec] = {"valid": False, "problems": [str(exc)]}
         else:

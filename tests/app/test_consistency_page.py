@@ -57,8 +57,8 @@ def test_gsi_reads_say_they_cannot_be_strong(open_app) -> None:
 
 
 
-def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(open_app) -> None:
-    """Four replicas, two of them in the US set: keep those two and add the third US region (DOMAIN.md §5)."""
+def _mrsc_why(open_app, design_id: str, change) -> str:
+    """The MRSC "what if" warning on the Consistency page of global_game_state after `change(data)`."""
     from app_harness import store_sample
 
     from engine.io import design_data, dump_model, load_sample
@@ -67,15 +67,33 @@ def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(o
 
     data = design_data(load_sample("global_game_state"))
     data.pop("format_version")
-    data["tables"][0]["global_table"]["regions"] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]
-    design_id = store_sample("global_game_state", "mrscfourregions")
+    change(data)
+    design_id = store_sample("global_game_state", design_id)
     store.save(store.DesignRecord(design_id=design_id, design_json=dump_model(parse_model(data), "json")))
     at = open_app(design_id=design_id)
     at.switch_page(CONSISTENCY).run()
     assert not at.exception
-    why = next(shown(w.value) for w in at.main.warning if "MRSC" in w.value)
+    return next(shown(w.value) for w in at.main.warning if "MRSC" in w.value)
+
+
+def test_the_mrsc_advice_keeps_the_regions_of_one_set_and_adds_the_missing_one(open_app) -> None:
+    """Four replicas, two of them in the US set: keep those two and add the third US region (DOMAIN.md §5)."""
+    why = _mrsc_why(open_app, "mrscfourregions", lambda data: data["tables"][0]["global_table"].update(
+        regions=["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"]))
     assert "us-east-1, us-west-2, eu-west-1 and ap-northeast-1, 4 regions from different region sets" in why
     assert "keep us-east-1 and us-west-2 and add us-east-2 (the US set)" in why
+
+
+def test_the_mrsc_what_if_gives_the_validators_other_reasons_without_their_paths(open_app) -> None:
+    """A transaction on the MREC table also rules MRSC out (DG/multi-region-strong-consistency-gt.html): the page
+    shows the validator's message from the problem record, without its path (access_patterns[i])."""
+    trade = {"name": "trade items", "operation": "TransactWriteItems", "table": "GameStateMrec", "entities": ["Player"],
+             "requests_per_second": 5, "actions": [{"action": "Update", "entity": "Player"}] * 2}
+    why = _mrsc_why(open_app, "mrsctransaction", lambda data: data["access_patterns"].append(trade))
+    assert "exactly three regions from one region set" in why                      # the page's own sentence
+    assert "'trade items' uses TransactWriteItems on MRSC table 'GameStateMrec'; MRSC does not support " \
+           "transactions" in why, why                                                # the record's message
+    assert "access_patterns[" not in why and "tables[" not in why and "global_table" not in why
 
 
 def _numbers_shown(at) -> str:

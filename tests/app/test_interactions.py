@@ -121,6 +121,9 @@ def test_an_invalid_pattern_edit_is_refused_next_to_the_form(open_app) -> None:
     next(b for b in at.button if b.label == "Save access pattern" and name in str(b.form_id)).click().run()
     errors = [shown(e.value) for e in at.main.error]
     assert any("peak_requests_per_second" in e for e in errors), errors
+    # the problem record as its text: its path, then its message (values shortened by ui.editors.base.readable)
+    assert "access_patterns[1].peak_requests_per_second 10 is below the average 50; the peak must be at least " \
+           "the average" in errors, errors
     assert at.session_state["wb_design_json"] == before
 
 

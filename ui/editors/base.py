@@ -3,17 +3,19 @@ and short messages that name the field, the value and the fix."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
+from engine.errors import Problem
 from ui import format as fmt
 from ui import state
 
 W = state.WIDGET_PREFIX
-PROBLEMS = "wb_problems"  # editor id -> messages of its last rejected change
+PROBLEMS = "wb_problems"  # editor id -> problems (records, or text) of its last rejected change
 MAX_VALUE_CHARS = 60       # long values in messages are shortened, the path and the fix are kept
 MAX_PROBLEMS_SHOWN = 20    # problems listed under one editor (a broken YAML may have thousands)
 
@@ -49,14 +51,15 @@ def cells(width_px: int = FIELD_WIDTH_PX) -> Callable[[], Any]:
     return lambda: row.container(width=width_px)
 
 
-def problems_of(editor: str) -> list[str]:
+def problems_of(editor: str) -> list[Problem | str]:
     return list(st.session_state.get(PROBLEMS, {}).get(editor, []))
 
 
-def set_problems(editor: str, problems: list[str]) -> None:
+def set_problems(editor: str, problems: Sequence[Problem | str]) -> None:
     store = st.session_state.setdefault(PROBLEMS, {})
     if problems:
-        shown = [readable(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
+        shown: list[Problem | str] = [dataclasses.replace(p, message=readable(p.message)) if isinstance(p, Problem)
+                                      else readable(p) for p in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN:,} more problems: fix these first.")
         store[editor] = shown
@@ -65,10 +68,10 @@ def set_problems(editor: str, problems: list[str]) -> None:
 
 
 def show_problems(editor: str) -> None:
-    """The messages of the last rejected change made in one editor, right where it was made (as text: they
-    quote the values typed)."""
-    for message in problems_of(editor):
-        st.error(fmt.text(message, lines=True), icon=":material/error:")
+    """The problems of the last rejected change made in one editor, right where it was made: each names the
+    field's path, then the message (as text: they quote the values typed)."""
+    for problem in problems_of(editor):
+        st.error(fmt.text(str(problem), lines=True), icon=":material/error:")
 
 
 def apply(editor: str, mutate: Callable[[dict[str, Any]], None], note: str, keep: str | None = None) -> bool:
