@@ -100,11 +100,11 @@ def main() -> None:
         counts[status] += 1
         worst_s = max(worst_s, result["seconds"])
         worst_mb = max(worst_mb, result["peak_bytes"] / 2**20)
-        if status in ("crashed", "over_time", "over_memory"):
+        if status in ("crashed", "over_time", "over_memory", "refused"):  # refused: validate accepted it
             examples.setdefault(status, [])
             if len(examples[status]) < args.show:
                 examples[status].append(f"#{n} {result['stage']}: {result['error']}")
-            if save:
+            if save and status != "refused":
                 (save / f"{status}-{n}.pickle").write_bytes(pickle.dumps(data))  # keeps inf, nan and huge ints
         if (n + 1) % 500 == 0:
             print(f"  {n + 1:,} designs, {time.perf_counter() - started:,.0f} s: {dict(counts)}", flush=True)

@@ -160,6 +160,13 @@ def _binary_raw(value: Any) -> bytes:
 # ------------------------------------------------------------------------------- DynamoDB JSON
 def attribute_value_size_bytes(value: Mapping[str, Any]) -> int:
     """Size of one DynamoDB JSON value such as {"N": "1.5"} or {"L": [{"S": "a"}]} (name not included)."""
+    if type(value) is dict and len(value) == 1:  # the common case first: a plain dict, no ABC check
+        ((tag, inner),) = value.items()
+        if tag == "S" and type(inner) is str:  # most values of most items: UTF-8 bytes of the text
+            return len(inner) if inner.isascii() else len(inner.encode("utf-8"))
+        sizer = _SIZERS.get(tag)
+        if sizer is not None:
+            return sizer(inner)
     if not isinstance(value, Mapping) or len(value) != 1:
         raise ItemSizeError(f"attribute value {_shown(value)} must be an object with exactly one type key "
                             f"({', '.join(ALL_TYPES)})")
@@ -173,7 +180,7 @@ def attribute_value_size_bytes(value: Mapping[str, Any]) -> int:
 def _size_s(inner: Any) -> int:
     if not isinstance(inner, str):
         raise ItemSizeError(f"S value {_shown(inner)} must be text")
-    return len(inner.encode("utf-8"))
+    return len(inner) if inner.isascii() else len(inner.encode("utf-8"))
 
 
 def _size_bool(inner: Any) -> int:
@@ -244,7 +251,7 @@ _SIZERS = {
 def _name_bytes(name: Any) -> int:
     if not isinstance(name, str):
         raise ItemSizeError(f"attribute name {_shown(name)} must be text")
-    return len(name.encode("utf-8"))
+    return len(name) if name.isascii() else len(name.encode("utf-8"))
 
 
 def attribute_sizes_bytes(item: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:

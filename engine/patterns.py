@@ -363,8 +363,21 @@ def _index_write_arms(table: Table, old: Item | None, new: Item | None) -> Arms:
     return arms
 
 
+# Item sizes within one validate_patterns run, by item identity (the rules size the same sample items again for
+# every probe and pattern: on an entity of 200 map attributes that was most of a run). Items are never changed
+# once built (writes build new dicts); an entry holds its item, so its id cannot be reused while it lives.
+_ITEM_SIZES: dict[int, tuple[Item, int]] = {}
+
+
 def _size(item: Item | None) -> int | None:
-    return None if item is None else item_size_bytes(item)
+    if item is None:
+        return None
+    hit = _ITEM_SIZES.get(id(item))
+    if hit is not None and hit[0] is item:
+        return hit[1]
+    size = item_size_bytes(item)
+    _ITEM_SIZES[id(item)] = (item, size)
+    return size
 
 
 def _primary_variables(entity: Entity, table: Table) -> list[str]:
@@ -1244,7 +1257,10 @@ def validate_patterns(model: DataModel, seed: int = 0, sandbox: Sandbox | None =
     ctx = _Context(model, sandbox, samples, seed)
     estimates, estimate_note = _estimates(model, evaluation)
     ordered = sorted(model.access_patterns, key=lambda p: not p.is_read)
-    by_name = {p.name: validate_pattern(ctx, p, estimates.get(p.name), estimate_note) for p in ordered}
+    try:
+        by_name = {p.name: validate_pattern(ctx, p, estimates.get(p.name), estimate_note) for p in ordered}
+    finally:
+        _ITEM_SIZES.clear()
     patterns = tuple(by_name[p.name] for p in model.access_patterns)
     screens = tuple(validate_screen(s, by_name) for s in model.screens)
     return PatternReport(

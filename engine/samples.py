@@ -47,7 +47,13 @@ from engine.keyspace import (
     variable_cardinality,
 )
 from engine.model import DataModel
-from engine.model.attribute_values import WIRE_TYPES, AttributeValueError, canonical_value
+from engine.model.attribute_values import (
+    WIRE_TYPES,
+    AttributeValueError,
+    canonical_value,
+    shown_example,
+    typed_example,
+)
 from engine.model.entity import AttributeSpec, Entity, HotKeys, Variable, template_variables
 from engine.model.limits import MAX_NUMBER_DIGITS
 from engine.model.table import Table
@@ -539,50 +545,12 @@ def _member_name(i: int) -> str:
 
 
 def example_value(example: Any, kind: str, where: str) -> dict[str, Any]:
-    """An `example` as DynamoDB JSON of the declared type, verbatim (sets from lists, B from base64 text)."""
+    """An `example` as DynamoDB JSON of the declared type, verbatim (engine.model.attribute_values.example_value)."""
     try:
-        value = _typed_example(example, kind)
-        canonical_value(value)  # DynamoDB's rules (engine.model.attribute_values): 38 digits, set duplicates...
-        return value
-    except (TypeError, ValueError, AttributeValueError) as exc:
-        raise SampleDataError(f"{where}: example {example!r} is not a valid {kind} value ({exc}); "
+        return typed_example(example, kind)
+    except (TypeError, ValueError, ItemError) as exc:
+        raise SampleDataError(f"{where}: example {shown_example(example)} is not a valid {kind} value ({exc}); "
                               f"give an example of type {kind} or change the type") from None
-
-
-def _typed_example(example: Any, kind: str) -> dict[str, Any]:
-    if kind == "S":
-        return {"S": example if isinstance(example, str) else json.dumps(example)}
-    if kind == "N":
-        return {"N": _number_text(example)}
-    if kind == "B":
-        return {"B": example if isinstance(example, str) else _b64(bytes(example))}
-    if kind == "BOOL":
-        if not isinstance(example, bool):
-            raise TypeError("a BOOL example is true or false")
-        return {"BOOL": example}
-    if kind == "NULL":
-        return {"NULL": True}
-    if kind in ("SS", "NS", "BS"):
-        if not isinstance(example, list) or not example:
-            raise TypeError("a set example is a non-empty list")
-        convert = _number_text if kind == "NS" else str
-        return {kind: list(dict.fromkeys(convert(e) for e in example))}
-    if kind in ("L", "M"):
-        value = plain_value_to_wire(example, "example")
-        if kind not in value:
-            raise TypeError(f"a {kind} example is a {'list' if kind == 'L' else 'JSON object'}")
-        return value
-    raise ValueError(f"unknown type '{kind}'")
-
-
-def _number_text(value: Any) -> str:
-    """A number's text: ints and strings as written; floats by repr (never Decimal(float), DOMAIN.md §1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError("not a number")
-    text = str(value).strip()
-    if not _NUMBER.match(text):
-        raise ValueError(f"'{text}' is not a number")
-    return text
 
 
 def plain_value_to_wire(value: Any, where: str) -> dict[str, Any]:

@@ -167,4 +167,60 @@ def _element(check: Any, element: Any, i: int) -> Any:
         raise
 
 
-__all__ = ["SET_ELEMENT_TYPES", "WIRE_TYPES", "AttributeValueError", "canonical_value"]
+__all__ = ["SET_ELEMENT_TYPES", "WIRE_TYPES", "AttributeValueError", "canonical_value", "shown_example", "typed_example"]
+
+
+# ----------------------------------------------------------------------------- examples
+def typed_example(example: Any, kind: str) -> dict[str, Any]:
+    """An attribute's `example` (plain JSON) as DynamoDB JSON of its declared type, checked by canonical_value: S
+    verbatim (other JSON as its text), N from a number or its text, B from base64 text or bytes, sets from
+    non-empty lists (duplicates dropped), L/M from lists/objects. The design's validation and the sample items
+    both read examples through it. Raises AttributeValueError, TypeError or ValueError (engine.errors.ItemError
+    for a value plain JSON cannot hold)."""
+    value = _typed_example(example, kind)
+    canonical_value(value)  # DynamoDB's rules: 38 digits and the range of N, set duplicates, nesting...
+    return value
+
+
+def shown_example(example: Any) -> str:
+    """An example as a message quotes it: its repr, cut to _SHOWN_CHARS (an integer too long to print named)."""
+    try:
+        text = repr(example)
+    except ValueError:  # Python will not print an integer of more than 4,300 digits
+        return "(a number of more than 4,300 digits)"
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
+
+
+def _typed_example(example: Any, kind: str) -> dict[str, Any]:
+    from engine.itemsize import to_dynamodb_value
+
+    if kind == "S":
+        return {"S": example if isinstance(example, str) else json.dumps(example)}
+    if kind == "N":
+        return {"N": _number_text(example)}
+    if kind == "B":
+        return {"B": example if isinstance(example, str) else base64.b64encode(bytes(example)).decode("ascii")}
+    if kind == "BOOL":
+        if not isinstance(example, bool):
+            raise TypeError("a BOOL example is true or false")
+        return {"BOOL": example}
+    if kind == "NULL":
+        return {"NULL": True}
+    if kind in SET_ELEMENT_TYPES:
+        if not isinstance(example, list) or not example:
+            raise TypeError("a set example is a non-empty list")
+        convert = _number_text if kind == "NS" else str
+        return {kind: list(dict.fromkeys(convert(e) for e in example))}
+    if kind in ("L", "M"):
+        value = to_dynamodb_value(example)
+        if kind not in value:
+            raise TypeError(f"a {kind} example is a {'list' if kind == 'L' else 'JSON object'}")
+        return value
+    raise ValueError(f"unknown type '{kind}'")
+
+
+def _number_text(value: Any) -> str:
+    """A number's text: ints and strings as written; floats by repr (never Decimal(float), DOMAIN.md §1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError("not a number")
+    return str(value).strip()  # canonical_value then checks it is a number DynamoDB accepts

@@ -21,8 +21,9 @@ WriteOperation = Literal["PutItem", "UpdateItem", "DeleteItem"]
 BatchSize = Annotated[int, Strict(), Field(ge=1, le=10_000)]
 BatchingWindow = Annotated[float, Strict(), Field(ge=0, le=300)]
 ParallelizationFactor = Annotated[int, Strict(), Field(ge=1, le=10)]
-# A Lambda invocation lasts at most 15 minutes (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
-DurationMs = Annotated[float, Strict(), Field(gt=0, le=900_000)]
+# A Lambda invocation lasts at most 15 minutes (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html)
+# and is billed in 1 ms steps (aws.amazon.com/lambda/pricing/): at least 1 ms (a denormal 5e-324 ms divided by zero).
+DurationMs = Annotated[float, Strict(), Field(ge=1, le=900_000)]
 # Lambda memory: 128 MB to 10,240 MB (same page).
 MemoryMb = Annotated[int, Strict(), Field(ge=128, le=10_240)]
 

@@ -283,12 +283,33 @@ def _entity_problems(path: str, entity: Entity, model: DataModel) -> list[Proble
             fix = f"add a key template `{{attribute: {key.name}, template: ...}}`"
             out.append(Problem(path=path, fix=fix, message=f"entity '{entity.name}' gives no value for key attribute "
                                                            f"'{key.name}' of table '{table.name}'; {fix}"))
+    for j, spec in enumerate(entity.attributes):
+        if spec.example is not None:
+            out += _example_problems(f"{path}.attributes[{j}].example", spec.example, spec.type)
     for j, v in enumerate(entity.variables):
         if v.values and len(v.values) != v.cardinality:
             out.append(Problem(path=f"{path}.variables[{j}]", joiner=" ", value=str(len(v.values)),
                                fix="make them agree", message=f"'{v.name}' lists {len(v.values)} values but "
                                                               f"cardinality {v.cardinality}; make them agree"))
     return out
+
+
+def _example_problems(path: str, example: object, kind: str) -> list[Problem]:
+    """An attribute's example must be a value DynamoDB stores as the declared type (sizes and sample items are
+    made from it; a 39-digit or 1E+300 number, a list for N, an empty set would fail there instead)."""
+    from engine.errors import ItemError
+    from engine.model.attribute_values import shown_example, typed_example
+
+    try:
+        typed_example(example, kind)
+    except (TypeError, ValueError, ItemError) as exc:
+        value, rule, fix = shown_example(example), f"a DynamoDB {kind} value", f"give an example of type {kind} or " \
+            "change the type"
+        # Python's own words for an integer it will not print mean nothing to a designer
+        reason = "DynamoDB numbers have at most 38 significant digits" if "string conversion" in str(exc) else exc
+        return [Problem(path=path, joiner=" ", value=value, rule=rule, fix=fix,
+                        message=f"{value} is not {rule} ({reason}); {fix}")]
+    return []
 
 
 def _pattern_problems(path: str, p, model: DataModel) -> list[Problem]:  # noqa: C901 - one rule per branch
