@@ -21,6 +21,7 @@ from engine.itemsize import (
     GLOBAL_TABLE_STORAGE_OVERHEAD_BYTES,
     STORAGE_OVERHEAD_BYTES,
     SizeDistribution,
+    entity_attribute_names,
     entity_size_distribution,
     index_entry_attribute_names,
     index_entry_distribution,
@@ -36,6 +37,9 @@ if TYPE_CHECKING:  # types only
         AccessPattern,
         DataModel,
         DeleteItem,
+        Entity,
+        GlobalSecondaryIndex,
+        LocalSecondaryIndex,
         PutItem,
         Query,
         ReadPattern,
@@ -244,7 +248,18 @@ class Target:
 
     @property
     def name(self) -> str:
-        return self.table if self.index is None else f"{self.table}#{self.index}"
+        return Target.name_of(self.table, self.index)
+
+    @staticmethod
+    def name_of(table: str, index: str | None = None) -> str:
+        """The text of Target(table, index) without building one (called for every arm of every pattern)."""
+        return table if index is None else f"{table}#{index}"
+
+    @staticmethod
+    def split(name: str) -> tuple[str, str | None]:
+        """(table, index or None) of a target's text, without building a Target."""
+        table, _, index = name.partition("#")
+        return table, index or None
 
     @property
     def is_index(self) -> bool:
@@ -254,19 +269,17 @@ class Target:
     @classmethod
     def parse(cls, name: str) -> Target:
         """The target a `name` ("<table>" or "<table>#<index>") stands for."""
-        table, _, index = name.partition("#")
-        return cls(table, index or None)
+        return cls(*Target.split(name))
 
 
 def target_name(table: str, index: str | None = None) -> str:
     """Arm target naming used everywhere: Target(table, index).name."""
-    return Target(table, index).name
+    return Target.name_of(table, index)
 
 
 def split_target(target: str) -> tuple[str, str | None]:
     """(table, index or None) of an arm target's name (Target.parse)."""
-    parsed = Target.parse(target)
-    return parsed.table, parsed.index
+    return Target.split(target)
 
 
 class DesignSizes:
@@ -291,7 +304,11 @@ class DesignSizes:
         if key not in self._entries:
             entity = self.model.entity(entity_name)
             table = self.model.table(entity.table)
-            self._entries[key] = index_entry_distribution(entity, table, table.index(index_name))
+            index = table.index(index_name)
+            if _entry_is_whole_item(entity, table, index):
+                self._entries[key] = self.item(entity_name)  # the same distribution (and its memoised units)
+            else:
+                self._entries[key] = index_entry_distribution(entity, table, index)
         return self._entries[key]
 
     def share(self, entity_name: str, index_name: str) -> float:
@@ -301,6 +318,20 @@ class DesignSizes:
             table = self.model.table(entity.table)
             self._shares[key] = index_membership_share(entity, table, table.index(index_name))
         return self._shares[key]
+
+
+def _entry_is_whole_item(entity: Entity, table: Table,
+                         index: GlobalSecondaryIndex | LocalSecondaryIndex | None) -> bool:
+    """An index entry sized exactly like the item: it projects every attribute, and its key attributes are always
+    on the item (templated, or present on every item), so being indexed changes nothing about the size."""
+    if index is None or index_entry_attribute_names(entity, table, index) != entity_attribute_names(entity):
+        return False
+    templated = {k.attribute for k in entity.keys}
+    for name in index_key_names(table, index):
+        spec = entity.attribute(name)
+        if name not in templated and (spec is None or spec.presence < 1):
+            return False
+    return True
 
 
 def entity_weights(model: DataModel, entity_names: Iterable[str]) -> dict[str, float]:

@@ -7,7 +7,7 @@ Meanings of the figures are in engine.capacity (units) and engine.cost (money) m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
@@ -517,8 +517,9 @@ def _target_loads(patterns: tuple[PatternEvaluation, ...], peak: bool) -> dict[s
             for table, targets in sums.items()}
 
 
-def _storage_bytes(model: DataModel, table: Table, entity_sizes: tuple[EntitySize, ...],
-                   entries: tuple[IndexEntrySize, ...]) -> tuple[float, dict[str, float]]:
+def _storage_bytes(model: DataModel, table: Table, entity_sizes: Sequence[EntitySize],
+                   entries: Sequence[IndexEntrySize]) -> tuple[float, dict[str, float]]:
+    """(base table bytes, bytes per index) of a table from its own entities' and index entries' sizes."""
     base = sum(e.item_count * e.storage_bytes_per_item for e in entity_sizes if e.table == table.name)
     counts = {e.entity: e.item_count for e in entity_sizes}
     per_index = {i.name: 0.0 for i in (*table.gsis, *table.lsis)}
@@ -533,11 +534,18 @@ def _evaluate_tables(model: DataModel, patterns: tuple[PatternEvaluation, ...], 
                      entries: tuple[IndexEntrySize, ...], catalog: PriceCatalog, hours: float,
                      free_tier: bool) -> tuple[TableEvaluation, ...]:
     drafts = []
+    sizes_of: dict[str, list[EntitySize]] = {}  # each table's entities and index entries, in design order
+    for size in entity_sizes:
+        sizes_of.setdefault(size.table, []).append(size)
+    entries_of: dict[str, list[IndexEntrySize]] = {}
+    for entry in entries:
+        entries_of.setdefault(entry.table, []).append(entry)
     average_loads, peak_loads_by_table = _target_loads(patterns, peak=False), _target_loads(patterns, peak=True)
     for table in model.tables:
         loads = average_loads.get(table.name, {})
         peak_loads = peak_loads_by_table.get(table.name, {})
-        base_bytes, index_bytes = _storage_bytes(model, table, entity_sizes, entries)
+        base_bytes, index_bytes = _storage_bytes(model, table, sizes_of.get(table.name, ()),
+                                                 entries_of.get(table.name, ()))
         stored = base_bytes + sum(index_bytes.values())
         costs = {cls: class_cost(table, cls, loads, stored, catalog, hours) for cls in (STANDARD, STANDARD_IA)}
         drafts.append(_TableDraft(table=table, loads=loads, peak_loads=peak_loads, base_bytes=base_bytes,
@@ -641,7 +649,9 @@ def evaluate(model: DataModel, options: EvaluateOptions | None = None) -> Evalua
                       for d in traffic.derived)
     tables = _evaluate_tables(model, patterns, entity_sizes, entries, catalog, hours, options.free_tier)
     patterns, tables = _billed(patterns, tables)
-    counts = {t.name: sum(e.item_count for e in entity_sizes if e.table == t.name) for t in tables}
+    counts = {t.name: 0 for t in tables}
+    for size in entity_sizes:  # one pass (was tables x entities)
+        counts[size.table] += size.item_count
     tables = tuple(_with_count(t, counts[t.name]) for t in tables)
     streams = _evaluate_streams(model, traffic, patterns, tables, catalog, hours, options.free_tier)
     tables = _with_stream_costs(tables, streams)

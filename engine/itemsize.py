@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -442,6 +443,15 @@ class SizeDistribution:
         self._units_cache: dict[Any, Any] = {}
 
     @classmethod
+    def _of_counts(cls, lo: int, counts: np.ndarray) -> SizeDistribution:
+        """From np.bincount's counts starting at the smallest size (first and last count non-zero): the same
+        distribution as cls(lo, counts), without the trimming and clipping counts never need."""
+        out = object.__new__(cls)
+        out.lo, out.pmf, out._units_cache = int(lo), counts / counts.sum(), {}
+        out.pmf.setflags(write=False)
+        return out
+
+    @classmethod
     def fixed(cls, size_bytes: float) -> SizeDistribution:
         """A fixed (average) size; a fractional size becomes floor/ceil mixed to keep the mean."""
         low = math.floor(size_bytes)
@@ -683,9 +693,9 @@ def _keys_distribution(entity: Entity, table: Table, names: Iterable[str]) -> Si
     columns = [i for i, name in enumerate(attributes) if name in wanted]
     if not columns:
         return SizeDistribution.fixed(0)
-    totals = grid[:, columns].sum(axis=1)
+    totals = grid[:, columns].sum(axis=1) if len(columns) < grid.shape[1] else grid.sum(axis=1)
     low = int(totals.min())
-    return SizeDistribution(low, np.bincount(totals - low))
+    return SizeDistribution._of_counts(low, np.bincount(totals - low))
 
 
 # Key sizes on the quantile grid depend only on the entity and its table (both immutable), and every pass
@@ -693,6 +703,7 @@ def _keys_distribution(entity: Entity, table: Table, names: Iterable[str]) -> Si
 # its entity and table, so their ids cannot be reused while it lives; the oldest entries go first.
 _KEY_GRID_CACHE: dict[tuple[int, int], tuple[Any, Any, tuple[str, ...], Any]] = {}
 _KEY_GRID_CACHE_SIZE = 4096
+_GRID_QUANTILES = {n: [(j + 0.5) / n for j in range(n)] for n in (1, KEY_GRID_POINTS)}  # the rows' quantiles
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")  # engine.model.entity's template variable syntax
 
 
@@ -716,7 +727,8 @@ def _key_size_grid(entity: Entity, table: Table) -> tuple[tuple[str, ...], np.nd
     cards = {v: variable_cardinality(entity.variable(v)) for v in variables}
     points = 1 if all(c == 1 for c in cards.values()) else KEY_GRID_POINTS
     # plain Python on 32 rows: numpy's per-call overhead cost more than the arithmetic
-    ranks = {v: [min(c - 1, int(((j + 0.5) / points) * c)) for j in range(points)] for v, c in cards.items()}
+    quantiles = _GRID_QUANTILES[points]
+    ranks = {v: [min(c - 1, int(q * c)) for q in quantiles] for v, c in cards.items()}
     # each variable's value sizes at the rows' ranks, worked out once (not once per template that uses it)
     value_bytes = {v: variable_value_bytes(entity.variable(v), ranks[v], v) for v in variables}
     braces = {v for v in variables if (var := entity.variable(v)) is not None and any("{" in x for x in var.values)}
@@ -744,6 +756,7 @@ def _key_size_grid(entity: Entity, table: Table) -> tuple[tuple[str, ...], np.nd
     return attributes, grid
 
 
+@functools.lru_cache(maxsize=4096)  # a design has few templates, asked for on every size computed
 def _template_vars(template: str) -> tuple[str, ...]:
     from engine.model.entity import template_variables
 

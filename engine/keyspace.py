@@ -76,6 +76,8 @@ def variable_value_bytes(variable: Variable | None, ranks: Sequence[int], name: 
     if variable is not None and not variable.values and variable.kind not in ("timestamp", "number"):
         width = max(6, len(str(max(variable.cardinality - 1, 0))))
         prefix = len(variable.name.encode("utf-8")) + 1
+        if all(0 <= rank < variable.cardinality for rank in ranks):  # never wider than the largest rank
+            return [prefix + width] * len(ranks)
         return [prefix + max(width, len(str(rank))) for rank in ranks]
     return [len(variable_value(variable, rank, name).encode("utf-8")) for rank in ranks]
 
