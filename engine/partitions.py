@@ -762,25 +762,26 @@ def utilization(read_units: np.ndarray | float, write_units: np.ndarray | float)
 
 
 def _top_keys(target: TargetLoad, top_n: int, total_ctu: float) -> list[HotKey]:
-    keys: list[HotKey] = []
+    candidates = []  # every space's top_n ranks; only the target's top_n are labelled (a label renders a template)
     for space in target.spaces:
         ranks = head_ranks(target, space, top_n)
         read, write = space_key_units(target, space, peak=False, ranks=ranks)
         peak_r, peak_w = space_key_units(target, space, peak=True, ranks=ranks)
         ctu = CTU_WRITE_WEIGHT * write + read
-        top = top_ranks(ctu, top_n)
-        hot = _hot_labels(target, space)
-        for rank in top:
-            keys.append(HotKey(
-                target=target.target, key=space.label(int(rank), hot), read_units_per_second=float(read[rank]),
-                write_units_per_second=float(write[rank]), consumed_throughput_units_per_second=float(ctu[rank]),
-                peak_partition_utilization=float(utilization(peak_r[rank], peak_w[rank])),
-                share_of_target=float(ctu[rank] / total_ctu) if total_ctu > 0 else 0.0,
-                splittable_units=space.splittable_units, peak_read_units_per_second=float(peak_r[rank]),
-                peak_write_units_per_second=float(peak_w[rank]), template=space.template,
-                template_key_count=space.key_count))
-    keys.sort(key=lambda k: -k.consumed_throughput_units_per_second)
-    return keys[:top_n]
+        candidates += [(float(ctu[rank]), space, int(rank), read, write, peak_r, peak_w) for rank in top_ranks(ctu, top_n)]
+    candidates.sort(key=lambda c: -c[0])  # stable: among equal loads, the order the spaces and ranks came in
+    keys = []
+    for ctu_units, space, rank, read, write, peak_r, peak_w in candidates[:top_n]:
+        keys.append(HotKey(
+            target=target.target, key=space.label(rank, _hot_labels(target, space)),
+            read_units_per_second=float(read[rank]), write_units_per_second=float(write[rank]),
+            consumed_throughput_units_per_second=ctu_units,
+            peak_partition_utilization=float(utilization(peak_r[rank], peak_w[rank])),
+            share_of_target=float(ctu_units / total_ctu) if total_ctu > 0 else 0.0,
+            splittable_units=space.splittable_units, peak_read_units_per_second=float(peak_r[rank]),
+            peak_write_units_per_second=float(peak_w[rank]), template=space.template,
+            template_key_count=space.key_count))
+    return keys
 
 
 def top_ranks(values: np.ndarray, n: int) -> np.ndarray:

@@ -64,8 +64,8 @@ POPULARITY_WINDOW = 1024
 ITEMS_FILE_LIMIT_BYTES = 64 * 1024 * 1024  # item files to import: sample data, not a table export
 # Workbench choice (time and memory of every pass that loads the sample: patterns, the sandbox, collections):
 # the sample of a whole design holds at most this many items; see items_per_entity.
-SAMPLE_ITEMS_PER_DESIGN = 10_000
-MIN_ITEMS_PER_ENTITY = 10
+SAMPLE_ITEMS_PER_DESIGN = 6_000
+MIN_ITEMS_PER_ENTITY = 5
 # DOMAIN.md §1: a number has at most 38 significant digits -> at most 20 bytes (1 + 19 pairs).
 MAX_NUMBER_BYTES = 1 + (MAX_NUMBER_DIGITS + 1) // 2
 # Elements of generated sets, lists and maps are about this big (value bytes), so a 1 KB list
@@ -127,7 +127,7 @@ def generate_samples(model: DataModel, seed: int = 0,
 def items_per_entity(model: DataModel, max_items_per_entity: int) -> int:
     """Sample items per entity a design gets: the asked-for count, lowered so the whole sample stays within
     SAMPLE_ITEMS_PER_DESIGN (at least MIN_ITEMS_PER_ENTITY each). Every sample design is far below it; a
-    1,000-entity design gets 10 items per entity instead of 200 (its pattern run took 70 s and 1.4 GiB)."""
+    1,000-entity design gets 6 items per entity instead of 200 (its pattern run took 70 s and 1.4 GiB)."""
     share = SAMPLE_ITEMS_PER_DESIGN // max(len(model.entities), 1)
     return min(max_items_per_entity, max(share, MIN_ITEMS_PER_ENTITY))
 
