@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.capacity import target_name
+from engine.capacity import Target, target_name
 from engine.model import DataModel, ProvisionedBilling, Table
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def gsi_throttled_shares_from_heat(heat_result: HeatResult) -> dict[str, float]:
     shares: dict[str, float] = {}
     for target in getattr(heat_result, "targets", ()):
         series = np.asarray(getattr(target, "throttled_write_series", ()), dtype=float)
-        if "#" in target.target and series.size:
+        if Target.parse(target.target).is_index and series.size:
             shares[target.target] = float((series > 0).mean())
     return shares
 

@@ -18,6 +18,18 @@ MAX_BATCH_WRITE_REQUESTS = 25
 MAX_TRANSACTION_ACTIONS = 100
 MAX_TRANSACTION_BYTES = 4 * 1024 * 1024  # a transaction carries at most 4 MB (DOMAIN.md §2)
 MAX_ITEM_COLLECTION_BYTES = 10 * 1024**3  # DG/LSI.html: an item collection of a table with an LSI holds at most 10 GB
+MAX_BATCH_GET_RESPONSE_BYTES = 16 * 1024 * 1024  # DG/ServiceQuotas.html: a BatchGetItem returns at most 16 MB
+# Expressions (DG/ServiceQuotas.html "Expression parameters"): at most 4 KB of text, 300 operators or functions,
+# and 100 values in an IN list.
+MAX_EXPRESSION_BYTES = 4096
+MAX_EXPRESSION_OPERATORS = 300
+MAX_IN_OPERANDS = 100
+# Streams: records are kept 24 hours (DG/Streams.html); a shard iterator expires after 15 minutes
+# (API_streams_GetShardIterator.html); GetRecords returns at most 1,000 records or 1 MB (API_streams_GetRecords.html).
+STREAM_RETENTION_SECONDS = 24 * 3600
+STREAM_ITERATOR_LIFETIME_SECONDS = 15 * 60
+MAX_GET_RECORDS = 1000
+MAX_GET_RECORDS_BYTES = 1024 * 1024
 # Table and index names: 3-255 characters of a-z, A-Z, 0-9, '_', '-', '.' (DG/HowItWorks.NamingRulesDataTypes.html)
 MAX_TABLE_NAME_LENGTH = 255
 MIN_TABLE_NAME_LENGTH = 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.model import limits
 from engine.model.limits import MAX_BATCH_GET_KEYS, MAX_BATCH_WRITE_REQUESTS
 from engine.sandbox.errors import validation
 from engine.sandbox.items import collection_metrics
@@ -30,7 +31,7 @@ from engine.sandbox.streams import commit
 from engine.sandbox.units import Consumption, consumed_list, read_units
 from engine.sandbox.values import canonical_item
 
-MAX_BATCH_GET_RESPONSE_BYTES = 16 * 1024 * 1024  # DG/ServiceQuotas.html: 16 MB per BatchGetItem
+MAX_BATCH_GET_RESPONSE_BYTES = limits.MAX_BATCH_GET_RESPONSE_BYTES  # DG/ServiceQuotas.html: 16 MB per BatchGetItem
 
 
 def _request_items(request: Request) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.model import limits
 from engine.sandbox.errors import SandboxError, validation
 from engine.sandbox.reserved_words import RESERVED_WORDS
 
@@ -45,9 +46,9 @@ OPERAND_FUNCTIONS = frozenset({"size"})
 UPDATE_FUNCTIONS = frozenset({"if_not_exists", "list_append"})
 ALL_FUNCTIONS = CONDITION_FUNCTIONS | OPERAND_FUNCTIONS | UPDATE_FUNCTIONS
 ATTRIBUTE_TYPES = frozenset({"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"})
-MAX_IN_OPERANDS = 100  # DG/ServiceQuotas.html "Expression parameters": IN takes at most 100 values
-MAX_EXPRESSION_BYTES = 4096  # DG/ServiceQuotas.html: an expression string is at most 4 KB
-MAX_EXPRESSION_OPERATORS = 300  # DG/ServiceQuotas.html: at most 300 operators or functions in any expression
+# engine.model.limits: 100 IN values, 4 KB of expression text, 300 operators or functions (DG/ServiceQuotas.html)
+MAX_IN_OPERANDS, MAX_EXPRESSION_BYTES, MAX_EXPRESSION_OPERATORS = (
+    limits.MAX_IN_OPERANDS, limits.MAX_EXPRESSION_BYTES, limits.MAX_EXPRESSION_OPERATORS)
 # DynamoDB documents no nesting limit; the parser is recursive, so parentheses are capped well below Python's
 # recursion limit (a request nesting deeper gets a ValidationException instead of an internal error).
 MAX_EXPRESSION_NESTING = 100

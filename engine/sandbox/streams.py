@@ -39,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.itemsize import item_size_bytes
+from engine.model import limits
 from engine.sandbox.errors import (
     EXPIRED_ITERATOR,
     LIMIT_EXCEEDED,
@@ -52,10 +53,12 @@ from engine.sandbox.requests import Call, Item, Request, choice, require
 from engine.sandbox.storage import TableStore, WritePlan
 from engine.sandbox.values import copy_item, items_equal
 
-RETENTION_SECONDS = 24 * 3600  # DG/Streams.html: records are kept 24 hours; a disabled stream is deleted after 24 h
-ITERATOR_LIFETIME_SECONDS = 15 * 60  # API_streams_GetShardIterator.html: an iterator expires after 15 minutes
-MAX_GET_RECORDS = 1000  # API_streams_GetRecords.html: at most 1,000 records ...
-MAX_GET_RECORDS_BYTES = 1024 * 1024  # ... or 1 MB, whichever comes first
+# engine.model.limits (DG/Streams.html, API_streams_*): records kept 24 hours (a disabled stream is deleted after
+# 24 h), an iterator expires after 15 minutes, GetRecords returns at most 1,000 records or 1 MB
+RETENTION_SECONDS = limits.STREAM_RETENTION_SECONDS
+ITERATOR_LIFETIME_SECONDS = limits.STREAM_ITERATOR_LIFETIME_SECONDS
+MAX_GET_RECORDS = limits.MAX_GET_RECORDS
+MAX_GET_RECORDS_BYTES = limits.MAX_GET_RECORDS_BYTES
 MAX_PAGE = 100  # API_streams_DescribeStream / ListStreams: Limit's upper limit is 100
 SEQUENCE_BASE = 10**20  # sequence numbers are 21..40 digits (service-2.json): 10**20 + n has 21 digits
 EVENT_SOURCE = "aws:dynamodb"  # API_streams_Record.html
