@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -73,27 +73,47 @@ def _message(err: dict[str, Any], locate: Locate | None) -> list[Problem]:
                     fix="fix the value")]
 
 
-def _unencodable_text(data: Any, limit: int = 20) -> list[str]:
-    """Paths of strings (keys or values) that UTF-8 cannot encode: lone surrogates such as '\\ud800' come from JSON
-    escapes and broke item sizes and key hashing after validation (every text is UTF-8 in DynamoDB)."""
-    found: list[str] = []
+def _leaves(data: Any) -> Iterator[tuple[str, Any]]:
+    """(path, value) of every key and value of plain data, depth first, without recursion."""
     stack: list[tuple[str, Any]] = [("(design)", data)]
-    while stack and len(found) < limit:
+    while stack:
         path, node = stack.pop()
-        if isinstance(node, str):
-            if not node.isascii():
-                try:
-                    node.encode("utf-8")
-                except UnicodeEncodeError:
-                    found.append(path)
-        elif isinstance(node, dict):
+        yield path, node
+        if isinstance(node, dict):
             for k, v in node.items():
                 child = f"{path}.{k}" if path != "(design)" else str(k)
                 stack.append((child, k if isinstance(k, str) else None))
                 stack.append((child, v))
         elif isinstance(node, list | tuple):
             stack += [(f"{path}[{i}]", v) for i, v in enumerate(node)]
+
+
+def _unencodable_text(data: Any, limit: int = 20) -> list[str]:
+    """Paths of strings (keys or values) that UTF-8 cannot encode: lone surrogates such as '\\ud800' come from JSON
+    escapes and broke item sizes and key hashing after validation (every text is UTF-8 in DynamoDB)."""
+    found: list[str] = []
+    for path, node in _leaves(data):
+        if isinstance(node, str) and not node.isascii():
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                found.append(path)
+                if len(found) >= limit:
+                    break
     return sorted(set(found))
+
+
+_HUGE_INTEGER = ("a number has more than the 4,300 digits an integer may have here; no design figure needs more "
+                 "than a few dozen (DynamoDB numbers have at most 38 digits); shorten it")
+_INT_TEXT_LIMIT = 10**4300  # Python prints integers of at most 4,300 digits (sys.get_int_max_str_digits)
+
+
+def _huge_integers(data: Any, limit: int = 20) -> list[str]:
+    """Paths of integers too long for Python to print (built in code: a file's text cannot hold them). Refused
+    before pydantic, whose error reporting cannot print them either (it wrote "Exception ignored" to stderr)."""
+    found = [path for path, node in _leaves(data)
+             if isinstance(node, int) and not isinstance(node, bool) and abs(node) >= _INT_TEXT_LIMIT]
+    return sorted(set(found))[:limit]
 
 
 def parse_model(data: Any, source: str | None = None, locate: Locate | None = None):
@@ -104,6 +124,10 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
         kind, fix = type(data).__name__, "start the file with `name:` and `tables:`"
         raise DesignValidationError([Problem(path="", message=f"expected a mapping of design fields, got {kind}; {fix}",
                                              value=kind, rule="a mapping of design fields", fix=fix)], source)
+    huge = _huge_integers(data)
+    if huge:
+        raise DesignValidationError([Problem(path=path, message=_HUGE_INTEGER, fix="shorten it") for path in huge],
+                                    source)
     broken = _unencodable_text(data)
     if broken:
         raise DesignValidationError([Problem(path=path, message="text holds a lone surrogate code point, which is not "
@@ -122,7 +146,4 @@ def parse_model(data: Any, source: str | None = None, locate: Locate | None = No
             raise
         # Python refuses to turn an integer of more than 4,300 digits into text, which happens while a value is
         # reported: the design holds such a number (from data built in code, not from a file's text)
-        raise DesignValidationError([Problem(path="", message="a number has more than the 4,300 digits an integer "
-                                             "may have here; no design figure needs more than a few dozen (DynamoDB "
-                                             "numbers have at most 38 digits); shorten it",
-                                             fix="shorten it")], source) from None
+        raise DesignValidationError([Problem(path="", message=_HUGE_INTEGER, fix="shorten it")], source) from None
