@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from engine.capacity import Arm, Target, split_target, target_name
+from engine.errors import WorkbenchError
 from engine.findings.base import Finding
 from engine.findings.catalog import rule
 from engine.keyspace import (
@@ -84,6 +85,9 @@ LABEL_HASH_MAX_KEYS = 4096
 MAX_RANKS_PER_DESIGN = 8_000_000
 """Keys modelled one by one over all spaces of a design (about 16 bytes each: a partition and a share);
 see `share_rank_budget`."""
+MAX_ANALYZED_PARTITIONS = 5_000_000
+"""Partitions of one table or GSI the static analysis lays out one by one (arrays of that length per target: a
+design of 1 EB asked for 92 million, 7 GiB); more is refused with a message (heat simulates at most 100,000)."""
 HASH_CHUNK_RANKS = 65_536
 """Ranks hashed per block (512 KiB per uint64 array: fits a core's L2 cache; measured 2x faster
 than one pass over 2,000,000 ranks on the 2-core dev machine)."""
@@ -93,6 +97,10 @@ DEFAULT_TOP_KEYS = 10
 """Hot keys listed per report."""
 
 _TEMPLATE_VAR_SEED_DOMAIN = b"ddb-workbench-keyspace"
+
+
+class PartitionLimitError(WorkbenchError):
+    """A table or index with more partitions than the analysis lays out one by one."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -638,6 +646,12 @@ def build_targets(model: DataModel, evaluation: Evaluation) -> tuple[list[Target
             storage = _storage_bytes(te, None if index is None else index.name)
             candidates = partition_candidates(table, index, storage)
             count, driver = partition_count(candidates)
+            if count > MAX_ANALYZED_PARTITIONS:  # per-partition arrays of 8 bytes each, several per target
+                raise PartitionLimitError(
+                    f"{name}: {count:,} partitions ({driver}) is more than the partition analysis handles "
+                    f"({MAX_ANALYZED_PARTITIONS:,}, about {MAX_ANALYZED_PARTITIONS * 10 / 1_000_000:g} PB of storage "
+                    f"at 10 GB a partition); lower its item count or item size, or analyse a scaled-down copy of "
+                    f"the design")
             cap = _capacity_settings(table, index)
             own = tuple(a for a in arms if a.target == name)
             key_parts = {id(s): space_partitions(s, count) for s in {id(a.space): a.space for a in own if a.space}.values()}
@@ -973,7 +987,7 @@ def _unknown_value_findings(targets: list[TargetLoad]) -> list[Finding]:
 
 
 __all__ = [
-    "ArmLoad", "Finding", "HotKey", "KeySpace", "PartitionLoad", "PartitionReport", "TargetLayout",
+    "ArmLoad", "Finding", "HotKey", "KeySpace", "PartitionLimitError", "PartitionLoad", "PartitionReport", "TargetLayout",
     "TargetLoad", "analyze_partitions", "build_targets", "label_hash_unit", "on_demand_throughput",
     "head_popularity", "partition_count", "rank_hash_unit", "rank_partitions", "report_of", "top_ranks", "shards_needed", "space_partitions", "storage_partitions",
     "throughput_partitions", "utilization", "warm_partitions",

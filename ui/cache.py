@@ -219,8 +219,12 @@ def consistency_report(design_json: str, assumptions: dict[str, Any] | None = No
 @st.cache_resource(max_entries=MAX_RESULTS, show_spinner=False)
 def _findings(design_json: str, engine_version: str, free_tier: bool,
               assumptions_items: tuple[tuple[str, Any], ...]) -> tuple[Finding, ...]:
+    try:
+        parts: PartitionReport | None = partition_report(design_json)
+    except partitions.PartitionLimitError:  # too many partitions to lay out: the other findings still stand
+        parts = None
     return collect(model_from_json(design_json), evaluation(design_json, None, free_tier),
-                   partition_report(design_json), consistency_report(design_json, dict(assumptions_items)))
+                   parts, consistency_report(design_json, dict(assumptions_items)))
 
 
 def findings(design_json: str, free_tier: bool = False,

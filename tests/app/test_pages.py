@@ -96,3 +96,29 @@ def test_every_page_renders_a_provisioned_variant(open_app, sample: str) -> None
     for path, title in PAGES:
         at.switch_page(path).run()
         _assert_page(at, title, f"{sample} (provisioned)")
+
+
+def test_every_page_explains_a_design_too_large_to_lay_out(open_app) -> None:
+    """Issue 14: a table of 10^13 items of 100 KB (about 1 EB, 92 million partitions) is a valid design; every page
+    still renders, the Partitions page says why it shows no layout (the table, the count, what to change) instead of
+    allocating gigabytes, and the Start page's findings keep the others."""
+    import json
+
+    from ui import store
+
+    design = {"name": "huge", "tables": [{"name": "Articles", "partition_key": {"name": "PK"}}],
+              "entities": [{"name": "Article", "table": "Articles", "item_count": 10**13,
+                            "keys": [{"attribute": "PK", "template": "A#{id}"}],
+                            "variables": [{"name": "id", "cardinality": 10**13}],
+                            "attributes": [{"name": "body", "size_bytes": 100_000}]}],
+              "access_patterns": [{"name": "get", "operation": "GetItem", "table": "Articles", "entities": ["Article"],
+                                   "key_condition": {"partition_key": "A#{id}"}, "requests_per_second": 10}]}
+    store.save(store.DesignRecord(design_id="thugedesign", design_json=json.dumps(design)))
+    at = open_app(design_id="thugedesign")
+    for path, title in PAGES:
+        at.switch_page(path).run()
+        assert not at.exception, f"{title}: {[e.value for e in at.exception]}"
+        assert [t.value for t in at.main.title] == [title]
+        if title == "Partitions & hot keys":
+            said = " ".join(str(e.value) for e in [*at.main.error, *at.main.warning, *at.main.info])
+            assert "Articles" in said and "partitions" in said and "more than the partition analysis handles" in said

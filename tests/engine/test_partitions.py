@@ -481,3 +481,27 @@ def test_hashing_ranks_block_by_block_places_them_like_one_pass(ranks, partition
     seed = 0xFEDCBA9876543210
     one_pass = units_to_partitions(rank_hash_unit(np.arange(ranks, dtype=np.uint64), seed), partitions)
     assert np.array_equal(rank_partitions(ranks, seed, partitions), one_pass)
+
+
+def test_a_table_of_more_partitions_than_the_analysis_lays_out_is_refused_with_a_message() -> None:
+    """Issue 14 (10,000-design fuzz run): 1 EB of storage asked for 92 million partitions, arrays of 706 MiB each
+    and a MemoryError; the analysis refuses it before allocating, naming the table, the count and what to change."""
+    import resource
+
+    from engine.evaluate import evaluate
+    from engine.model import parse_model
+    from engine.partitions import MAX_ANALYZED_PARTITIONS, PartitionLimitError, analyze_partitions
+
+    design = {"name": "huge", "tables": [{"name": "Articles", "partition_key": {"name": "PK"}}],
+              "entities": [{"name": "Article", "table": "Articles", "item_count": 10**13,
+                            "keys": [{"attribute": "PK", "template": "A#{id}"}],
+                            "variables": [{"name": "id", "cardinality": 10**13}],
+                            "attributes": [{"name": "body", "size_bytes": 100_000}]}],
+              "access_patterns": [{"name": "get", "operation": "GetItem", "table": "Articles", "entities": ["Article"],
+                                   "key_condition": {"partition_key": "A#{id}"}, "requests_per_second": 10}]}
+    model = parse_model(design)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(PartitionLimitError, match=rf"Articles: [\d,]+ partitions \(storage\) is more than the "
+                                                  rf"partition analysis handles \({MAX_ANALYZED_PARTITIONS:,}"):
+        analyze_partitions(model, evaluate(model))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB: nothing sized by 10^8
