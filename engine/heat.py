@@ -762,11 +762,16 @@ class HeatLimitError(WorkbenchError):
 
 def _check_partition_counts(targets: list[TargetSpec]) -> None:
     for spec in targets:
-        if spec.partitions > MAX_SIMULATED_PARTITIONS:
-            raise HeatLimitError(
-                f"{spec.name}: {spec.partitions:,} partitions is more than the simulator handles "
-                f"({MAX_SIMULATED_PARTITIONS:,}); lower its item count, item size or request rates, or simulate "
-                "a scaled-down copy of the design")
+        _check_simulable(spec.name, spec.partitions)
+
+
+def _check_simulable(name: str, partitions: int, driver: str = "") -> None:
+    """Refuse a target of more partitions than the simulator steps through (before its keys are placed)."""
+    if partitions > MAX_SIMULATED_PARTITIONS:
+        raise HeatLimitError(
+            f"{name}: {partitions:,} partitions is more than the simulator handles "
+            f"({MAX_SIMULATED_PARTITIONS:,}); lower its item count, item size or request rates, or simulate "
+            "a scaled-down copy of the design")
 
 
 def simulate_targets(targets: list[TargetSpec], multipliers: Mapping[str, np.ndarray],
@@ -1008,7 +1013,7 @@ def simulate_heat(model: DataModel, options: HeatOptions | None = None, rng: np.
         from engine.evaluate import evaluate
 
         evaluation = evaluate(model)
-    loads, notes = build_targets(model, evaluation)
+    loads, notes = build_targets(model, evaluation, check=_check_simulable)
     specs = [replace(target_spec(load), on_demand_floor=_on_demand_floor(model, load)) for load in loads]
     rates = {}
     for p in model.access_patterns:

@@ -6,6 +6,7 @@ items and the simulator all name the same keys (`USER#user-000017`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -141,6 +142,36 @@ def popularity(distribution: KeyDistribution, n: int, labels: Sequence[str] | No
     if isinstance(distribution, (Uniform, SampleKeys)):
         return np.full(n, 1.0 / n)
     raise TypeError(f"unknown key distribution {distribution!r}")
+
+
+EXACT_POWER_TERMS = 10_000
+"""power_sum adds this many terms one by one before the Euler-Maclaurin tail."""
+
+
+def power_sum(first: int, last: int, exponent: float) -> float:
+    """sum_{r=first}^{last} r^-exponent: the first EXACT_POWER_TERMS terms exactly, the rest by Euler-Maclaurin
+    (the integral, the end terms and the first derivative correction). The Zipf normaliser H(n, s) is
+    power_sum(1, n, s); every engine that needs it on a space too big to sum uses this one."""
+    if last < first:
+        return 0.0
+    exact_last = min(last, first + EXACT_POWER_TERMS - 1)
+    total = float((np.arange(first, exact_last + 1, dtype=float) ** -exponent).sum())
+    a, b, q = exact_last + 1, last, exponent
+    if b < a:
+        return total
+    integral = math.log(b / a) if abs(q - 1) < 1e-12 else (b ** (1 - q) - a ** (1 - q)) / (1 - q)
+    return total + integral + (a ** -q + b ** -q) / 2 + q / 12 * (a ** (-q - 1) - b ** (-q - 1))
+
+
+def zipf_head_shares(n: int, ranks: int, exponent: float) -> np.ndarray:
+    """Shares of the `ranks` most popular of n keys under Zipf(exponent), normalised over all n keys."""
+    return np.arange(1, ranks + 1, dtype=float) ** -exponent / power_sum(1, n, exponent)
+
+
+def hot_key_rest_share(distribution: HotKeys, n: int) -> float:
+    """Share of each key not named by a hot-key distribution: what the named keys leave, spread evenly."""
+    named = distribution.keys[:n]
+    return max(0.0, 1.0 - sum(k.share for k in named)) / max(n - len(named), 1)
 
 
 def _hot_key_shares(distribution: HotKeys, n: int, labels: Sequence[str] | None) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,11 +34,13 @@ from engine.findings.base import Finding
 from engine.findings.catalog import rule
 from engine.keyspace import (
     MAX_RANKS_PER_SPACE,
+    hot_key_rest_share,
     key_count,
     key_label,
     key_labels,
     pattern_distribution,
     popularity,
+    zipf_head_shares,
 )
 from engine.model import AccessPattern, DataModel
 from engine.model.entity import (
@@ -446,23 +449,17 @@ def _shares(distribution: KeyDistribution, space: KeySpace) -> tuple[np.ndarray,
 def head_popularity(distribution: KeyDistribution, n: int, ranks: int) -> np.ndarray:
     """Shares of the `ranks` most popular of n keys (the whole distribution when ranks == n).
 
-    Zipf normalises over all n keys: H(n, s) = the head's exact sum + the midpoint integral of
-    x^-s over the tail (Euler-Maclaurin; relative error far below 1e-6 for tails this long).
+    Zipf normalises over all n keys (engine.keyspace.power_sum, the one normaliser).
     """
     if ranks >= n:
         return popularity(distribution, n, None)
     if isinstance(distribution, Zipf):
-        s = distribution.exponent
-        head = np.arange(1, ranks + 1, dtype=float) ** -s
-        a, b = ranks + 0.5, n + 0.5
-        tail = math.log(b / a) if s == 1.0 else (b ** (1 - s) - a ** (1 - s)) / (1 - s)
-        return head / (head.sum() + tail)
+        return zipf_head_shares(n, ranks, distribution.exponent)
     if isinstance(distribution, HotKeys):
         shares = np.zeros(ranks)
         hot = [k.share for k in distribution.keys][:ranks]
         shares[: len(hot)] = hot
-        rest = max(0.0, 1.0 - sum(hot))
-        shares[len(hot):] = rest / max(n - len(hot), 1)
+        shares[len(hot):] = hot_key_rest_share(distribution, n)
         return shares
     return np.full(ranks, 1.0 / n)
 
@@ -635,8 +632,20 @@ def _arm_space(model: DataModel, pattern: AccessPattern, table: Table, target: s
     return space, dist
 
 
-def build_targets(model: DataModel, evaluation: Evaluation) -> tuple[list[TargetLoad], list[str]]:
-    """Every table and GSI with its partition count, capacity and arms of load."""
+def _check_analyzable(name: str, count: int, driver: str) -> None:
+    """Refuse a target of more partitions than the analysis lays out (before anything is sized by the count)."""
+    if count > MAX_ANALYZED_PARTITIONS:  # per-partition arrays of 8 bytes each, several per target
+        raise PartitionLimitError(
+            f"{name}: {count:,} partitions ({driver}) is more than the partition analysis handles "
+            f"({MAX_ANALYZED_PARTITIONS:,}, about {MAX_ANALYZED_PARTITIONS * 10 / 1_000_000:g} PB of storage "
+            f"at 10 GB a partition); lower its item count or item size, or analyse a scaled-down copy of "
+            f"the design")
+
+
+def build_targets(model: DataModel, evaluation: Evaluation,
+                  check: Callable[[str, int, str], None] = _check_analyzable) -> tuple[list[TargetLoad], list[str]]:
+    """Every table and GSI with its partition count, capacity and arms of load. `check(target, partitions,
+    driver)` may refuse a target before its keys are placed (the simulator has a lower limit than the analysis)."""
     arms, notes = build_arms(model, evaluation)
     targets: list[TargetLoad] = []
     for table in model.tables:
@@ -646,12 +655,7 @@ def build_targets(model: DataModel, evaluation: Evaluation) -> tuple[list[Target
             storage = _storage_bytes(te, None if index is None else index.name)
             candidates = partition_candidates(table, index, storage)
             count, driver = partition_count(candidates)
-            if count > MAX_ANALYZED_PARTITIONS:  # per-partition arrays of 8 bytes each, several per target
-                raise PartitionLimitError(
-                    f"{name}: {count:,} partitions ({driver}) is more than the partition analysis handles "
-                    f"({MAX_ANALYZED_PARTITIONS:,}, about {MAX_ANALYZED_PARTITIONS * 10 / 1_000_000:g} PB of storage "
-                    f"at 10 GB a partition); lower its item count or item size, or analyse a scaled-down copy of "
-                    f"the design")
+            check(name, count, driver)
             cap = _capacity_settings(table, index)
             own = tuple(a for a in arms if a.target == name)
             key_parts = {id(s): space_partitions(s, count) for s in {id(a.space): a.space for a in own if a.space}.values()}

@@ -35,7 +35,6 @@ from engine.consistency.assumptions import (
     assumption_docs,
 )
 from engine.consistency.conflicts import (
-    EXACT_POWER_TERMS,
     HEAD_RANKS,
     SECONDS_PER_DAY,
     TAIL_GRID_POINTS,
@@ -50,7 +49,6 @@ from engine.consistency.conflicts import (
     lost_write_probability,
     lost_writes_per_second,
     pair_overlap_per_second2,
-    power_sum,
     write_streams,
 )
 from engine.consistency.context import COST_SOURCE
@@ -96,7 +94,7 @@ from engine.consistency.results import (
     StaleRemedy,
     risk_text,
 )
-from engine.keyspace import MAX_EXACT_KEYS
+from engine.keyspace import EXACT_POWER_TERMS, MAX_EXACT_KEYS, power_sum
 
 __all__ = [
     "COST_SOURCE", "EXACT_POWER_TERMS", "GSI_REMEDIES", "HEAD_RANKS", "MAX_ASSUMED_MS", "MAX_EXACT_KEYS",

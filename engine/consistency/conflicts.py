@@ -26,7 +26,16 @@ import numpy as np
 from engine.consistency.assumptions import ConsistencyAssumptions, ConsistencyError
 from engine.consistency.lag import ReplicationDelay, replication_delay
 from engine.consistency.read_paths import is_mrsc, mrsc_round_trip_ms, pattern_region, written_entities
-from engine.keyspace import MAX_EXACT_KEYS, key_count, key_labels, pattern_distribution, popularity
+from engine.keyspace import (
+    MAX_EXACT_KEYS,
+    hot_key_rest_share,
+    key_count,
+    key_labels,
+    pattern_distribution,
+    popularity,
+    power_sum,
+    zipf_head_shares,
+)
 from engine.model import (
     DataModel,
     Entity,
@@ -42,7 +51,6 @@ from engine.model import (
 SECONDS_PER_DAY = 86_400.0
 HEAD_RANKS = 1_000
 """Explicit ranks kept for a key space above MAX_EXACT_KEYS (the rest is the analytic tail)."""
-EXACT_POWER_TERMS = 10_000  # power sums: exact terms before the Euler-Maclaurin tail
 TAIL_GRID_POINTS = 2049  # log-spaced ranks integrating the power-law tail of large key spaces (accuracy only)
 
 
@@ -68,19 +76,6 @@ class KeyShares:
         return out
 
 
-def power_sum(first: int, last: int, exponent: float) -> float:
-    """sum_{r=first}^{last} r^-exponent: the first 10,000 terms exactly, the rest by Euler-Maclaurin."""
-    if last < first:
-        return 0.0
-    exact_last = min(last, first + EXACT_POWER_TERMS - 1)
-    total = float((np.arange(first, exact_last + 1, dtype=float) ** -exponent).sum())
-    a, b, q = exact_last + 1, last, exponent
-    if b < a:
-        return total
-    integral = math.log(b / a) if abs(q - 1) < 1e-12 else (b ** (1 - q) - a ** (1 - q)) / (1 - q)
-    return total + integral + (a ** -q + b ** -q) / 2 + q / 12 * (a ** (-q - 1) - b ** (-q - 1))
-
-
 def key_shares(distribution: KeyDistribution, n: int, labels: Sequence[str] | None = None) -> KeyShares:
     """Popularity of n partition keys as KeyShares (exact via engine.keyspace.popularity when small)."""
     n = max(int(n), 1)
@@ -90,13 +85,11 @@ def key_shares(distribution: KeyDistribution, n: int, labels: Sequence[str] | No
         return KeyShares(n=n, head=np.zeros(0), tail_coef=1.0 / n, tail_exponent=0.0)
     if isinstance(distribution, Zipf):
         s = distribution.exponent
-        total = power_sum(1, n, s)
-        head = np.arange(1, HEAD_RANKS + 1, dtype=float) ** -s / total
-        return KeyShares(n=n, head=head, tail_coef=1.0 / total, tail_exponent=s)
+        return KeyShares(n=n, head=zipf_head_shares(n, HEAD_RANKS, s), tail_coef=1.0 / power_sum(1, n, s),
+                         tail_exponent=s)
     if isinstance(distribution, HotKeys):
         hot = np.array([k.share for k in distribution.keys], dtype=float)
-        rest = max(1.0 - hot.sum(), 0.0) / (n - len(hot))
-        return KeyShares(n=n, head=hot, tail_coef=rest, tail_exponent=0.0)
+        return KeyShares(n=n, head=hot, tail_coef=hot_key_rest_share(distribution, n), tail_exponent=0.0)
     raise ConsistencyError(f"unknown key distribution {distribution!r}")
 
 
