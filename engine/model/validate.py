@@ -265,6 +265,12 @@ def _entity_problems(path: str, entity: Entity, model: DataModel) -> list[Proble
                     message=f"attribute '{a}' has {c} templates; {rule}, {fix}")
             for a, c in Counter(k.attribute for k in entity.keys).items() if c > 1]
     for j, kt in enumerate(entity.keys):
+        empty = _empty_key_value(kt.template, entity)
+        if empty:
+            rule = "a key attribute's value cannot be an empty string (DynamoDB: ValidationException)"
+            fix = "give the template text or a {variable} that never renders empty"
+            out.append(Problem(path=f"{path}.keys[{j}].template", joiner=" ", value=f"'{kt.template}'", rule=rule,
+                               fix=fix, message=f"'{kt.template}' {empty}; {rule}; {fix}"))
         if kt.attribute not in key_attrs:
             out.append(_unknown(f"{path}.keys[{j}].attribute", f"a key attribute of table '{table.name}' or its indexes",
                                 kt.attribute, _one_of(list(key_attrs)), "use one of them or move it to attributes"))
@@ -292,6 +298,21 @@ def _entity_problems(path: str, entity: Entity, model: DataModel) -> list[Proble
                                fix="make them agree", message=f"'{v.name}' lists {len(v.values)} values but "
                                                               f"cardinality {v.cardinality}; make them agree"))
     return out
+
+
+def _empty_key_value(template: str, entity: Entity) -> str:
+    """Why a key template can render an empty string ("" when it cannot): it is empty, or it is nothing but
+    variables whose listed values include an empty one."""
+    if template == "":
+        return "is empty"
+    names = template_variables(template)
+    if "".join("{" + n + "}" for n in names) != template:
+        return ""  # literal text around the variables: never empty
+    for name in names:
+        variable = entity.variable(name)
+        if variable is None or "" not in variable.values:
+            return ""
+    return "renders an empty string (every variable in it lists an empty value)"
 
 
 def _example_problems(path: str, example: object, kind: str) -> list[Problem]:

@@ -317,3 +317,21 @@ def test_a_schema_problem_is_a_record_with_its_line() -> None:
     problem = info.value.records[0]
     assert problem.path.startswith("tables[0].billing") and problem.line == 5, problem
     assert str(problem).startswith(f"{problem.path} (line 5): ")
+
+
+@pytest.mark.parametrize("template, values", [("", ()), ("{status}", ("", "OPEN"))])
+def test_a_key_template_that_can_render_an_empty_string_is_refused(template: str, values: tuple[str, ...]) -> None:
+    """DynamoDB refuses an empty string as a table or index key value (ValidationException "The AttributeValue for a
+    key attribute cannot contain an empty string value"): validate says so with the template's path (issue 14: the
+    fuzz found such a design accepted and then refused by pattern validation)."""
+    from engine.io import to_data
+
+    data = to_data(load_sample("github_single_table"))
+    entity = data["entities"][1]
+    entity["keys"][0]["template"] = template
+    if values:
+        entity["variables"].append({"name": "status", "cardinality": len(values), "kind": "enum", "values": list(values)})
+    with pytest.raises(DesignValidationError) as caught:
+        parse_model(data)
+    record = next(r for r in caught.value.records if r.path == "entities[1].keys[0].template")
+    assert "cannot be an empty string" in record.message and record.fix.startswith("give the template text")
