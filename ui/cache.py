@@ -52,6 +52,7 @@ MAX_RESULTS = 128  # engine results kept per entry point
 # session's sandbox all hold the same sample (engine.samples' default). A pattern reading more items
 # than that (e.g. 1,000 customers) reads fewer here; the report says so ("sample differs").
 SANDBOX_ITEMS_PER_ENTITY = 200
+SAMPLE_ITEMS_PER_DESIGN = samples.SAMPLE_ITEMS_PER_DESIGN  # what a design's whole sample holds at most
 
 
 class EngineMissing(Exception):
@@ -260,6 +261,12 @@ def _collection_rows(design_json: str, engine_version: str, table: str, index: s
                      entity: str | None) -> list[dict[str, Any]]:
     records = _sample_records(design_json, engine_version, 0, SANDBOX_ITEMS_PER_ENTITY)
     return facet_rows(model_from_json(design_json), records, table, index, entity)
+
+
+def sample_items_per_entity(design_json: str) -> int:
+    """Sample items each entity gets on the Item collections page: SANDBOX_ITEMS_PER_ENTITY, fewer when the design
+    has so many entities that the whole sample would pass engine.samples.SAMPLE_ITEMS_PER_DESIGN."""
+    return samples.items_per_entity(model_from_json(design_json), SANDBOX_ITEMS_PER_ENTITY)
 
 
 def collection_rows(design_json: str, table: str, index: str | None = None,

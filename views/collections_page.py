@@ -27,6 +27,13 @@ entity_choice = c3.selectbox("Entity", entities, key=f"view.collections.entity.{
 index = None if index_choice == "(table)" else index_choice
 entity = None if entity_choice == "(all entities)" else entity_choice
 
+def _sample_size_text(per_entity: int) -> str:
+    if per_entity >= cache.SANDBOX_ITEMS_PER_ENTITY:
+        return f"Up to {per_entity} sample items per entity"
+    return (f"Up to {per_entity} sample items per entity (fewer than {cache.SANDBOX_ITEMS_PER_ENTITY}: a design with "
+            f"this many entities shares a sample of {fmt.count(cache.SAMPLE_ITEMS_PER_DESIGN, 'item')})")
+
+
 rows = widgets.call_engine("Sample items", lambda: cache.collection_rows(design_json, table_name, index, entity))
 if rows is not None:
     pk, sk = facet_keys(model, table_name, index)
@@ -46,8 +53,9 @@ if rows is not None:
                    width="content")
         st.caption(f"Sorted by partition key {fmt.text(pk, code=True)}"
                    + (f" then sort key {fmt.text(sk, code=True)}" if sk else "") + ". Items with "
-                   "the same partition key form one item collection: one Query reads any slice of it. Up to 200 "
-                   "sample items per entity; values are shortened for display, sizes are of the whole item.")
+                   "the same partition key form one item collection: one Query reads any slice of it. "
+                   + _sample_size_text(cache.sample_items_per_entity(design_json))
+                   + "; values are shortened for display, sizes are of the whole item.")
         st.dataframe(rows, hide_index=True, width="stretch", height=420)
 
 st.subheader("Run a request on the sandbox")

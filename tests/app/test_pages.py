@@ -122,3 +122,26 @@ def test_every_page_explains_a_design_too_large_to_lay_out(open_app) -> None:
         if title == "Partitions & hot keys":
             said = " ".join(str(e.value) for e in [*at.main.error, *at.main.warning, *at.main.info])
             assert "Articles" in said and "partitions" in said and "more than the partition analysis handles" in said
+
+
+def test_item_collections_say_when_a_design_of_many_entities_gets_fewer_sample_items(open_app) -> None:
+    """1,300 entities share the design's sample budget (engine.samples.SAMPLE_ITEMS_PER_DESIGN): the Item
+    collections page says how many items each entity got and why, instead of the usual "up to 200"."""
+    import json
+
+    from ui import store
+
+    entities = [{"name": f"E{e}", "table": "Things", "item_count": 50,
+                 "keys": [{"attribute": "PK", "template": f"E{e}#{{id}}"}],
+                 "variables": [{"name": "id", "cardinality": 50}], "attributes": [{"name": "v", "size_bytes": 10}]}
+                for e in range(1300)]
+    design = {"name": "many", "tables": [{"name": "Things", "partition_key": {"name": "PK"}}], "entities": entities,
+              "access_patterns": [{"name": "get", "operation": "GetItem", "table": "Things", "entities": ["E0"],
+                                   "key_condition": {"partition_key": "E0#{id}"}, "requests_per_second": 1}]}
+    store.save(store.DesignRecord(design_id="tmanyentities", design_json=json.dumps(design)))
+    at = open_app(design_id="tmanyentities")
+    at.switch_page("views/collections_page.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = " ".join(str(c.value) for c in at.main.caption)
+    assert "Up to 5 sample items per entity (fewer than 200: a design with this many entities shares a sample of " \
+           "6,000 items)" in captions
