@@ -47,9 +47,10 @@ def count(value: float, noun: str) -> str:
 
 
 def compact_count(value: float, noun: str) -> str:
-    """5.0 M items, 12.5 K items, 950 items: short enough for a metric box."""
+    """5.0 M items, 12.5 K items, 950 items: short enough for a metric box. Billions and trillions are written out
+    (a "B" read as bytes: 10^13 items showed as "10,000.0 B items")."""
     n = float(value)
-    for limit, suffix in ((1e9, " B"), (1e6, " M"), (1e3, " K")):
+    for limit, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " M"), (1e3, " K")):
         if abs(n) >= limit:
             return f"{n / limit:,.1f}{suffix} {_plural(noun, 2)}"
     return count(n, noun)

@@ -51,3 +51,10 @@ def test_duration_of_a_lag_or_a_wait(seconds: float, expected: str) -> None:
 @pytest.mark.parametrize(("share", "expected"), [(0.0312, "3.1 %"), (0, "0.0 %"), (0.00001, "< 0.1 %"), (3.02, "302.0 %")])
 def test_percent_keeps_tiny_shares_visible(share: float, expected: str) -> None:
     assert fmt.percent(share) == expected
+
+
+def test_compact_counts_never_read_as_bytes() -> None:
+    """A metric box's 10^13 items said "10,000.0 B items" (B is bytes everywhere else on the pages)."""
+    assert fmt.compact_count(10**13, "item") == "10.0 trillion items"
+    assert fmt.compact_count(2.5e9, "request") == "2.5 billion requests"
+    assert fmt.compact_count(5_000_000, "item") == "5.0 M items"
