@@ -81,6 +81,7 @@ ABSENT_ATTRIBUTE = "__workbench_absent__"
 PROBES = 10
 MIN_PROBES = 2
 PROBES_PER_DESIGN = 2_000
+VALUES_PER_DESIGN = 2_000_000  # probes x patterns x attribute values per item: what one run sizes and writes, about
 # Sample items per entity: the generator's default, raised (x headroom, capped) so the largest
 # collection a design's Query reads can hold its items_per_request.
 DEFAULT_SAMPLE_ITEMS = 200
@@ -251,7 +252,8 @@ class _Context:
                 self.by_entity.setdefault(s.entity, []).append(s)
         self.new_serial = 0
         self.reserved: set[tuple[str, tuple[str, ...]]] = set()
-        self.probes = probes_per_pattern(model)
+        self.sizes = capacity.DesignSizes(model)  # the design's size model, shared by every pattern's notes
+        self.probes = probes_per_pattern(model, _values_per_item(samples))
 
     def entity_of(self, table: Table, item: Mapping[str, Any]) -> str | None:
         sample = self.by_key.get((table.name, primary_key_text(item, table)))
@@ -1138,7 +1140,7 @@ def _difference_notes(pattern: AccessPattern, runs: Sequence[RequestRun], ctx: _
                          f"{_nonzero(r.rules)}")
     sample_mean = _mean([(r.weight * len(r.item_sizes_bytes), sum(r.item_sizes_bytes) / len(r.item_sizes_bytes))
                          for r in runs if r.item_sizes_bytes])
-    design_mean = _design_mean_bytes(ctx.model, pattern)
+    design_mean = _design_mean_bytes(ctx.model, pattern, ctx.sizes)
     if sample_mean is not None and design_mean is not None and abs(sample_mean - design_mean) > 0.5:
         what = "index entries" if pattern.index else "items"
         notes.append(f"the sample {what} this pattern touched average {sample_mean:,.0f} B; the design's average "
@@ -1146,11 +1148,10 @@ def _difference_notes(pattern: AccessPattern, runs: Sequence[RequestRun], ctx: _
     return notes
 
 
-def _design_mean_bytes(model: DataModel, pattern: AccessPattern) -> float | None:
+def _design_mean_bytes(model: DataModel, pattern: AccessPattern, sizes: capacity.DesignSizes) -> float | None:
     """Mean item (or index entry) size of the pattern's entities by engine.capacity's size model."""
     if pattern.operation == "TransactWriteItems":
         return None
-    sizes = capacity.DesignSizes(model)
     weights = capacity.entity_weights(model, pattern.entities)
     if pattern.index is None:
         return sum(w * sizes.item(e).mean for e, w in weights.items())
@@ -1198,9 +1199,35 @@ def validate_pattern(ctx: _Context, pattern: AccessPattern, estimate: Arms | Non
         notes=tuple(dict.fromkeys(notes)), error="; ".join(errors) or None)
 
 
-def probes_per_pattern(model: DataModel) -> int:
-    """Sample items each single-item read or write pattern is run on (PROBES; fewer for many patterns)."""
-    return max(MIN_PROBES, min(PROBES, PROBES_PER_DESIGN // max(len(model.access_patterns), 1)))
+def probes_per_pattern(model: DataModel, values_per_item: float = 1.0) -> int:
+    """Sample items each single-item read or write pattern is run on: PROBES, fewer for many patterns
+    (PROBES_PER_DESIGN) or for items of many values (VALUES_PER_DESIGN: every probe writes, sizes and undoes an
+    item, so an entity of 200 map attributes made one design's run take 22 s), at least MIN_PROBES."""
+    patterns = max(len(model.access_patterns), 1)
+    by_values = int(VALUES_PER_DESIGN // (patterns * max(values_per_item, 1.0)))
+    return max(MIN_PROBES, min(PROBES, PROBES_PER_DESIGN // patterns, by_values))
+
+
+def _values_per_item(samples: Mapping[str, Sequence[SampleItem]]) -> float:
+    """The largest mean count of attribute values (nested list and map elements included) per item of an entity."""
+    counts: dict[str, list[int]] = {}
+    for items in samples.values():
+        for s in items:
+            counts.setdefault(s.entity, []).append(sum(_value_count(v) for v in s.item.values()))
+    return max((sum(c) / len(c) for c in counts.values()), default=1.0)
+
+
+def _value_count(value: Any) -> int:
+    """Attribute values in one DynamoDB JSON value: 1, plus those of a list's or map's elements."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag == "L" and isinstance(inner, list):
+            return 1 + sum(_value_count(v) for v in inner)
+        if tag == "M" and isinstance(inner, dict):
+            return 1 + sum(_value_count(v) for v in inner.values())
+        if tag in ("SS", "NS", "BS") and isinstance(inner, list):
+            return 1 + len(inner)
+    return 1
 
 
 def _estimates(model: DataModel, evaluation: Evaluation | None = None) -> tuple[dict[str, Arms], str | None]:
@@ -1278,7 +1305,8 @@ def _assumptions() -> tuple[str, ...]:
         f"{SAMPLE_ITEMS_PER_DESIGN:,} items (a design of many entities gets fewer per entity, at least "
         f"{MIN_ITEMS_PER_ENTITY}); a collection smaller than a pattern's count reads fewer items here.",
         f"Single-item reads and writes run on {PROBES} different sample items and are averaged (a design of more "
-        f"than {PROBES_PER_DESIGN // PROBES:,} patterns: fewer each, at least {MIN_PROBES}).",
+        f"than {PROBES_PER_DESIGN // PROBES:,} patterns, or of items holding thousands of values: fewer each, at "
+        f"least {MIN_PROBES}).",
         "A FilterExpression keeping filter_keep_share compares the non-key attribute most evaluated items "
         "carry with the value at that share.",
         "Writes change the listed attributes to other values of the same type and size (a template index key "
