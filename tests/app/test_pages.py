@@ -104,15 +104,11 @@ def test_every_page_explains_a_design_too_large_to_lay_out(open_app) -> None:
     allocating gigabytes, and the Start page's findings keep the others."""
     import json
 
+    from large_designs import exabyte_design
+
     from ui import store
 
-    design = {"name": "huge", "tables": [{"name": "Articles", "partition_key": {"name": "PK"}}],
-              "entities": [{"name": "Article", "table": "Articles", "item_count": 10**13,
-                            "keys": [{"attribute": "PK", "template": "A#{id}"}],
-                            "variables": [{"name": "id", "cardinality": 10**13}],
-                            "attributes": [{"name": "body", "size_bytes": 100_000}]}],
-              "access_patterns": [{"name": "get", "operation": "GetItem", "table": "Articles", "entities": ["Article"],
-                                   "key_condition": {"partition_key": "A#{id}"}, "requests_per_second": 10}]}
+    design = exabyte_design()
     store.save(store.DesignRecord(design_id="thugedesign", design_json=json.dumps(design)))
     at = open_app(design_id="thugedesign")
     for path, title in PAGES:

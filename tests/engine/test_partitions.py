@@ -488,17 +488,13 @@ def test_a_table_of_more_partitions_than_the_analysis_lays_out_is_refused_with_a
     and a MemoryError; the analysis refuses it before allocating, naming the table, the count and what to change."""
     import resource
 
+    from large_designs import exabyte_design
+
     from engine.evaluate import evaluate
     from engine.model import parse_model
     from engine.partitions import MAX_ANALYZED_PARTITIONS, PartitionLimitError, analyze_partitions
 
-    design = {"name": "huge", "tables": [{"name": "Articles", "partition_key": {"name": "PK"}}],
-              "entities": [{"name": "Article", "table": "Articles", "item_count": 10**13,
-                            "keys": [{"attribute": "PK", "template": "A#{id}"}],
-                            "variables": [{"name": "id", "cardinality": 10**13}],
-                            "attributes": [{"name": "body", "size_bytes": 100_000}]}],
-              "access_patterns": [{"name": "get", "operation": "GetItem", "table": "Articles", "entities": ["Article"],
-                                   "key_condition": {"partition_key": "A#{id}"}, "requests_per_second": 10}]}
+    design = exabyte_design()
     model = parse_model(design)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(PartitionLimitError, match=rf"Articles: [\d,]+ partitions \(storage\) is more than the "
